@@ -1,0 +1,43 @@
+import { randomUUID } from "node:crypto";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { DEFAULTS } from "./config.js";
+import { loggerOptions } from "./observability/logger.js";
+import { RequestLogController, requestIdHeader } from "./observability/request-logging.js";
+import { type PromptServicePluginOptions, promptService } from "./plugin.js";
+
+export interface ServerOptions extends PromptServicePluginOptions {
+  /** Pino level, or false to log nothing. Defaults to "info". */
+  logLevel?: string | false;
+  /** Largest request body in bytes. */
+  bodyLimit?: number;
+  /** Extra Fastify server options (trustProxy, a logger stream for tests…). */
+  fastify?: FastifyServerOptions;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** A Fastify app with the Prompt Service plugin at the root: what `npm start` and the tests run. */
+export async function createServer(options: ServerOptions = {}): Promise<FastifyInstance> {
+  const {
+    logLevel = DEFAULTS.logLevel,
+    bodyLimit = DEFAULTS.bodyLimit,
+    fastify = {},
+    ...pluginOptions
+  } = options;
+  const app = Fastify({
+    logger: logLevel === false ? false : loggerOptions(logLevel),
+    bodyLimit,
+    // Accept the caller's (or the load balancer's) request id when it looks like one, so logs line up end to end.
+    requestIdHeader: "x-request-id",
+    genReqId: (request) => {
+      const given = request.headers["x-request-id"];
+      return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    logController: new RequestLogController(),
+    return503OnClosing: true,
+    ...fastify,
+  });
+  await app.register(requestIdHeader);
+  await app.register(promptService, pluginOptions);
+  return app;
+}

@@ -1,0 +1,41 @@
+import type { FastifyRequest } from "fastify";
+import { ApiError } from "../errors.js";
+import type { TokenService } from "./tokens.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** Set by `authenticate` on routes that require a user. */
+    userId?: number;
+  }
+}
+
+const CHALLENGE = 'Bearer realm="api"';
+
+/** Reads `Authorization: Bearer <token>`; undefined when the header is absent. */
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match?.[1]) {
+    throw new ApiError("not_authenticated", "Authorization header must be 'Bearer <token>'.", {
+      headers: { "www-authenticate": CHALLENGE },
+    });
+  }
+  return match[1];
+}
+
+/** An onRequest hook that requires (before the body is read, so anonymous callers get 401, not 400) a valid access token and records the caller's id on the request. */
+export function authenticate(tokens: TokenService) {
+  return async function requireUser(request: FastifyRequest): Promise<void> {
+    const token = bearerToken(request);
+    if (!token)
+      throw new ApiError("not_authenticated", undefined, { headers: { "www-authenticate": CHALLENGE } });
+    request.userId = (await tokens.verify(token, "access")).userId;
+  };
+}
+
+/** The caller's id on a route guarded by `authenticate`. */
+export function userIdOf(request: FastifyRequest): number {
+  if (request.userId === undefined) throw new ApiError("not_authenticated");
+  return request.userId;
+}

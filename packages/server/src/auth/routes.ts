@@ -1,0 +1,119 @@
+import { randomUUID } from "node:crypto";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { ApiError, validationError } from "../errors.js";
+import { authenticatedErrors, ErrorBody } from "../http/schemas.js";
+import { slashVariants } from "../http/slash-variants.js";
+import type { ServiceContext } from "../service-context.js";
+import { UniqueViolationError } from "../storage/index.js";
+import { hashForUnknownUsers, hashPassword, verifyPassword } from "./passwords.js";
+import { LoginBody, RefreshBody, RegisterBody, TokenPair, UserBody } from "./schemas.js";
+import { invalidToken } from "./tokens.js";
+
+const tags = ["auth"];
+
+export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app, context) => {
+  const { storage, tokens, authenticate } = context;
+
+  /** A new access token and a refresh token, recorded as the start of (or the next in) a rotation family. */
+  async function issuePair(userId: number, familyId: string = randomUUID()) {
+    const [access, refresh] = await Promise.all([
+      tokens.issue("access", userId),
+      tokens.issue("refresh", userId),
+    ]);
+    await storage.refreshTokens.issue({ jti: refresh.jti, userId, familyId, expiresAt: refresh.expiresAt });
+    return { access: access.token, refresh: refresh.token };
+  }
+
+  const registerSchema = {
+    tags,
+    summary: "Create an account",
+    body: RegisterBody,
+    response: { 201: UserBody, 400: ErrorBody },
+  };
+  for (const route of slashVariants("/api/auth/register/", registerSchema)) {
+    app.post(route.url, { schema: route.schema }, async (request, reply) => {
+      const { username, email, password } = request.body;
+      try {
+        const user = await storage.users.create({
+          username,
+          email,
+          passwordHash: await hashPassword(password),
+        });
+        request.log.info({ userId: user.id }, "user registered");
+        return reply.code(201).send({ id: user.id, username: user.username, email: user.email });
+      } catch (error) {
+        if (error instanceof UniqueViolationError) {
+          throw validationError({ [error.field]: ["A user with that username already exists."] });
+        }
+        throw error;
+      }
+    });
+  }
+
+  const loginSchema = {
+    tags,
+    summary: "Obtain an access and a refresh token",
+    body: LoginBody,
+    response: { 200: TokenPair, 400: ErrorBody, 401: ErrorBody },
+  };
+  for (const route of slashVariants("/api/auth/login/", loginSchema)) {
+    app.post(route.url, { schema: route.schema }, async (request) => {
+      const { username, password } = request.body;
+      const user = await storage.users.findByUsername(username);
+      const valid = await verifyPassword(password, user?.passwordHash ?? (await hashForUnknownUsers()));
+      if (!user || !valid) throw new ApiError("no_active_account");
+      return issuePair(user.id);
+    });
+  }
+
+  const refreshSchema = {
+    tags,
+    summary: "Exchange a refresh token for a new access token and a rotated refresh token",
+    description:
+      "Each refresh token works once. Presenting one that was already used revokes its whole family: " +
+      "the holder must log in again.",
+    body: RefreshBody,
+    response: { 200: TokenPair, 400: ErrorBody, 401: ErrorBody },
+  };
+  for (const route of slashVariants("/api/auth/refresh/", refreshSchema)) {
+    app.post(route.url, { schema: route.schema }, async (request) => {
+      const presented = await tokens.verify(request.body.refresh, "refresh");
+      const successor = await tokens.issue("refresh", presented.userId);
+      const outcome = await storage.refreshTokens.rotate(presented.jti, successor, new Date());
+      if (outcome.status === "reused") {
+        request.log.warn({ userId: outcome.userId }, "refresh token re-used: token family revoked");
+      }
+      if (outcome.status !== "rotated") throw invalidToken("Token is blacklisted.");
+      const access = await tokens.issue("access", outcome.userId);
+      return { access: access.token, refresh: successor.token };
+    });
+  }
+
+  const logoutSchema = {
+    tags,
+    summary: "Revoke a refresh token and every token rotated from it",
+    body: RefreshBody,
+    response: { 204: { type: "null", description: "Revoked." }, 400: ErrorBody, 401: ErrorBody },
+  };
+  for (const route of slashVariants("/api/auth/logout/", logoutSchema)) {
+    app.post(route.url, { schema: route.schema }, async (request, reply) => {
+      const presented = await tokens.verify(request.body.refresh, "refresh");
+      await storage.refreshTokens.revokeFamilyOf(presented.jti, new Date());
+      return reply.code(204).send();
+    });
+  }
+
+  const meSchema = {
+    tags,
+    summary: "The authenticated user",
+    security: [{ bearerAuth: [] }],
+    response: { 200: UserBody, ...authenticatedErrors },
+  };
+  for (const route of slashVariants("/api/auth/me/", meSchema)) {
+    app.get(route.url, { schema: route.schema, onRequest: authenticate }, async (request) => {
+      const user = request.userId === undefined ? undefined : await storage.users.findById(request.userId);
+      if (!user) throw invalidToken("User not found.");
+      return { id: user.id, username: user.username, email: user.email };
+    });
+  }
+};

@@ -1,0 +1,72 @@
+import { randomUUID } from "node:crypto";
+import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
+import { ApiError } from "../errors.js";
+
+export type TokenType = "access" | "refresh";
+
+export interface VerifiedToken {
+  userId: number;
+  type: TokenType;
+  jti: string;
+  /** Expiry, in seconds since the epoch. */
+  exp: number;
+}
+
+export interface IssuedToken {
+  token: string;
+  jti: string;
+  expiresAt: Date;
+}
+
+/** 401 with the RFC 6750 challenge, so that clients know to refresh or log in again. */
+export function invalidToken(detail: string): ApiError {
+  return new ApiError("token_not_valid", detail, {
+    headers: { "www-authenticate": 'Bearer realm="api", error="invalid_token"' },
+  });
+}
+
+/** HS256 JSON Web Tokens with the claims sub, type, jti, iat and exp. */
+export class TokenService {
+  private readonly key: Uint8Array;
+
+  constructor(
+    secret: string,
+    private readonly ttlSeconds: Record<TokenType, number>,
+  ) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  async issue(type: TokenType, userId: number, now = new Date()): Promise<IssuedToken> {
+    const jti = randomUUID();
+    const issuedAt = Math.floor(now.getTime() / 1000);
+    const expiresAt = issuedAt + this.ttlSeconds[type];
+    const token = await new SignJWT({ type })
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setSubject(String(userId))
+      .setJti(jti)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(expiresAt)
+      .sign(this.key);
+    return { token, jti, expiresAt: new Date(expiresAt * 1000) };
+  }
+
+  /** Throws ApiError `token_not_valid` for a forged, expired, malformed or wrong-type token. */
+  async verify(token: string, expected: TokenType): Promise<VerifiedToken> {
+    let payload: Record<string, unknown>;
+    try {
+      // Pinning the algorithm refuses `alg: none` and any key-confusion attempt.
+      ({ payload } = await jwtVerify(token, this.key, {
+        algorithms: ["HS256"],
+        requiredClaims: ["sub", "jti", "exp"],
+      }));
+    } catch (error) {
+      const expired = error instanceof joseErrors.JWTExpired;
+      throw invalidToken(expired ? "Token is expired." : "Token is invalid.");
+    }
+    const userId = Number(payload.sub);
+    if (payload.type !== expected || !Number.isSafeInteger(userId) || typeof payload.jti !== "string") {
+      throw invalidToken(`Token has wrong type; expected an ${expected} token.`);
+    }
+    return { userId, type: expected, jti: payload.jti, exp: Number(payload.exp) };
+  }
+}

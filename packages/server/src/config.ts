@@ -1,0 +1,198 @@
+import { resolve } from "node:path";
+import envSchema from "env-schema";
+import ms from "ms";
+import { type Static, Type } from "typebox";
+import { ConfigError } from "./errors.js";
+
+/** Options of the plugin; `prompt serve` flags and environment variables map onto the same names. */
+export interface PromptServiceOptions {
+  /** Embedded database, index snapshots and the development JWT secret live here. */
+  dataDir?: string;
+  /** `postgres://…`; unset means embedded PGlite in dataDir. */
+  databaseUrl?: string;
+  /** HS256 key, at least 32 characters. Required when `production` is true. */
+  jwtSecret?: string;
+  /** A duration such as "5m", or a number of seconds. */
+  accessTokenTtl?: string | number;
+  refreshTokenTtl?: string | number;
+  openaiApiKey?: string;
+  openaiBaseUrl?: string;
+  openaiModel?: string;
+  /** Bound on one LLM answer, retries included. */
+  llmTimeout?: string | number;
+  /** Longest prompt accepted, in characters after trimming. */
+  promptMaxLength?: number;
+  /** Refuse to invent a JWT secret. Defaults to NODE_ENV === "production". */
+  production?: boolean;
+}
+
+/** Options with defaults applied and durations in seconds (tokens) or milliseconds (timeouts). */
+export interface ResolvedOptions {
+  dataDir: string;
+  databaseUrl: string | undefined;
+  jwtSecret: string | undefined;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  openaiApiKey: string | undefined;
+  openaiBaseUrl: string | undefined;
+  openaiModel: string | undefined;
+  llmTimeoutMs: number;
+  promptMaxLength: number;
+  production: boolean;
+}
+
+export const DEFAULTS = {
+  port: 8000,
+  host: "127.0.0.1",
+  dataDir: "./.prompt-service",
+  accessTokenTtl: "5m",
+  refreshTokenTtl: "1d",
+  llmTimeout: "30s",
+  promptMaxLength: 8000,
+  bodyLimit: 256 * 1024,
+  logLevel: "info",
+} as const;
+
+const MIN_SECRET_LENGTH = 32;
+
+/** "5m", "1d", "90s" (via `ms`) or a bare number of seconds. */
+export function parseDurationMs(value: string | number, name: string): number {
+  const milliseconds =
+    typeof value === "number" || /^\d+$/.test(value.trim())
+      ? Number(value) * 1000
+      : ms(value.trim() as ms.StringValue);
+  if (milliseconds === undefined || !Number.isFinite(milliseconds) || milliseconds <= 0) {
+    throw new ConfigError(
+      name,
+      `must be a positive duration such as "5m", "1d" or "300" (seconds), got "${value}"`,
+    );
+  }
+  return milliseconds;
+}
+
+export function resolveOptions(options: PromptServiceOptions = {}): ResolvedOptions {
+  const production = options.production ?? process.env.NODE_ENV === "production";
+  if (options.jwtSecret !== undefined && options.jwtSecret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError("jwtSecret", `must be at least ${MIN_SECRET_LENGTH} characters long`);
+  }
+  if (production && !options.jwtSecret) {
+    throw new ConfigError("jwtSecret", "is required in production");
+  }
+  if (options.databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(options.databaseUrl)) {
+    throw new ConfigError("databaseUrl", "must be a postgres:// or postgresql:// URL");
+  }
+  const promptMaxLength = options.promptMaxLength ?? DEFAULTS.promptMaxLength;
+  if (!Number.isInteger(promptMaxLength) || promptMaxLength < 1) {
+    throw new ConfigError("promptMaxLength", "must be a positive integer");
+  }
+  return {
+    dataDir: resolve(options.dataDir ?? DEFAULTS.dataDir),
+    databaseUrl: options.databaseUrl,
+    jwtSecret: options.jwtSecret,
+    accessTokenTtlSeconds:
+      parseDurationMs(options.accessTokenTtl ?? DEFAULTS.accessTokenTtl, "accessTokenTtl") / 1000,
+    refreshTokenTtlSeconds:
+      parseDurationMs(options.refreshTokenTtl ?? DEFAULTS.refreshTokenTtl, "refreshTokenTtl") / 1000,
+    openaiApiKey: options.openaiApiKey || undefined,
+    openaiBaseUrl: options.openaiBaseUrl,
+    openaiModel: options.openaiModel,
+    llmTimeoutMs: parseDurationMs(options.llmTimeout ?? DEFAULTS.llmTimeout, "llmTimeout"),
+    promptMaxLength,
+    production,
+  };
+}
+
+const Duration = Type.String({ pattern: "^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h|d|w|[a-z]+)?\\s*$" });
+
+/** The environment the standalone server reads; the DESIGN.md configuration table. */
+const EnvironmentSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: DEFAULTS.port }),
+  HOST: Type.String({ minLength: 1, default: DEFAULTS.host }),
+  NODE_ENV: Type.Optional(Type.String()),
+  DATA_DIR: Type.String({ minLength: 1, default: DEFAULTS.dataDir }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: "^postgres(ql)?://" })),
+  JWT_SECRET: Type.Optional(Type.String({ minLength: MIN_SECRET_LENGTH })),
+  ACCESS_TOKEN_TTL: Type.String({ ...Duration, default: DEFAULTS.accessTokenTtl }),
+  REFRESH_TOKEN_TTL: Type.String({ ...Duration, default: DEFAULTS.refreshTokenTtl }),
+  OPENAI_API_KEY: Type.Optional(Type.String()),
+  OPENAI_BASE_URL: Type.Optional(Type.String({ pattern: "^https?://" })),
+  OPENAI_MODEL: Type.Optional(Type.String({ minLength: 1 })),
+  LLM_TIMEOUT: Type.String({ ...Duration, default: DEFAULTS.llmTimeout }),
+  PROMPT_MAX_LENGTH: Type.Integer({ minimum: 1, default: DEFAULTS.promptMaxLength }),
+  BODY_LIMIT: Type.Integer({ minimum: 1024, default: DEFAULTS.bodyLimit }),
+  LOG_LEVEL: Type.Union(
+    ["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((level) => Type.Literal(level)),
+    { default: DEFAULTS.logLevel },
+  ),
+});
+
+type Environment = Static<typeof EnvironmentSchema>;
+
+/** Everything the standalone server needs: where to listen, how to log, and the plugin's options. */
+export interface StandaloneConfig {
+  port: number;
+  host: string;
+  logLevel: string;
+  bodyLimit: number;
+  options: PromptServiceOptions;
+}
+
+const ENV_NAME_OF_OPTION: Record<string, string> = {
+  jwtSecret: "JWT_SECRET",
+  databaseUrl: "DATABASE_URL",
+  accessTokenTtl: "ACCESS_TOKEN_TTL",
+  refreshTokenTtl: "REFRESH_TOKEN_TTL",
+  llmTimeout: "LLM_TIMEOUT",
+  promptMaxLength: "PROMPT_MAX_LENGTH",
+};
+
+/**
+ * Reads and validates the environment. Throws ConfigError naming the variable, so that a bad value stops the
+ * server at start rather than at the first request that needs it.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConfig {
+  // Empty strings mean "unset" in shells and compose files (`OPENAI_API_KEY=`).
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
+  let parsed: Environment;
+  try {
+    parsed = envSchema<Environment>({ schema: EnvironmentSchema, data: present, dotenv: false });
+  } catch (error) {
+    throw environmentError(error);
+  }
+  const options: PromptServiceOptions = {
+    dataDir: parsed.DATA_DIR,
+    databaseUrl: parsed.DATABASE_URL,
+    jwtSecret: parsed.JWT_SECRET,
+    accessTokenTtl: parsed.ACCESS_TOKEN_TTL,
+    refreshTokenTtl: parsed.REFRESH_TOKEN_TTL,
+    openaiApiKey: parsed.OPENAI_API_KEY,
+    openaiBaseUrl: parsed.OPENAI_BASE_URL,
+    openaiModel: parsed.OPENAI_MODEL,
+    llmTimeout: parsed.LLM_TIMEOUT,
+    promptMaxLength: parsed.PROMPT_MAX_LENGTH,
+    production: parsed.NODE_ENV === "production",
+  };
+  try {
+    resolveOptions(options);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      throw new ConfigError(ENV_NAME_OF_OPTION[error.variable] ?? error.variable, error.reason);
+    }
+    throw error;
+  }
+  return {
+    port: parsed.PORT,
+    host: parsed.HOST,
+    logLevel: parsed.LOG_LEVEL,
+    bodyLimit: parsed.BODY_LIMIT,
+    options,
+  };
+}
+
+/** Turns env-schema's Ajv error ("env/PORT must be <= 65535") into one that names the variable. */
+function environmentError(error: unknown): ConfigError {
+  const message = error instanceof Error ? error.message : String(error);
+  const match = /env\/(\w+) (.*)/.exec(message) ?? /must have required property '(\w+)'/.exec(message);
+  if (match?.[1]) return new ConfigError(match[1], match[2] ?? "is required");
+  return new ConfigError("environment", message);
+}

@@ -1,0 +1,78 @@
+/**
+ * The one table of error codes the API can answer with. Every error body is `{detail, code}` (plus `fields` for
+ * validation errors). Codes follow Django REST framework / SimpleJWT where the original service had one, so that
+ * clients written against it keep matching on them.
+ */
+export const ERROR_CODES = {
+  parse_error: { status: 400, detail: "Malformed request body." },
+  invalid: { status: 400, detail: "Invalid input." },
+  not_authenticated: { status: 401, detail: "Authentication credentials were not provided." },
+  token_not_valid: { status: 401, detail: "Given token not valid for any token type." },
+  no_active_account: { status: 401, detail: "No active account found with the given credentials." },
+  permission_denied: { status: 403, detail: "You do not have permission to perform this action." },
+  not_found: { status: 404, detail: "Not found." },
+  method_not_allowed: { status: 405, detail: "Method not allowed." },
+  payload_too_large: { status: 413, detail: "Request body is too large." },
+  unsupported_media_type: { status: 415, detail: "Unsupported media type in request." },
+  throttled: { status: 429, detail: "Request was throttled." },
+  internal_error: { status: 500, detail: "A server error occurred." },
+  llm_error: { status: 502, detail: "The language model provider failed to answer." },
+  service_unavailable: { status: 503, detail: "Service temporarily unavailable." },
+  llm_timeout: { status: 504, detail: "The language model provider did not answer in time." },
+} as const satisfies Record<string, { status: number; detail: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Field name → messages, as in Django REST framework's validation errors. */
+export type FieldErrors = Record<string, string[]>;
+
+export interface ErrorBody {
+  detail: string;
+  code: ErrorCode;
+  fields?: FieldErrors;
+}
+
+/** An error meant for the client: its code fixes the status, its detail is safe to show. */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly statusCode: number;
+  readonly fields: FieldErrors | undefined;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    code: ErrorCode,
+    detail: string = ERROR_CODES[code].detail,
+    options: { fields?: FieldErrors; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
+    super(detail, { cause: options.cause });
+    this.name = "ApiError";
+    this.code = code;
+    this.statusCode = ERROR_CODES[code].status;
+    this.fields = options.fields;
+    this.headers = options.headers ?? {};
+  }
+
+  toBody(): ErrorBody {
+    return this.fields
+      ? { detail: this.message, code: this.code, fields: this.fields }
+      : { detail: this.message, code: this.code };
+  }
+}
+
+export function validationError(fields: FieldErrors): ApiError {
+  const summary = Object.entries(fields)
+    .map(([field, messages]) => `${field}: ${messages.join(" ")}`)
+    .join("; ");
+  return new ApiError("invalid", summary || ERROR_CODES.invalid.detail, { fields });
+}
+
+/** Thrown when configuration is invalid; names the offending variable or option. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly reason: string,
+  ) {
+    super(`${variable} ${reason}`);
+    this.name = "ConfigError";
+  }
+}

@@ -1,0 +1,48 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { ApiError, ERROR_CODES, type ErrorCode, validationError } from "../errors.js";
+import { fieldErrors } from "./validation.js";
+
+/** Fastify's own error codes that are the client's fault, with the API code each becomes. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: "parse_error",
+  FST_ERR_CTP_EMPTY_JSON_BODY: "parse_error",
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: "parse_error",
+  FST_ERR_CTP_BODY_TOO_LARGE: "payload_too_large",
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: "unsupported_media_type",
+  FST_ERR_CTP_INVALID_TYPE: "unsupported_media_type",
+};
+
+const CODE_OF_STATUS: Partial<Record<number, ErrorCode>> = {
+  400: "invalid",
+  401: "not_authenticated",
+  403: "permission_denied",
+  404: "not_found",
+  405: "method_not_allowed",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  429: "throttled",
+};
+
+/** Any error → an ApiError whose body is safe to send. */
+export function toApiError(error: FastifyError | ApiError): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error.validation) return validationError(fieldErrors(error.validation as never));
+  const code = FASTIFY_CODES[error.code] ?? (error.statusCode ? CODE_OF_STATUS[error.statusCode] : undefined);
+  if (code) return new ApiError(code, code === "parse_error" ? error.message : ERROR_CODES[code].detail);
+  return new ApiError("internal_error", ERROR_CODES.internal_error.detail, { cause: error });
+}
+
+export function errorHandler(
+  error: FastifyError | ApiError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const apiError = toApiError(error);
+  if (apiError.statusCode >= 500) request.log.error({ err: error }, "request failed");
+  reply.code(apiError.statusCode).headers(apiError.headers).send(apiError.toBody());
+}
+
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
+  const error = new ApiError("not_found", `No route for ${request.method} ${request.url.split("?")[0]}.`);
+  reply.code(error.statusCode).send(error.toBody());
+}

@@ -1,0 +1,24 @@
+import { Type } from "typebox";
+import { ERROR_CODES } from "../errors.js";
+
+export const ErrorBody = Type.Object(
+  {
+    detail: Type.String({ description: "Human-readable explanation." }),
+    code: Type.Union(
+      Object.keys(ERROR_CODES).map((code) => Type.Literal(code)),
+      { description: "Machine-readable error code." },
+    ),
+    fields: Type.Optional(
+      Type.Record(Type.String(), Type.Array(Type.String()), {
+        description: "Validation messages per field (validation errors only).",
+      }),
+    ),
+  },
+  { $id: "ErrorBody", description: "Every error response has this shape." },
+);
+
+/** Error responses every authenticated route may give. */
+export const authenticatedErrors = {
+  400: ErrorBody,
+  401: ErrorBody,
+} as const;

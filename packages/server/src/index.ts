@@ -1,0 +1,7 @@
+/** @prompt-service/server: the Prompt Service API as a Fastify plugin, and a ready-made server around it. */
+export { createServer, type ServerOptions } from "./app.js";
+export { loadConfig, type PromptServiceOptions, resolveOptions } from "./config.js";
+export { ApiError, ConfigError, ERROR_CODES, type ErrorBody, type ErrorCode } from "./errors.js";
+export type { LlmProvider } from "./llm/port.js";
+export { type PromptServicePluginOptions, promptService, promptService as default } from "./plugin.js";
+export { openStorage, type Storage } from "./storage/index.js";

@@ -1,0 +1,74 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { authenticate } from "./auth/authenticate.js";
+import { loadOrCreateDevSecret } from "./auth/dev-secret.js";
+import { authRoutes } from "./auth/routes.js";
+import { TokenService } from "./auth/tokens.js";
+import { type PromptServiceOptions, resolveOptions } from "./config.js";
+import { errorHandler, notFoundHandler } from "./http/error-handler.js";
+import { validatorCompiler } from "./http/validation.js";
+import { createLlm } from "./llm/index.js";
+import type { LlmProvider } from "./llm/port.js";
+import { promptRoutes } from "./prompts/routes.js";
+import type { ServiceContext } from "./service-context.js";
+import { openStorage, type Storage } from "./storage/index.js";
+
+export interface PromptServicePluginOptions extends PromptServiceOptions {
+  /** An already open storage (tests, embedding apps); otherwise one is opened from the options and closed with the app. */
+  storage?: Storage;
+  /** A language model provider; otherwise the OpenAI-compatible one when a key is set, else the mock. */
+  llm?: LlmProvider;
+}
+
+/**
+ * The whole Prompt Service API as a Fastify plugin. Encapsulated on purpose: its error handler, validator and
+ * content-type rules apply to its routes only, so it can be registered under a prefix inside any Fastify app.
+ */
+export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions> = async (app, options) => {
+  const config = resolveOptions(options);
+
+  const storage =
+    options.storage ??
+    (await openStorage({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      onIdleError: (error) => app.log.warn({ err: error }, "idle database connection failed"),
+    }));
+  if (!options.storage) app.addHook("onClose", () => storage.close());
+  app.log.info({ storage: storage.kind }, "storage ready");
+
+  const llm =
+    options.llm ??
+    createLlm({
+      openaiApiKey: config.openaiApiKey,
+      openaiBaseUrl: config.openaiBaseUrl,
+      openaiModel: config.openaiModel,
+      llmTimeoutMs: config.llmTimeoutMs,
+    });
+  if (!options.llm) app.addHook("onClose", () => llm.close());
+  app.log.info({ provider: llm.provider, model: llm.model }, "language model ready");
+
+  let secret = config.jwtSecret;
+  if (!secret) {
+    const dev = await loadOrCreateDevSecret(config.dataDir);
+    if (dev.created)
+      app.log.warn(
+        { dataDir: config.dataDir },
+        "generated a development JWT secret; set JWT_SECRET in production",
+      );
+    secret = dev.secret;
+  }
+  const tokens = new TokenService(secret, {
+    access: config.accessTokenTtlSeconds,
+    refresh: config.refreshTokenTtlSeconds,
+  });
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  // Only JSON bodies: anything else is a 415, not a string that fails validation later.
+  app.removeContentTypeParser(["text/plain"]);
+
+  const context: ServiceContext = { config, storage, llm, tokens, authenticate: authenticate(tokens) };
+  await app.register(authRoutes, context);
+  await app.register(promptRoutes, context);
+};

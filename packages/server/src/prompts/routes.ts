@@ -1,0 +1,89 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { userIdOf } from "../auth/authenticate.js";
+import { ApiError, validationError } from "../errors.js";
+import { authenticatedErrors, ErrorBody } from "../http/schemas.js";
+import { slashVariants } from "../http/slash-variants.js";
+import type { ServiceContext } from "../service-context.js";
+import type { StoredPrompt } from "../storage/index.js";
+import { decodeCursor, encodeCursor } from "./cursor.js";
+import { CreatePromptBody, ListPromptsQuery, PromptBody, PromptIdParams, PromptPage } from "./schemas.js";
+
+const tags = ["prompts"];
+const security = [{ bearerAuth: [] }];
+
+export const toPromptBody = (prompt: StoredPrompt) => ({
+  id: prompt.id,
+  prompt: prompt.prompt,
+  response: prompt.response,
+  created_at: prompt.createdAt.toISOString(),
+});
+
+export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app, context) => {
+  const { storage, llm, authenticate, config } = context;
+
+  const createSchema = {
+    tags,
+    security,
+    summary: "Answer a prompt with the language model and store both",
+    body: CreatePromptBody,
+    response: { 201: PromptBody, ...authenticatedErrors, 502: ErrorBody, 504: ErrorBody },
+  };
+  for (const route of slashVariants("/api/prompts", createSchema)) {
+    app.post(route.url, { schema: route.schema, onRequest: authenticate }, async (request, reply) => {
+      const userId = userIdOf(request);
+      const text = request.body.prompt.trim();
+      if (text.length === 0) throw validationError({ prompt: ["This field may not be blank."] });
+      // Counted in code points, as users (and Python) count characters; only long texts pay for the count.
+      if (text.length > config.promptMaxLength && [...text].length > config.promptMaxLength) {
+        throw validationError({
+          prompt: [`Ensure this field has no more than ${config.promptMaxLength} characters.`],
+        });
+      }
+      // Ask first, store after: a failing provider leaves nothing behind (502/504, never a made-up answer).
+      const response = await llm.complete(text);
+      const stored = await storage.prompts.insert({ userId, prompt: text, response, model: llm.model });
+      request.log.info({ event: "prompt_created", userId, promptId: stored.id }, "prompt created");
+      return reply.code(201).send(toPromptBody(stored));
+    });
+  }
+
+  const listSchema = {
+    tags,
+    security,
+    summary: "The caller's prompts, newest first, one page at a time",
+    querystring: ListPromptsQuery,
+    response: { 200: PromptPage, ...authenticatedErrors },
+  };
+  for (const route of slashVariants("/api/prompts", listSchema)) {
+    app.get(route.url, { schema: route.schema, onRequest: authenticate }, async (request) => {
+      const { limit, cursor } = request.query;
+      const page = await storage.prompts.list(userIdOf(request), {
+        // One more than asked tells whether a next page exists without a count query.
+        limit: limit + 1,
+        ...(cursor ? { after: decodeCursor(cursor) } : {}),
+      });
+      const results = page.slice(0, limit);
+      const last = results.at(-1);
+      return {
+        results: results.map(toPromptBody),
+        next: page.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+      };
+    });
+  }
+
+  const getSchema = {
+    tags,
+    security,
+    summary: "One of the caller's prompts",
+    params: PromptIdParams,
+    response: { 200: PromptBody, ...authenticatedErrors, 404: ErrorBody },
+  };
+  for (const route of slashVariants("/api/prompts/:id", getSchema)) {
+    app.get(route.url, { schema: route.schema, onRequest: authenticate }, async (request) => {
+      // Another user's prompt is "not found", not "forbidden": its existence is not revealed.
+      const prompt = await storage.prompts.get(userIdOf(request), request.params.id);
+      if (!prompt) throw new ApiError("not_found", "Prompt not found.");
+      return toPromptBody(prompt);
+    });
+  }
+};

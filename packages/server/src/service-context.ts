@@ -1,0 +1,15 @@
+import type { onRequestAsyncHookHandler } from "fastify";
+import type { TokenService } from "./auth/tokens.js";
+import type { ResolvedOptions } from "./config.js";
+import type { LlmProvider } from "./llm/port.js";
+import type { Storage } from "./storage/index.js";
+
+/** What the route plugins share, handed to them explicitly rather than through decorators. */
+export interface ServiceContext {
+  config: ResolvedOptions;
+  storage: Storage;
+  llm: LlmProvider;
+  tokens: TokenService;
+  /** onRequest hook that requires a valid access token. */
+  authenticate: onRequestAsyncHookHandler;
+}

@@ -1,0 +1,13 @@
+import { initial } from "./0001_initial.js";
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * Every schema change, in order. Append only: a released migration is never edited, so that every database,
+ * embedded or PostgreSQL, passes through the same versions.
+ */
+export const MIGRATIONS: readonly Migration[] = [initial];

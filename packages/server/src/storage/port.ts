@@ -1,0 +1,84 @@
+/** The storage port: what the service needs from its database, whichever adapter holds it. */
+
+export interface User {
+  id: number;
+  username: string;
+  email: string;
+  passwordHash: string;
+  createdAt: Date;
+}
+
+export interface StoredPrompt {
+  id: number;
+  userId: number;
+  prompt: string;
+  response: string;
+  model: string;
+  createdAt: Date;
+}
+
+export interface RefreshTokenRecord {
+  jti: string;
+  userId: number;
+  familyId: string;
+  expiresAt: Date;
+  usedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+/** Position after the last prompt of a page, in the (created_at desc, id desc) order. */
+export interface PromptCursor {
+  createdAt: Date;
+  id: number;
+}
+
+export type RotationOutcome =
+  | { status: "rotated"; userId: number; familyId: string }
+  /** The token was already used once: its whole family is now revoked. */
+  | { status: "reused"; userId: number }
+  | { status: "revoked" | "expired" | "unknown" };
+
+export interface UserRepository {
+  /** Throws UniqueViolationError naming the field when the username is taken. */
+  create(user: { username: string; email: string; passwordHash: string }): Promise<User>;
+  findByUsername(username: string): Promise<User | undefined>;
+  findById(id: number): Promise<User | undefined>;
+}
+
+export interface RefreshTokenRepository {
+  /** Records a newly issued refresh token. */
+  issue(token: { jti: string; userId: number; familyId: string; expiresAt: Date }): Promise<void>;
+  /**
+   * Atomically marks `jti` used and records its successor in the same family. Re-use of a token already used
+   * revokes the whole family, so a stolen refresh token dies with the one its owner keeps using.
+   */
+  rotate(jti: string, successor: { jti: string; expiresAt: Date }, now: Date): Promise<RotationOutcome>;
+  /** Revokes the family of `jti`; returns false when no such token exists. */
+  revokeFamilyOf(jti: string, now: Date): Promise<boolean>;
+}
+
+export interface PromptRepository {
+  insert(prompt: { userId: number; prompt: string; response: string; model: string }): Promise<StoredPrompt>;
+  /** Undefined when the prompt does not exist or belongs to another user. */
+  get(userId: number, id: number): Promise<StoredPrompt | undefined>;
+  /** The user's prompts, newest first, after `cursor` when given. */
+  list(userId: number, page: { limit: number; after?: PromptCursor }): Promise<StoredPrompt[]>;
+}
+
+export interface Storage {
+  /** "postgres" or "embedded", for logs and health checks. */
+  readonly kind: string;
+  readonly users: UserRepository;
+  readonly refreshTokens: RefreshTokenRepository;
+  readonly prompts: PromptRepository;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class UniqueViolationError extends Error {
+  constructor(readonly field: string) {
+    super(`duplicate value for ${field}`);
+    this.name = "UniqueViolationError";
+  }
+}

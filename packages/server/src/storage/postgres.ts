@@ -1,0 +1,64 @@
+import pg from "pg";
+import type { SqlDatabase, SqlExecutor } from "./sql.js";
+
+export interface PostgresOptions {
+  connectionString: string;
+  /** Schema to create and use instead of `public`: lets several services or test runs share one database. */
+  schema?: string;
+  /** Called with errors of idle connections (a restarted server); the pool replaces them on next use. */
+  onIdleError?: (error: Error) => void;
+  max?: number;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+const executor = (client: pg.PoolClient | pg.Pool): SqlExecutor => ({
+  query: async <Row>(text: string, params?: unknown[]) => {
+    const result = await client.query(text, params);
+    return { rows: result.rows as Row[] };
+  },
+  exec: async (script) => {
+    await client.query(script);
+  },
+});
+
+/** A pooled node-postgres database. */
+export async function openPostgres(options: PostgresOptions): Promise<SqlDatabase> {
+  const { schema } = options;
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
+    throw new Error(`invalid schema name "${schema}"`);
+  }
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 5_000,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // Without a listener, an idle client's error (PostgreSQL restarting) would crash the process.
+  pool.on("error", (error) => options.onIdleError?.(error));
+  try {
+    if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    else await pool.query("SELECT 1");
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return {
+    ...executor(pool),
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const result = await work(executor(client));
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}

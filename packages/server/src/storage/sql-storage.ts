@@ -1,0 +1,204 @@
+import type {
+  PromptCursor,
+  PromptRepository,
+  RefreshTokenRepository,
+  RotationOutcome,
+  Storage,
+  StoredPrompt,
+  User,
+  UserRepository,
+} from "./port.js";
+import { UniqueViolationError } from "./port.js";
+import { type SqlDatabase, type SqlExecutor, UNIQUE_VIOLATION } from "./sql.js";
+
+interface UserRow {
+  id: string | number | bigint;
+  username: string;
+  email: string;
+  password_hash: string;
+  created_at: Date;
+}
+
+interface PromptRow {
+  id: string | number | bigint;
+  user_id: string | number | bigint;
+  prompt: string;
+  response: string;
+  model: string;
+  created_at: Date;
+}
+
+interface RefreshTokenRow {
+  user_id: string | number | bigint;
+  family_id: string;
+  expires_at: Date;
+  used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+const PROMPT_COLUMNS = "id, user_id, prompt, response, model, created_at";
+
+// node-postgres returns bigint columns as strings and PGlite as numbers; ids stay far below 2^53.
+const toId = (value: string | number | bigint): number => Number(value);
+
+const toUser = (row: UserRow): User => ({
+  id: toId(row.id),
+  username: row.username,
+  email: row.email,
+  passwordHash: row.password_hash,
+  createdAt: row.created_at,
+});
+
+const toPrompt = (row: PromptRow): StoredPrompt => ({
+  id: toId(row.id),
+  userId: toId(row.user_id),
+  prompt: row.prompt,
+  response: row.response,
+  model: row.model,
+  createdAt: row.created_at,
+});
+
+function isUniqueViolation(error: unknown): boolean {
+  return (
+    typeof error === "object" && error !== null && (error as { code?: unknown }).code === UNIQUE_VIOLATION
+  );
+}
+
+class SqlUsers implements UserRepository {
+  constructor(private readonly db: SqlExecutor) {}
+
+  async create(user: { username: string; email: string; passwordHash: string }): Promise<User> {
+    try {
+      const { rows } = await this.db.query<UserRow>(
+        "INSERT INTO users (username, email, password_hash) VALUES ($1, $2, $3) RETURNING *",
+        [user.username, user.email, user.passwordHash],
+      );
+      return toUser(rows[0] as UserRow);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new UniqueViolationError("username");
+      throw error;
+    }
+  }
+
+  async findByUsername(username: string): Promise<User | undefined> {
+    const { rows } = await this.db.query<UserRow>("SELECT * FROM users WHERE username = $1", [username]);
+    return rows[0] && toUser(rows[0]);
+  }
+
+  async findById(id: number): Promise<User | undefined> {
+    const { rows } = await this.db.query<UserRow>("SELECT * FROM users WHERE id = $1", [id]);
+    return rows[0] && toUser(rows[0]);
+  }
+}
+
+class SqlRefreshTokens implements RefreshTokenRepository {
+  constructor(private readonly db: SqlDatabase) {}
+
+  async issue(token: { jti: string; userId: number; familyId: string; expiresAt: Date }): Promise<void> {
+    await this.db.query(
+      "INSERT INTO refresh_tokens (jti, user_id, family_id, expires_at) VALUES ($1, $2, $3, $4)",
+      [token.jti, token.userId, token.familyId, token.expiresAt],
+    );
+  }
+
+  rotate(jti: string, successor: { jti: string; expiresAt: Date }, now: Date): Promise<RotationOutcome> {
+    return this.db.transaction(async (tx) => {
+      // FOR UPDATE makes two concurrent refreshes with the same token queue up: exactly one rotates it.
+      const { rows } = await tx.query<RefreshTokenRow>(
+        "SELECT user_id, family_id, expires_at, used_at, revoked_at FROM refresh_tokens WHERE jti = $1 FOR UPDATE",
+        [jti],
+      );
+      const current = rows[0];
+      if (!current) return { status: "unknown" };
+      if (current.revoked_at) return { status: "revoked" };
+      if (current.used_at) {
+        await tx.query(
+          "UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL",
+          [current.family_id, now],
+        );
+        return { status: "reused", userId: toId(current.user_id) };
+      }
+      if (current.expires_at.getTime() <= now.getTime()) return { status: "expired" };
+      await tx.query("UPDATE refresh_tokens SET used_at = $2 WHERE jti = $1", [jti, now]);
+      await tx.query(
+        "INSERT INTO refresh_tokens (jti, user_id, family_id, expires_at) VALUES ($1, $2, $3, $4)",
+        [successor.jti, current.user_id, current.family_id, successor.expiresAt],
+      );
+      return { status: "rotated", userId: toId(current.user_id), familyId: current.family_id };
+    });
+  }
+
+  async revokeFamilyOf(jti: string, now: Date): Promise<boolean> {
+    const { rows } = await this.db.query<{ jti: string }>(
+      `UPDATE refresh_tokens SET revoked_at = COALESCE(revoked_at, $2)
+        WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE jti = $1)
+        RETURNING jti`,
+      [jti, now],
+    );
+    return rows.length > 0;
+  }
+}
+
+class SqlPrompts implements PromptRepository {
+  constructor(private readonly db: SqlExecutor) {}
+
+  async insert(prompt: {
+    userId: number;
+    prompt: string;
+    response: string;
+    model: string;
+  }): Promise<StoredPrompt> {
+    const { rows } = await this.db.query<PromptRow>(
+      `INSERT INTO prompts (user_id, prompt, response, model) VALUES ($1, $2, $3, $4) RETURNING ${PROMPT_COLUMNS}`,
+      [prompt.userId, prompt.prompt, prompt.response, prompt.model],
+    );
+    return toPrompt(rows[0] as PromptRow);
+  }
+
+  async get(userId: number, id: number): Promise<StoredPrompt | undefined> {
+    const { rows } = await this.db.query<PromptRow>(
+      `SELECT ${PROMPT_COLUMNS} FROM prompts WHERE id = $1 AND user_id = $2`,
+      [id, userId],
+    );
+    return rows[0] && toPrompt(rows[0]);
+  }
+
+  async list(userId: number, page: { limit: number; after?: PromptCursor }): Promise<StoredPrompt[]> {
+    const { rows } = page.after
+      ? await this.db.query<PromptRow>(
+          `SELECT ${PROMPT_COLUMNS} FROM prompts
+            WHERE user_id = $1 AND (created_at, id) < ($2, $3)
+            ORDER BY created_at DESC, id DESC LIMIT $4`,
+          [userId, page.after.createdAt, page.after.id, page.limit],
+        )
+      : await this.db.query<PromptRow>(
+          `SELECT ${PROMPT_COLUMNS} FROM prompts WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
+          [userId, page.limit],
+        );
+    return rows.map(toPrompt);
+  }
+}
+
+/** The storage port over any SQL database that speaks PostgreSQL: node-postgres and PGlite alike. */
+export class SqlStorage implements Storage {
+  readonly users: UserRepository;
+  readonly refreshTokens: RefreshTokenRepository;
+  readonly prompts: PromptRepository;
+
+  constructor(
+    readonly kind: string,
+    private readonly db: SqlDatabase,
+  ) {
+    this.users = new SqlUsers(db);
+    this.refreshTokens = new SqlRefreshTokens(db);
+    this.prompts = new SqlPrompts(db);
+  }
+
+  async ping(): Promise<void> {
+    await this.db.query("SELECT 1");
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}
