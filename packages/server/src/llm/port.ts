@@ -4,7 +4,10 @@ export interface LlmProvider {
   readonly provider: string;
   /** Model id stored next to every answer. */
   readonly model: string;
-  /** The whole answer. Rejects with an ApiError `llm_error` (502) or `llm_timeout` (504). */
+  /**
+   * The whole answer. Rejects with an ApiError `llm_error` (502) or `llm_timeout` (504), or with the signal's
+   * reason when the caller aborts.
+   */
   complete(prompt: string, options?: { signal?: AbortSignal }): Promise<string>;
   /** The answer as it is produced, in order; the concatenation equals what `complete` returns. Same errors. */
   stream(prompt: string, options?: { signal?: AbortSignal }): AsyncIterable<string>;

@@ -52,7 +52,8 @@ export function retryAfterMs(headers: IncomingHttpHeaders, now = Date.now()): nu
   const value = headerValue(headers, "retry-after");
   if (value === undefined) return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
-  const date = Date.parse(value);
+  // Every HTTP-date format starts with the day's name; without this check Date.parse would accept e.g. "-1".
+  const date = /^[A-Za-z]/.test(value) ? Date.parse(value) : Number.NaN;
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 

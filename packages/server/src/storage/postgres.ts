@@ -1,5 +1,5 @@
 import pg from "pg";
-import type { SqlDatabase, SqlExecutor } from "./sql.js";
+import { type SqlDatabase, type SqlExecutor, UNIQUE_VIOLATION } from "./sql.js";
 
 export interface PostgresOptions {
   connectionString: string;
@@ -22,6 +22,15 @@ const executor = (client: pg.PoolClient | pg.Pool): SqlExecutor => ({
   },
 });
 
+/** IF NOT EXISTS is not atomic: an instance starting at the same moment may create it first, which is fine. */
+async function createSchema(pool: pg.Pool, schema: string): Promise<void> {
+  try {
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  } catch (error) {
+    if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+  }
+}
+
 /** A pooled node-postgres database. */
 export async function openPostgres(options: PostgresOptions): Promise<SqlDatabase> {
   const { schema } = options;
@@ -37,7 +46,7 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
   // Without a listener, an idle client's error (PostgreSQL restarting) would crash the process.
   pool.on("error", (error) => options.onIdleError?.(error));
   try {
-    if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    if (schema) await createSchema(pool, schema);
     else await pool.query("SELECT 1");
   } catch (error) {
     await pool.end();

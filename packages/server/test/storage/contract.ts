@@ -1,0 +1,178 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Storage } from "../../src/storage/index.js";
+import { UniqueViolationError } from "../../src/storage/index.js";
+
+export interface StorageHarness {
+  /** Opens the storage under test (migrations applied). Called again to check that data survives a reopen. */
+  open(): Promise<Storage>;
+  /** Removes whatever the harness created. */
+  cleanup(): Promise<void>;
+}
+
+/** One contract, every adapter of the storage port: what the service relies on, whichever database holds it. */
+export function storageContract(name: string, makeHarness: () => Promise<StorageHarness>): void {
+  describe(`storage contract: ${name}`, () => {
+    let harness: StorageHarness;
+    let storage: Storage;
+
+    beforeAll(async () => {
+      harness = await makeHarness();
+      storage = await harness.open();
+    });
+
+    afterAll(async () => {
+      await storage?.close();
+      await harness?.cleanup();
+    });
+
+    const newUser = (username = `user_${randomUUID().slice(0, 8)}`) =>
+      storage.users.create({ username, email: `${username}@example.com`, passwordHash: "scrypt$hash" });
+
+    it("creates users and finds them by id and username", async () => {
+      const user = await newUser("alice");
+      expect(user).toMatchObject({
+        username: "alice",
+        email: "alice@example.com",
+        passwordHash: "scrypt$hash",
+      });
+      expect(Number.isSafeInteger(user.id)).toBe(true);
+      expect(await storage.users.findById(user.id)).toEqual(user);
+      expect(await storage.users.findByUsername("alice")).toEqual(user);
+      expect(await storage.users.findByUsername("nobody")).toBeUndefined();
+      expect(await storage.users.findById(999_999_999)).toBeUndefined();
+    });
+
+    it("refuses a duplicate username with an error naming the field", async () => {
+      await newUser("bob");
+      const duplicate = newUser("bob");
+      await expect(duplicate).rejects.toBeInstanceOf(UniqueViolationError);
+      await expect(duplicate).rejects.toMatchObject({ field: "username" });
+    });
+
+    it("stores prompts and returns them only to their owner", async () => {
+      const owner = await newUser();
+      const other = await newUser();
+      const stored = await storage.prompts.insert({
+        userId: owner.id,
+        prompt: "hola mundo",
+        response: "[mocked-llm_response] hola mundo",
+        model: "mock",
+      });
+      expect(stored).toMatchObject({ userId: owner.id, prompt: "hola mundo", model: "mock" });
+      expect(stored.createdAt).toBeInstanceOf(Date);
+      expect(await storage.prompts.get(owner.id, stored.id)).toEqual(stored);
+      expect(await storage.prompts.get(other.id, stored.id)).toBeUndefined();
+      expect(await storage.prompts.list(other.id, { limit: 10 })).toEqual([]);
+    });
+
+    it("lists a user's prompts newest first, page after page, without gaps or repeats", async () => {
+      const user = await newUser();
+      const ids: number[] = [];
+      for (let index = 0; index < 7; index++) {
+        ids.push(
+          (await storage.prompts.insert({ userId: user.id, prompt: `p${index}`, response: "r", model: "m" }))
+            .id,
+        );
+      }
+      const seen: number[] = [];
+      let after: { createdAt: Date; id: number } | undefined;
+      for (;;) {
+        const page = await storage.prompts.list(user.id, { limit: 3, ...(after ? { after } : {}) });
+        seen.push(...page.map((prompt) => prompt.id));
+        const last = page.at(-1);
+        if (page.length < 3 || !last) break;
+        after = { createdAt: last.createdAt, id: last.id };
+      }
+      expect(seen).toEqual([...ids].reverse());
+    });
+
+    it("rotates a refresh token once, and revokes the family when a used token comes back", async () => {
+      const user = await newUser();
+      const familyId = randomUUID();
+      const first = randomUUID();
+      const expiresAt = new Date(Date.now() + 60_000);
+      await storage.refreshTokens.issue({ jti: first, userId: user.id, familyId, expiresAt });
+
+      const second = randomUUID();
+      expect(await storage.refreshTokens.rotate(first, { jti: second, expiresAt }, new Date())).toEqual({
+        status: "rotated",
+        userId: user.id,
+        familyId,
+      });
+      // The first token again: theft is assumed, and the whole family (the second token too) dies.
+      expect(await storage.refreshTokens.rotate(first, { jti: randomUUID(), expiresAt }, new Date())).toEqual(
+        {
+          status: "reused",
+          userId: user.id,
+        },
+      );
+      expect(
+        await storage.refreshTokens.rotate(second, { jti: randomUUID(), expiresAt }, new Date()),
+      ).toEqual({
+        status: "revoked",
+      });
+    });
+
+    it("lets exactly one of two concurrent rotations of the same token win", async () => {
+      const user = await newUser();
+      const jti = randomUUID();
+      const expiresAt = new Date(Date.now() + 60_000);
+      await storage.refreshTokens.issue({ jti, userId: user.id, familyId: randomUUID(), expiresAt });
+      const outcomes = await Promise.all([
+        storage.refreshTokens.rotate(jti, { jti: randomUUID(), expiresAt }, new Date()),
+        storage.refreshTokens.rotate(jti, { jti: randomUUID(), expiresAt }, new Date()),
+      ]);
+      expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(["reused", "rotated"]);
+    });
+
+    it("reports unknown and expired refresh tokens, and revokes a family on logout", async () => {
+      const user = await newUser();
+      const expiresAt = new Date(Date.now() + 60_000);
+      expect(
+        await storage.refreshTokens.rotate(randomUUID(), { jti: randomUUID(), expiresAt }, new Date()),
+      ).toEqual({
+        status: "unknown",
+      });
+
+      const expired = randomUUID();
+      await storage.refreshTokens.issue({
+        jti: expired,
+        userId: user.id,
+        familyId: randomUUID(),
+        expiresAt: new Date(Date.now() - 1000),
+      });
+      expect(
+        await storage.refreshTokens.rotate(expired, { jti: randomUUID(), expiresAt }, new Date()),
+      ).toEqual({
+        status: "expired",
+      });
+
+      const live = randomUUID();
+      await storage.refreshTokens.issue({ jti: live, userId: user.id, familyId: randomUUID(), expiresAt });
+      expect(await storage.refreshTokens.revokeFamilyOf(live, new Date())).toBe(true);
+      expect(await storage.refreshTokens.revokeFamilyOf(randomUUID(), new Date())).toBe(false);
+      expect(await storage.refreshTokens.rotate(live, { jti: randomUUID(), expiresAt }, new Date())).toEqual({
+        status: "revoked",
+      });
+    });
+
+    it("keeps its data when closed and opened again", async () => {
+      const user = await newUser("survivor");
+      const prompt = await storage.prompts.insert({
+        userId: user.id,
+        prompt: "keep me",
+        response: "r",
+        model: "m",
+      });
+      await storage.close();
+      storage = await harness.open();
+      expect(await storage.users.findByUsername("survivor")).toEqual(user);
+      expect(await storage.prompts.get(user.id, prompt.id)).toEqual(prompt);
+    });
+
+    it("answers a ping", async () => {
+      await expect(storage.ping()).resolves.toBeUndefined();
+    });
+  });
+}

@@ -1,0 +1,3 @@
+export { type StartServerOptions, startServer, TEST_JWT_SECRET, type TestServer } from "./server.js";
+export { createTestSchema, TEST_DATABASE_URL, TEST_REDIS_URL, type TestSchema } from "./services.js";
+export { registerUser, type TestUser } from "./users.js";

@@ -1,0 +1,62 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createServer, openStorage, type ServerOptions, type Storage } from "@prompt-service/server";
+import type { FastifyInstance } from "fastify";
+import { createTestSchema, type TestSchema } from "./services.js";
+
+/** A fixed secret so tests can mint their own tokens (expired, forged…) against the server. */
+export const TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789";
+
+export interface TestServer {
+  app: FastifyInstance;
+  /** http://127.0.0.1:<port> once listening. */
+  url: string;
+  storage: Storage;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export interface StartServerOptions extends ServerOptions {
+  /** "embedded" (PGlite in a temporary DATA_DIR, the default) or "postgres" (a fresh schema of the test database). */
+  database?: "embedded" | "postgres";
+  /** Listen on a real port (default) or only build the app for `inject`. */
+  listen?: boolean;
+}
+
+/** A real server with real storage, on a real port, for any package's tests. */
+export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
+  const { database = "embedded", listen = true, ...serverOptions } = options;
+  const dataDir = serverOptions.dataDir ?? (await mkdtemp(join(tmpdir(), "prompt-service-test-")));
+  let schema: TestSchema | undefined;
+  let storage = serverOptions.storage;
+  if (!storage) {
+    if (database === "postgres") schema = await createTestSchema();
+    storage = await openStorage({
+      databaseUrl: schema?.databaseUrl,
+      ...(schema ? { schema: schema.name } : {}),
+      dataDir,
+    });
+  }
+  const app = await createServer({
+    logLevel: false,
+    jwtSecret: TEST_JWT_SECRET,
+    ...serverOptions,
+    dataDir,
+    storage,
+  });
+  const url = listen ? await app.listen({ port: 0, host: "127.0.0.1" }) : "http://localhost";
+  const ownedStorage = storage;
+  return {
+    app,
+    url,
+    storage,
+    dataDir,
+    async close() {
+      await app.close();
+      if (!serverOptions.storage) await ownedStorage.close();
+      await schema?.drop();
+      if (!serverOptions.dataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
