@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { DEFAULTS } from "./config.js";
+import { drainOnClose } from "./http/drain-on-close.js";
 import { loggerOptions } from "./observability/logger.js";
 import { RequestLogController, requestIdHeader } from "./observability/request-logging.js";
 import { type PromptServicePluginOptions, promptService } from "./plugin.js";
@@ -38,6 +39,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
     ...fastify,
   });
   await app.register(requestIdHeader);
+  await app.register(drainOnClose);
   await app.register(promptService, pluginOptions);
   return app;
 }
