@@ -12,13 +12,17 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
-const post = async (url: string, body: unknown, token?: string) => {
+const post = async (
+  url: string,
+  body: unknown,
+  token?: string,
+): Promise<{ status: number; body: Record<string, string> }> => {
   const response = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
   });
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: (await response.json()) as Record<string, string> };
 };
 
 describe("configuration is validated at start", () => {
@@ -60,7 +64,7 @@ describe("the standalone server on embedded defaults", () => {
       const history = await fetch(`${second.url}/api/prompts`, {
         headers: { authorization: `Bearer ${login.body.access}` },
       });
-      expect((await history.json()).results).toEqual([created.body]);
+      expect(((await history.json()) as { results: unknown[] }).results).toEqual([created.body]);
     } finally {
       expect(await second.stop("SIGINT")).toBe(0);
     }

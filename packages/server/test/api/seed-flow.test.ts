@@ -10,13 +10,17 @@ describe.each(["embedded", "postgres"] as const)("the seed README flow on %s sto
   });
   afterAll(() => server.close());
 
-  const json = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+  const json = async <Body = Record<string, string>>(
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     const response = await fetch(`${server.url}${path}`, {
       method: "POST",
       headers: { "content-type": "application/json", ...headers },
       body: JSON.stringify(body),
     });
-    return { status: response.status, body: await response.json() };
+    return { status: response.status, body: (await response.json()) as Body };
   };
 
   it("registers, logs in, creates a prompt and refreshes", async () => {
@@ -53,6 +57,6 @@ describe.each(["embedded", "postgres"] as const)("the seed README flow on %s sto
     const history = await fetch(`${server.url}/api/prompts`, {
       headers: { authorization: `Bearer ${refreshed.body.access}` },
     });
-    expect((await history.json()).results).toEqual([created.body]);
+    expect(((await history.json()) as { results: unknown[] }).results).toEqual([created.body]);
   });
 });
