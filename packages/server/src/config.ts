@@ -10,6 +10,10 @@ export interface PromptServiceOptions {
   dataDir?: string;
   /** `postgres://…`; unset means embedded PGlite in dataDir. */
   databaseUrl?: string;
+  /** `redis://…` for cross-instance event fan-out and shared rate limits; unset means in-process. */
+  redisUrl?: string;
+  /** Namespace of every Redis key and channel, so that several deployments can share one Redis. */
+  redisPrefix?: string;
   /** HS256 key, at least 32 characters. Required when `production` is true. */
   jwtSecret?: string;
   /** A duration such as "5m", or a number of seconds. */
@@ -24,12 +28,20 @@ export interface PromptServiceOptions {
   promptMaxLength?: number;
   /** Refuse to invent a JWT secret. Defaults to NODE_ENV === "production". */
   production?: boolean;
+  /** Open WebSockets per user on one instance; one more is closed with code 4429. */
+  wsMaxSocketsPerUser?: number;
+  /** How often sockets are pinged; one that misses a ping is dropped at the next. */
+  wsHeartbeatInterval?: string | number;
+  /** Bytes waiting to be sent to one socket before it is dropped as too slow (code 4408). */
+  wsMaxBufferedBytes?: number;
 }
 
 /** Options with defaults applied and durations in seconds (tokens) or milliseconds (timeouts). */
 export interface ResolvedOptions {
   dataDir: string;
   databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  redisPrefix: string;
   jwtSecret: string | undefined;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
@@ -39,6 +51,9 @@ export interface ResolvedOptions {
   llmTimeoutMs: number;
   promptMaxLength: number;
   production: boolean;
+  wsMaxSocketsPerUser: number;
+  wsHeartbeatIntervalMs: number;
+  wsMaxBufferedBytes: number;
 }
 
 export const DEFAULTS = {
@@ -50,6 +65,10 @@ export const DEFAULTS = {
   llmTimeout: "30s",
   promptMaxLength: 8000,
   bodyLimit: 256 * 1024,
+  redisPrefix: "prompt-service:",
+  wsMaxSocketsPerUser: 10,
+  wsHeartbeatInterval: "30s",
+  wsMaxBufferedBytes: 1024 * 1024,
   logLevel: "info",
 } as const;
 
@@ -81,13 +100,18 @@ export function resolveOptions(options: PromptServiceOptions = {}): ResolvedOpti
   if (options.databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(options.databaseUrl)) {
     throw new ConfigError("databaseUrl", "must be a postgres:// or postgresql:// URL");
   }
-  const promptMaxLength = options.promptMaxLength ?? DEFAULTS.promptMaxLength;
-  if (!Number.isInteger(promptMaxLength) || promptMaxLength < 1) {
-    throw new ConfigError("promptMaxLength", "must be a positive integer");
+  if (options.redisUrl !== undefined && !/^rediss?:\/\//.test(options.redisUrl)) {
+    throw new ConfigError("redisUrl", "must be a redis:// or rediss:// URL");
   }
+  const promptMaxLength = positiveInteger(
+    options.promptMaxLength ?? DEFAULTS.promptMaxLength,
+    "promptMaxLength",
+  );
   return {
     dataDir: resolve(options.dataDir ?? DEFAULTS.dataDir),
     databaseUrl: options.databaseUrl,
+    redisUrl: options.redisUrl,
+    redisPrefix: options.redisPrefix ?? DEFAULTS.redisPrefix,
     jwtSecret: options.jwtSecret,
     accessTokenTtlSeconds:
       parseDurationMs(options.accessTokenTtl ?? DEFAULTS.accessTokenTtl, "accessTokenTtl") / 1000,
@@ -99,7 +123,24 @@ export function resolveOptions(options: PromptServiceOptions = {}): ResolvedOpti
     llmTimeoutMs: parseDurationMs(options.llmTimeout ?? DEFAULTS.llmTimeout, "llmTimeout"),
     promptMaxLength,
     production,
+    wsMaxSocketsPerUser: positiveInteger(
+      options.wsMaxSocketsPerUser ?? DEFAULTS.wsMaxSocketsPerUser,
+      "wsMaxSocketsPerUser",
+    ),
+    wsHeartbeatIntervalMs: parseDurationMs(
+      options.wsHeartbeatInterval ?? DEFAULTS.wsHeartbeatInterval,
+      "wsHeartbeatInterval",
+    ),
+    wsMaxBufferedBytes: positiveInteger(
+      options.wsMaxBufferedBytes ?? DEFAULTS.wsMaxBufferedBytes,
+      "wsMaxBufferedBytes",
+    ),
   };
+}
+
+function positiveInteger(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new ConfigError(name, "must be a positive integer");
+  return value;
 }
 
 const Duration = Type.String({ pattern: "^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h|d|w|[a-z]+)?\\s*$" });
@@ -111,6 +152,8 @@ const EnvironmentSchema = Type.Object({
   NODE_ENV: Type.Optional(Type.String()),
   DATA_DIR: Type.String({ minLength: 1, default: DEFAULTS.dataDir }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: "^postgres(ql)?://" })),
+  REDIS_URL: Type.Optional(Type.String({ pattern: "^rediss?://" })),
+  REDIS_PREFIX: Type.String({ default: DEFAULTS.redisPrefix }),
   JWT_SECRET: Type.Optional(Type.String({ minLength: MIN_SECRET_LENGTH })),
   ACCESS_TOKEN_TTL: Type.String({ ...Duration, default: DEFAULTS.accessTokenTtl }),
   REFRESH_TOKEN_TTL: Type.String({ ...Duration, default: DEFAULTS.refreshTokenTtl }),
@@ -119,6 +162,9 @@ const EnvironmentSchema = Type.Object({
   OPENAI_MODEL: Type.Optional(Type.String({ minLength: 1 })),
   LLM_TIMEOUT: Type.String({ ...Duration, default: DEFAULTS.llmTimeout }),
   PROMPT_MAX_LENGTH: Type.Integer({ minimum: 1, default: DEFAULTS.promptMaxLength }),
+  WS_MAX_SOCKETS_PER_USER: Type.Integer({ minimum: 1, default: DEFAULTS.wsMaxSocketsPerUser }),
+  WS_HEARTBEAT_INTERVAL: Type.String({ ...Duration, default: DEFAULTS.wsHeartbeatInterval }),
+  WS_MAX_BUFFERED_BYTES: Type.Integer({ minimum: 1024, default: DEFAULTS.wsMaxBufferedBytes }),
   BODY_LIMIT: Type.Integer({ minimum: 1024, default: DEFAULTS.bodyLimit }),
   LOG_LEVEL: Type.Union(
     ["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((level) => Type.Literal(level)),
@@ -140,6 +186,8 @@ export interface StandaloneConfig {
 const ENV_NAME_OF_OPTION: Record<string, string> = {
   jwtSecret: "JWT_SECRET",
   databaseUrl: "DATABASE_URL",
+  redisUrl: "REDIS_URL",
+  wsHeartbeatInterval: "WS_HEARTBEAT_INTERVAL",
   accessTokenTtl: "ACCESS_TOKEN_TTL",
   refreshTokenTtl: "REFRESH_TOKEN_TTL",
   llmTimeout: "LLM_TIMEOUT",
@@ -162,6 +210,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConf
   const options: PromptServiceOptions = {
     dataDir: parsed.DATA_DIR,
     databaseUrl: parsed.DATABASE_URL,
+    redisUrl: parsed.REDIS_URL,
+    redisPrefix: parsed.REDIS_PREFIX,
     jwtSecret: parsed.JWT_SECRET,
     accessTokenTtl: parsed.ACCESS_TOKEN_TTL,
     refreshTokenTtl: parsed.REFRESH_TOKEN_TTL,
@@ -171,6 +221,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConf
     llmTimeout: parsed.LLM_TIMEOUT,
     promptMaxLength: parsed.PROMPT_MAX_LENGTH,
     production: parsed.NODE_ENV === "production",
+    wsMaxSocketsPerUser: parsed.WS_MAX_SOCKETS_PER_USER,
+    wsHeartbeatInterval: parsed.WS_HEARTBEAT_INTERVAL,
+    wsMaxBufferedBytes: parsed.WS_MAX_BUFFERED_BYTES,
   };
   try {
     resolveOptions(options);

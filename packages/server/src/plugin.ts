@@ -9,6 +9,8 @@ import { validatorCompiler } from "./http/validation.js";
 import { createLlm } from "./llm/index.js";
 import type { LlmProvider } from "./llm/port.js";
 import { promptRoutes } from "./prompts/routes.js";
+import { createHub, type EventHub } from "./realtime/hub/index.js";
+import { socketRoutes } from "./realtime/socket-route.js";
 import type { ServiceContext } from "./service-context.js";
 import { openStorage, type Storage } from "./storage/index.js";
 
@@ -17,6 +19,8 @@ export interface PromptServicePluginOptions extends PromptServiceOptions {
   storage?: Storage;
   /** A language model provider; otherwise the OpenAI-compatible one when a key is set, else the mock. */
   llm?: LlmProvider;
+  /** An event hub; otherwise Redis when `redisUrl` is set, else in-process. */
+  hub?: EventHub;
 }
 
 /**
@@ -47,6 +51,21 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
   if (!options.llm) app.addHook("onClose", () => llm.close());
   app.log.info({ provider: llm.provider, model: llm.model }, "language model ready");
 
+  const hub =
+    options.hub ??
+    (await createHub({
+      redisUrl: config.redisUrl,
+      prefix: config.redisPrefix,
+      onStatus: ({ connection, status, error }) =>
+        app.log[status === "ready" || status === "closed" ? "info" : "warn"](
+          { connection, status, err: error },
+          "event hub connection changed",
+        ),
+      onDeliveryError: (error, group) => app.log.warn({ err: error, group }, "event delivery failed"),
+    }));
+  if (!options.hub) app.addHook("onClose", () => hub.close());
+  app.log.info({ hub: hub.kind }, "event hub ready");
+
   let secret = config.jwtSecret;
   if (!secret) {
     const dev = await loadOrCreateDevSecret(config.dataDir);
@@ -68,7 +87,8 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
   // Only JSON bodies: anything else is a 415, not a string that fails validation later.
   app.removeContentTypeParser(["text/plain"]);
 
-  const context: ServiceContext = { config, storage, llm, tokens, authenticate: authenticate(tokens) };
+  const context: ServiceContext = { config, storage, llm, hub, tokens, authenticate: authenticate(tokens) };
   await app.register(authRoutes, context);
   await app.register(promptRoutes, context);
+  await app.register(socketRoutes, context);
 };

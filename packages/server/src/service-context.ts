@@ -2,6 +2,7 @@ import type { onRequestAsyncHookHandler } from "fastify";
 import type { TokenService } from "./auth/tokens.js";
 import type { ResolvedOptions } from "./config.js";
 import type { LlmProvider } from "./llm/port.js";
+import type { EventHub } from "./realtime/hub/index.js";
 import type { Storage } from "./storage/index.js";
 
 /** What the route plugins share, handed to them explicitly rather than through decorators. */
@@ -9,6 +10,8 @@ export interface ServiceContext {
   config: ResolvedOptions;
   storage: Storage;
   llm: LlmProvider;
+  /** Delivers events to the sockets of a user on every instance. */
+  hub: EventHub;
   tokens: TokenService;
   /** onRequest hook that requires a valid access token. */
   authenticate: onRequestAsyncHookHandler;

@@ -18,8 +18,11 @@ export interface TestServer {
 }
 
 export interface StartServerOptions extends ServerOptions {
-  /** "embedded" (PGlite in a temporary DATA_DIR, the default) or "postgres" (a fresh schema of the test database). */
-  database?: "embedded" | "postgres";
+  /**
+   * "embedded" (PGlite in a temporary DATA_DIR, the default), "postgres" (a fresh schema of the test database,
+   * dropped on close), or a schema made with createTestSchema that several servers share (the caller drops it).
+   */
+  database?: "embedded" | "postgres" | TestSchema;
   /** Listen on a real port (default) or only build the app for `inject`. */
   listen?: boolean;
 }
@@ -32,9 +35,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   let storage = serverOptions.storage;
   if (!storage) {
     if (database === "postgres") schema = await createTestSchema();
+    const shared = typeof database === "object" ? database : schema;
     storage = await openStorage({
-      databaseUrl: schema?.databaseUrl,
-      ...(schema ? { schema: schema.name } : {}),
+      databaseUrl: shared?.databaseUrl,
+      ...(shared ? { schema: shared.name } : {}),
       dataDir,
     });
   }

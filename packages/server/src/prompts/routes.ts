@@ -5,6 +5,7 @@ import { authenticatedErrors, ErrorBody } from "../http/schemas.js";
 import { slashVariants } from "../http/slash-variants.js";
 import type { ServiceContext } from "../service-context.js";
 import type { StoredPrompt } from "../storage/index.js";
+import { answerPrompt } from "./answer-prompt.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { CreatePromptBody, ListPromptsQuery, PromptBody, PromptIdParams, PromptPage } from "./schemas.js";
 
@@ -19,7 +20,7 @@ export const toPromptBody = (prompt: StoredPrompt) => ({
 });
 
 export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app, context) => {
-  const { storage, llm, authenticate, config } = context;
+  const { storage, llm, hub, authenticate, config } = context;
 
   const createSchema = {
     tags,
@@ -39,9 +40,10 @@ export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (ap
           prompt: [`Ensure this field has no more than ${config.promptMaxLength} characters.`],
         });
       }
-      // Ask first, store after: a failing provider leaves nothing behind (502/504, never a made-up answer).
-      const response = await llm.complete(text);
-      const stored = await storage.prompts.insert({ userId, prompt: text, response, model: llm.model });
+      const stored = await answerPrompt(
+        { storage, llm, hub, log: request.log },
+        { userId, text, notify: request.body.websocket === true },
+      );
       request.log.info({ event: "prompt_created", userId, promptId: stored.id }, "prompt created");
       return reply.code(201).send(toPromptBody(stored));
     });

@@ -58,7 +58,19 @@ export interface RefreshTokenRepository {
 }
 
 export interface PromptRepository {
-  insert(prompt: { userId: number; prompt: string; response: string; model: string }): Promise<StoredPrompt>;
+  /**
+   * Takes the id the next prompt will be stored under, before it exists: streamed answers are announced under
+   * their final id while the model is still writing them.
+   */
+  reserveId(): Promise<number>;
+  /** Stores a prompt, under `id` when one was reserved. */
+  insert(prompt: {
+    id?: number;
+    userId: number;
+    prompt: string;
+    response: string;
+    model: string;
+  }): Promise<StoredPrompt>;
   /** Undefined when the prompt does not exist or belongs to another user. */
   get(userId: number, id: number): Promise<StoredPrompt | undefined>;
   /** The user's prompts, newest first, after `cursor` when given. */

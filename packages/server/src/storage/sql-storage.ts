@@ -142,16 +142,31 @@ class SqlRefreshTokens implements RefreshTokenRepository {
 class SqlPrompts implements PromptRepository {
   constructor(private readonly db: SqlExecutor) {}
 
+  async reserveId(): Promise<number> {
+    const { rows } = await this.db.query<{ id: string | number }>(
+      "SELECT nextval(pg_get_serial_sequence('prompts', 'id')) AS id",
+    );
+    return toId((rows[0] as { id: string | number }).id);
+  }
+
   async insert(prompt: {
+    id?: number;
     userId: number;
     prompt: string;
     response: string;
     model: string;
   }): Promise<StoredPrompt> {
-    const { rows } = await this.db.query<PromptRow>(
-      `INSERT INTO prompts (user_id, prompt, response, model) VALUES ($1, $2, $3, $4) RETURNING ${PROMPT_COLUMNS}`,
-      [prompt.userId, prompt.prompt, prompt.response, prompt.model],
-    );
+    const { rows } =
+      prompt.id === undefined
+        ? await this.db.query<PromptRow>(
+            `INSERT INTO prompts (user_id, prompt, response, model) VALUES ($1, $2, $3, $4) RETURNING ${PROMPT_COLUMNS}`,
+            [prompt.userId, prompt.prompt, prompt.response, prompt.model],
+          )
+        : await this.db.query<PromptRow>(
+            `INSERT INTO prompts (id, user_id, prompt, response, model) OVERRIDING SYSTEM VALUE
+              VALUES ($1, $2, $3, $4, $5) RETURNING ${PROMPT_COLUMNS}`,
+            [prompt.id, prompt.userId, prompt.prompt, prompt.response, prompt.model],
+          );
     return toPrompt(rows[0] as PromptRow);
   }
 

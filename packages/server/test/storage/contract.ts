@@ -171,6 +171,27 @@ export function storageContract(name: string, makeHarness: () => Promise<Storage
       expect(await storage.prompts.get(user.id, prompt.id)).toEqual(prompt);
     });
 
+    it("stores a prompt under a reserved id, and never hands the same id out twice", async () => {
+      const user = await newUser();
+      const reserved = await Promise.all([storage.prompts.reserveId(), storage.prompts.reserveId()]);
+      expect(new Set(reserved).size).toBe(2);
+      const stored = await storage.prompts.insert({
+        id: reserved[0],
+        userId: user.id,
+        prompt: "streamed",
+        response: "r",
+        model: "m",
+      });
+      expect(stored.id).toBe(reserved[0]);
+      const next = await storage.prompts.insert({
+        userId: user.id,
+        prompt: "plain",
+        response: "r",
+        model: "m",
+      });
+      expect(reserved).not.toContain(next.id);
+    });
+
     it("answers a ping", async () => {
       await expect(storage.ping()).resolves.toBeUndefined();
     });

@@ -1,0 +1,16 @@
+/**
+ * WebSocket close codes the server uses, so clients know what to do next. 4xxx codes are the application's
+ * range (RFC 6455 §7.4.2); they mirror the HTTP status a request would get.
+ */
+export const CLOSE_CODES = {
+  /** The server is shutting down: reconnect (to another instance). */
+  goingAway: 1001,
+  /** A message over the size limit. */
+  messageTooBig: 1009,
+  /** The access token expired or is invalid: reconnect with a fresh token. */
+  unauthorized: 4401,
+  /** The client reads too slowly: too much data is waiting for it. Reconnect and read faster. */
+  slowConsumer: 4408,
+  /** The user already has the maximum number of sockets open. */
+  tooManyConnections: 4429,
+} as const;

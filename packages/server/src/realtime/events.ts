@@ -1,0 +1,34 @@
+import type { StoredPrompt } from "../storage/index.js";
+
+/** The events a user's sockets receive. `prompt.message` is the original service's event, unchanged. */
+export type PromptEvent =
+  | {
+      type: "prompt.message";
+      event: "prompt_completed";
+      data: { id: number; prompt: string; response: string; created_at: string };
+    }
+  | { type: "prompt.delta"; event: "prompt_delta"; data: { id: number; index: number; delta: string } }
+  | { type: "prompt.error"; event: "prompt_failed"; data: { id: number; code: string; detail: string } };
+
+export const completedEvent = (prompt: StoredPrompt): PromptEvent => ({
+  type: "prompt.message",
+  event: "prompt_completed",
+  data: {
+    id: prompt.id,
+    prompt: prompt.prompt,
+    response: prompt.response,
+    created_at: prompt.createdAt.toISOString(),
+  },
+});
+
+export const deltaEvent = (id: number, index: number, delta: string): PromptEvent => ({
+  type: "prompt.delta",
+  event: "prompt_delta",
+  data: { id, index, delta },
+});
+
+export const failedEvent = (id: number, code: string, detail: string): PromptEvent => ({
+  type: "prompt.error",
+  event: "prompt_failed",
+  data: { id, code, detail },
+});

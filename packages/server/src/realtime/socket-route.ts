@@ -1,0 +1,106 @@
+import websocket from "@fastify/websocket";
+import type { FastifyPluginAsync } from "fastify";
+import { ApiError } from "../errors.js";
+import { slashVariants } from "../http/slash-variants.js";
+import type { ServiceContext } from "../service-context.js";
+import { CLOSE_CODES } from "./close-codes.js";
+import { userGroup } from "./hub/index.js";
+import { SocketSession } from "./socket-session.js";
+import { selectProtocol, socketToken } from "./socket-token.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** Expiry (seconds since the epoch) of the access token that opened a WebSocket. */
+    socketTokenExpiresAt?: number;
+  }
+}
+
+/**
+ * `GET /ws/prompts/`: an authenticated socket that joins the group `user_<id>` on the event hub and receives
+ * every event published to it, from whichever instance.
+ */
+export const socketRoutes: FastifyPluginAsync<ServiceContext> = async (app, context) => {
+  const { tokens, hub, config } = context;
+  const sessionsByUser = new Map<number, Set<SocketSession>>();
+
+  await app.register(websocket, {
+    options: { maxPayload: 16 * 1024, handleProtocols: selectProtocol },
+    preClose(done) {
+      for (const sessions of sessionsByUser.values()) {
+        for (const session of sessions) session.close(CLOSE_CODES.goingAway, "server shutting down");
+      }
+      done();
+    },
+  });
+
+  const heartbeat = setInterval(() => {
+    for (const sessions of sessionsByUser.values()) for (const session of sessions) session.heartbeat();
+  }, config.wsHeartbeatIntervalMs);
+  heartbeat.unref();
+  app.addHook("onClose", async () => clearInterval(heartbeat));
+
+  // Authentication happens before the upgrade, so a bad token gets a plain HTTP 401 with the API's error body.
+  async function authenticateUpgrade(request: import("fastify").FastifyRequest): Promise<void> {
+    const token = socketToken(request);
+    if (!token)
+      throw new ApiError(
+        "not_authenticated",
+        "Send the access token as ?token=, a Bearer header, or the 'bearer, <token>' subprotocol.",
+      );
+    const verified = await tokens.verify(token, "access");
+    request.userId = verified.userId;
+    request.socketTokenExpiresAt = verified.exp;
+  }
+
+  const schema = {
+    tags: ["realtime"],
+    summary: "Live events of the authenticated user (WebSocket upgrade)",
+    querystring: { type: "object", properties: { token: { type: "string", description: "Access token." } } },
+  };
+  for (const route of slashVariants("/ws/prompts/", schema)) {
+    app.get(
+      route.url,
+      { websocket: true, schema: route.schema, onRequest: authenticateUpgrade },
+      async (socket, request) => {
+        const userId = request.userId as number;
+        const sessions = sessionsByUser.get(userId) ?? new Set<SocketSession>();
+        if (sessions.size >= config.wsMaxSocketsPerUser) {
+          socket.close(
+            CLOSE_CODES.tooManyConnections,
+            `at most ${config.wsMaxSocketsPerUser} sockets per user`,
+          );
+          return;
+        }
+        const session = new SocketSession(
+          socket,
+          userId,
+          request.socketTokenExpiresAt as number,
+          { maxBufferedBytes: config.wsMaxBufferedBytes },
+          request.log,
+        );
+        sessions.add(session);
+        sessionsByUser.set(userId, sessions);
+
+        let unsubscribe: (() => Promise<void>) | undefined;
+        socket.on("close", () => {
+          session.dispose();
+          sessions.delete(session);
+          if (sessions.size === 0) sessionsByUser.delete(userId);
+          void unsubscribe?.();
+        });
+
+        try {
+          unsubscribe = await hub.subscribe(userGroup(userId), (_event, json) => {
+            session.send(json);
+          });
+        } catch (error) {
+          request.log.error({ err: error, userId }, "could not subscribe a websocket to the event hub");
+          session.close(1011, "event hub unavailable");
+          return;
+        }
+        // The socket may have closed while the subscription was being set up.
+        if (socket.readyState !== socket.OPEN) void unsubscribe();
+      },
+    );
+  }
+};

@@ -1,0 +1,103 @@
+import type { FastifyBaseLogger } from "fastify";
+import type { RawData, WebSocket } from "ws";
+import { CLOSE_CODES } from "./close-codes.js";
+
+export interface SessionLimits {
+  /** Above this many bytes waiting to be sent, the client is too slow and is disconnected. */
+  maxBufferedBytes: number;
+}
+
+// setTimeout takes at most a 32-bit signed delay; longer token lifetimes are re-armed in steps.
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * One authenticated socket: it answers pings, ignores what it does not understand (never echoing it), closes
+ * itself when its access token expires, and protects the server from clients that stop reading.
+ */
+export class SocketSession {
+  private alive = true;
+  private expiryTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly userId: number,
+    tokenExpiresAtSeconds: number,
+    private readonly limits: SessionLimits,
+    private readonly log: FastifyBaseLogger,
+  ) {
+    socket.on("pong", () => {
+      this.alive = true;
+    });
+    socket.on("message", (data, isBinary) => this.receive(data, isBinary));
+    this.armExpiry(tokenExpiresAtSeconds * 1000);
+  }
+
+  /** Called on every heartbeat tick: a socket that did not answer the previous ping is dead and is dropped. */
+  heartbeat(): void {
+    if (!this.alive) {
+      this.log.debug({ userId: this.userId }, "websocket missed its heartbeat: terminated");
+      this.socket.terminate();
+      return;
+    }
+    this.alive = false;
+    this.socket.ping();
+  }
+
+  /** Sends already serialised JSON; false when the socket is closed or was just dropped as too slow. */
+  send(json: string): boolean {
+    if (this.socket.readyState !== this.socket.OPEN) return false;
+    if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
+      this.log.warn(
+        { userId: this.userId, buffered: this.socket.bufferedAmount },
+        "slow websocket consumer dropped",
+      );
+      this.socket.close(CLOSE_CODES.slowConsumer, "client too slow");
+      // The close frame queues behind the backlog; do not wait for a client that is not reading.
+      this.socket.terminate();
+      return false;
+    }
+    this.socket.send(json);
+    return true;
+  }
+
+  close(code: number, reason: string): void {
+    this.socket.close(code, reason);
+  }
+
+  dispose(): void {
+    clearTimeout(this.expiryTimer);
+  }
+
+  private armExpiry(expiresAtMs: number): void {
+    const remaining = expiresAtMs - Date.now();
+    if (remaining <= 0) {
+      this.close(CLOSE_CODES.unauthorized, "token expired");
+      return;
+    }
+    this.expiryTimer = setTimeout(() => this.armExpiry(expiresAtMs), Math.min(remaining, MAX_TIMER_MS));
+    this.expiryTimer.unref();
+  }
+
+  private receive(data: RawData, isBinary: boolean): void {
+    let message: unknown;
+    try {
+      message = isBinary ? undefined : JSON.parse(data.toString());
+    } catch {
+      this.reply({ type: "error", code: "parse_error", detail: "Messages must be JSON." });
+      return;
+    }
+    if (typeof message === "object" && message !== null && (message as { type?: unknown }).type === "ping") {
+      this.reply({ type: "pong" });
+      return;
+    }
+    this.reply({
+      type: "error",
+      code: "invalid",
+      detail: 'Unknown message; the server understands {"type":"ping"}.',
+    });
+  }
+
+  private reply(message: object): void {
+    this.send(JSON.stringify(message));
+  }
+}
