@@ -43,7 +43,10 @@ export class RecordingSocket {
     const deadline = Date.now() + timeoutMs;
     while (!predicate()) {
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Error(`timed out; messages so far: ${JSON.stringify(this.messages)}`);
+      if (remaining <= 0) {
+        const last = JSON.stringify(this.messages.at(-1) ?? null).slice(0, 300);
+        throw new Error(`timed out after ${this.messages.length} messages (last: ${last})`);
+      }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, remaining);
         this.waiters.push(() => {
