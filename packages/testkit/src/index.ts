@@ -2,4 +2,5 @@ export { type ServerProcess, spawnServer, startServerProcess } from "./process.j
 export { requireRedis, uniqueRedisPrefix } from "./redis.js";
 export { type StartServerOptions, startServer, TEST_JWT_SECRET, type TestServer } from "./server.js";
 export { createTestSchema, TEST_DATABASE_URL, TEST_REDIS_URL, type TestSchema } from "./services.js";
+export { startTcpProxy, type TcpProxy } from "./tcp-proxy.js";
 export { registerUser, type TestUser } from "./users.js";

@@ -1,4 +1,10 @@
-import { requireRedis, TEST_REDIS_URL, uniqueRedisPrefix } from "@prompt-service/testkit";
+import {
+  requireRedis,
+  startTcpProxy,
+  type TcpProxy,
+  TEST_REDIS_URL,
+  uniqueRedisPrefix,
+} from "@prompt-service/testkit";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import {
@@ -11,7 +17,6 @@ import {
 } from "../../../src/realtime/hub/index.js";
 import { hubContract } from "./contract.js";
 import { recorder } from "./recorder.js";
-import { startTcpProxy, type TcpProxy } from "./tcp-proxy.js";
 
 await requireRedis();
 
@@ -36,8 +41,7 @@ async function open(options: CreateHubOptions = {}): Promise<EventHub> {
 }
 
 async function proxyToRedis(): Promise<TcpProxy> {
-  const { hostname, port } = new URL(TEST_REDIS_URL);
-  const proxy = await startTcpProxy({ host: hostname || "127.0.0.1", port: Number(port) || 6379 });
+  const proxy = await startTcpProxy(TEST_REDIS_URL);
   proxies.push(proxy);
   return proxy;
 }

@@ -1,8 +1,8 @@
 import { connect, createServer, type Socket } from "node:net";
 
-/** A TCP proxy in front of Redis that a test can cut and restore, to prove real reconnection. */
+/** A TCP proxy in front of a server (Redis, PostgreSQL…) that a test can cut and restore, to prove real reconnection. */
 export interface TcpProxy {
-  /** `redis://127.0.0.1:<port>` */
+  /** The target URL with the proxy's host and port. */
   url: string;
   /** Drops every connection and refuses new ones, as when Redis goes away. */
   cut(): void;
@@ -13,7 +13,9 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+export async function startTcpProxy(targetUrl: string, defaultPort = 6379): Promise<TcpProxy> {
+  const target = new URL(targetUrl);
+  const upstreamAddress = { host: target.hostname || "127.0.0.1", port: Number(target.port) || defaultPort };
   let mode: "open" | "cut" | "stalled" = "open";
   const sockets = new Set<Socket>();
   const track = (socket: Socket) => {
@@ -29,7 +31,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       client.destroy();
       return;
     }
-    const upstream = connect(target);
+    const upstream = connect(upstreamAddress);
     track(client);
     track(upstream);
     const forward = (from: Socket, to: Socket) => {
@@ -44,9 +46,12 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as { port: number };
+  const url = new URL(targetUrl);
+  url.hostname = "127.0.0.1";
+  url.port = String(port);
 
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: url.toString(),
     cut() {
       mode = "cut";
       dropAll();
