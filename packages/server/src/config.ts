@@ -3,6 +3,7 @@ import envSchema from "env-schema";
 import ms from "ms";
 import { type Static, Type } from "typebox";
 import { ConfigError } from "./errors.js";
+import { parseRateLimits, type RateLimitRule } from "./ratelimit/rules.js";
 
 /** Options of the plugin; `prompt serve` flags and environment variables map onto the same names. */
 export interface PromptServiceOptions {
@@ -28,6 +29,16 @@ export interface PromptServiceOptions {
   promptMaxLength?: number;
   /** Refuse to invent a JWT secret. Defaults to NODE_ENV === "production". */
   production?: boolean;
+  /** When set, GET /metrics requires `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
+  /** Throttle of POST /api/prompts per user, e.g. "1/s,10/min". */
+  promptRateLimits?: string;
+  /** Throttle of login attempts per username, against password guessing. */
+  loginRateLimits?: string;
+  /** Throttle of login attempts per client address. */
+  loginAddressRateLimits?: string;
+  /** While Redis is unreachable: "open" lets requests through (the default), "closed" refuses them. */
+  rateLimitFailMode?: "open" | "closed";
   /** Open WebSockets per user on one instance; one more is closed with code 4429. */
   wsMaxSocketsPerUser?: number;
   /** How often sockets are pinged; one that misses a ping is dropped at the next. */
@@ -51,6 +62,11 @@ export interface ResolvedOptions {
   llmTimeoutMs: number;
   promptMaxLength: number;
   production: boolean;
+  metricsToken: string | undefined;
+  promptRateLimits: RateLimitRule[];
+  loginRateLimits: RateLimitRule[];
+  loginAddressRateLimits: RateLimitRule[];
+  rateLimitFailMode: "open" | "closed";
   wsMaxSocketsPerUser: number;
   wsHeartbeatIntervalMs: number;
   wsMaxBufferedBytes: number;
@@ -66,6 +82,10 @@ export const DEFAULTS = {
   promptMaxLength: 8000,
   bodyLimit: 256 * 1024,
   redisPrefix: "prompt-service:",
+  promptRateLimits: "1/s,10/min",
+  loginRateLimits: "10/min,50/h",
+  loginAddressRateLimits: "30/min,300/h",
+  rateLimitFailMode: "open",
   wsMaxSocketsPerUser: 10,
   wsHeartbeatInterval: "30s",
   wsMaxBufferedBytes: 1024 * 1024,
@@ -123,6 +143,17 @@ export function resolveOptions(options: PromptServiceOptions = {}): ResolvedOpti
     llmTimeoutMs: parseDurationMs(options.llmTimeout ?? DEFAULTS.llmTimeout, "llmTimeout"),
     promptMaxLength,
     production,
+    metricsToken: options.metricsToken || undefined,
+    promptRateLimits: parseRateLimits(
+      options.promptRateLimits ?? DEFAULTS.promptRateLimits,
+      "promptRateLimits",
+    ),
+    loginRateLimits: parseRateLimits(options.loginRateLimits ?? DEFAULTS.loginRateLimits, "loginRateLimits"),
+    loginAddressRateLimits: parseRateLimits(
+      options.loginAddressRateLimits ?? DEFAULTS.loginAddressRateLimits,
+      "loginAddressRateLimits",
+    ),
+    rateLimitFailMode: failMode(options.rateLimitFailMode ?? DEFAULTS.rateLimitFailMode),
     wsMaxSocketsPerUser: positiveInteger(
       options.wsMaxSocketsPerUser ?? DEFAULTS.wsMaxSocketsPerUser,
       "wsMaxSocketsPerUser",
@@ -136,6 +167,12 @@ export function resolveOptions(options: PromptServiceOptions = {}): ResolvedOpti
       "wsMaxBufferedBytes",
     ),
   };
+}
+
+function failMode(value: string): "open" | "closed" {
+  if (value !== "open" && value !== "closed")
+    throw new ConfigError("rateLimitFailMode", 'must be "open" or "closed"');
+  return value;
 }
 
 function positiveInteger(value: number, name: string): number {
@@ -160,6 +197,13 @@ const EnvironmentSchema = Type.Object({
   OPENAI_API_KEY: Type.Optional(Type.String()),
   OPENAI_BASE_URL: Type.Optional(Type.String({ pattern: "^https?://" })),
   OPENAI_MODEL: Type.Optional(Type.String({ minLength: 1 })),
+  METRICS_TOKEN: Type.Optional(Type.String()),
+  PROMPT_RATE_LIMITS: Type.String({ minLength: 1, default: DEFAULTS.promptRateLimits }),
+  LOGIN_RATE_LIMITS: Type.String({ minLength: 1, default: DEFAULTS.loginRateLimits }),
+  LOGIN_ADDRESS_RATE_LIMITS: Type.String({ minLength: 1, default: DEFAULTS.loginAddressRateLimits }),
+  RATE_LIMIT_FAIL_MODE: Type.Union([Type.Literal("open"), Type.Literal("closed")], {
+    default: DEFAULTS.rateLimitFailMode,
+  }),
   LLM_TIMEOUT: Type.String({ ...Duration, default: DEFAULTS.llmTimeout }),
   PROMPT_MAX_LENGTH: Type.Integer({ minimum: 1, default: DEFAULTS.promptMaxLength }),
   WS_MAX_SOCKETS_PER_USER: Type.Integer({ minimum: 1, default: DEFAULTS.wsMaxSocketsPerUser }),
@@ -187,6 +231,9 @@ const ENV_NAME_OF_OPTION: Record<string, string> = {
   jwtSecret: "JWT_SECRET",
   databaseUrl: "DATABASE_URL",
   redisUrl: "REDIS_URL",
+  promptRateLimits: "PROMPT_RATE_LIMITS",
+  loginRateLimits: "LOGIN_RATE_LIMITS",
+  loginAddressRateLimits: "LOGIN_ADDRESS_RATE_LIMITS",
   wsHeartbeatInterval: "WS_HEARTBEAT_INTERVAL",
   accessTokenTtl: "ACCESS_TOKEN_TTL",
   refreshTokenTtl: "REFRESH_TOKEN_TTL",
@@ -221,6 +268,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConf
     llmTimeout: parsed.LLM_TIMEOUT,
     promptMaxLength: parsed.PROMPT_MAX_LENGTH,
     production: parsed.NODE_ENV === "production",
+    metricsToken: parsed.METRICS_TOKEN,
+    promptRateLimits: parsed.PROMPT_RATE_LIMITS,
+    loginRateLimits: parsed.LOGIN_RATE_LIMITS,
+    loginAddressRateLimits: parsed.LOGIN_ADDRESS_RATE_LIMITS,
+    rateLimitFailMode: parsed.RATE_LIMIT_FAIL_MODE,
     wsMaxSocketsPerUser: parsed.WS_MAX_SOCKETS_PER_USER,
     wsHeartbeatInterval: parsed.WS_HEARTBEAT_INTERVAL,
     wsMaxBufferedBytes: parsed.WS_MAX_BUFFERED_BYTES,

@@ -8,7 +8,9 @@ import { errorHandler, notFoundHandler } from "./http/error-handler.js";
 import { validatorCompiler } from "./http/validation.js";
 import { createLlm } from "./llm/index.js";
 import type { LlmProvider } from "./llm/port.js";
+import { Metrics, observability } from "./observability/index.js";
 import { promptRoutes } from "./prompts/routes.js";
+import { createServiceLimiters } from "./ratelimit/service-limiters.js";
 import { createHub, type EventHub } from "./realtime/hub/index.js";
 import { socketRoutes } from "./realtime/socket-route.js";
 import type { ServiceContext } from "./service-context.js";
@@ -87,7 +89,29 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
   // Only JSON bodies: anything else is a 415, not a string that fails validation later.
   app.removeContentTypeParser(["text/plain"]);
 
-  const context: ServiceContext = { config, storage, llm, hub, tokens, authenticate: authenticate(tokens) };
+  const metrics = new Metrics();
+  await app.register(observability, {
+    metrics,
+    metricsToken: config.metricsToken,
+    readinessChecks: [{ name: "database", check: () => storage.ping() }],
+  });
+
+  const limiters = createServiceLimiters(config, (error) => {
+    metrics.rateLimitStoreErrors.inc();
+    app.log.warn({ err: error }, "rate limit store failed; applying the configured fail mode");
+  });
+  app.addHook("onClose", () => limiters.close());
+
+  const context: ServiceContext = {
+    config,
+    storage,
+    llm,
+    hub,
+    tokens,
+    metrics,
+    limiters,
+    authenticate: authenticate(tokens),
+  };
   await app.register(authRoutes, context);
   await app.register(promptRoutes, context);
   await app.register(socketRoutes, context);

@@ -2,6 +2,8 @@ import type { onRequestAsyncHookHandler } from "fastify";
 import type { TokenService } from "./auth/tokens.js";
 import type { ResolvedOptions } from "./config.js";
 import type { LlmProvider } from "./llm/port.js";
+import type { Metrics } from "./observability/metrics.js";
+import type { ServiceLimiters } from "./ratelimit/service-limiters.js";
 import type { EventHub } from "./realtime/hub/index.js";
 import type { Storage } from "./storage/index.js";
 
@@ -13,6 +15,10 @@ export interface ServiceContext {
   /** Delivers events to the sockets of a user on every instance. */
   hub: EventHub;
   tokens: TokenService;
+  /** Prometheus metrics of this app. */
+  metrics: Metrics;
+  /** Throttles, shared by every instance when Redis is configured. */
+  limiters: ServiceLimiters;
   /** onRequest hook that requires a valid access token. */
   authenticate: onRequestAsyncHookHandler;
 }

@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyRequest } from "fastify";
 import { ApiError, validationError } from "../errors.js";
 import { authenticatedErrors, ErrorBody } from "../http/schemas.js";
 import { slashVariants } from "../http/slash-variants.js";
+import { throttle } from "../ratelimit/throttle-hook.js";
 import type { ServiceContext } from "../service-context.js";
 import { UniqueViolationError } from "../storage/index.js";
 import { hashForUnknownUsers, hashPassword, verifyPassword } from "./passwords.js";
@@ -12,7 +14,19 @@ import { invalidToken } from "./tokens.js";
 const tags = ["auth"];
 
 export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app, context) => {
-  const { storage, tokens, authenticate } = context;
+  const { storage, tokens, authenticate, limiters, metrics } = context;
+  const onThrottled = (request: FastifyRequest) =>
+    metrics.throttledRequests.inc({ route: request.routeOptions.url ?? "unmatched" });
+  // Against password guessing: per username (one account attacked from many places) and per client address
+  // (many accounts tried from one place). Counted after validation, since the username comes from the body.
+  const throttleLogin = [
+    throttle({
+      limiter: limiters.loginByUsername,
+      keysOf: (request) => [(request.body as { username: string }).username],
+      onThrottled,
+    }),
+    throttle({ limiter: limiters.loginByAddress, keysOf: (request) => [request.ip], onThrottled }),
+  ];
 
   /** A new access token and a refresh token, recorded as the start of (or the next in) a rotation family. */
   async function issuePair(userId: number, familyId: string = randomUUID()) {
@@ -54,10 +68,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app,
     tags,
     summary: "Obtain an access and a refresh token",
     body: LoginBody,
-    response: { 200: TokenPair, 400: ErrorBody, 401: ErrorBody },
+    response: { 200: TokenPair, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody },
   };
   for (const route of slashVariants("/api/auth/login/", loginSchema)) {
-    app.post(route.url, { schema: route.schema }, async (request) => {
+    app.post(route.url, { schema: route.schema, preHandler: throttleLogin }, async (request) => {
       const { username, password } = request.body;
       const user = await storage.users.findByUsername(username);
       const valid = await verifyPassword(password, user?.passwordHash ?? (await hashForUnknownUsers()));

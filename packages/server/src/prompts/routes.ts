@@ -3,6 +3,7 @@ import { userIdOf } from "../auth/authenticate.js";
 import { ApiError, validationError } from "../errors.js";
 import { authenticatedErrors, ErrorBody } from "../http/schemas.js";
 import { slashVariants } from "../http/slash-variants.js";
+import { throttle } from "../ratelimit/throttle-hook.js";
 import type { ServiceContext } from "../service-context.js";
 import type { StoredPrompt } from "../storage/index.js";
 import { answerPrompt } from "./answer-prompt.js";
@@ -20,33 +21,45 @@ export const toPromptBody = (prompt: StoredPrompt) => ({
 });
 
 export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app, context) => {
-  const { storage, llm, hub, authenticate, config } = context;
+  const { storage, llm, hub, authenticate, config, limiters, metrics } = context;
+  const throttlePrompts = throttle({
+    limiter: limiters.prompts,
+    keysOf: (request) => [String(userIdOf(request))],
+    onThrottled: (request) =>
+      metrics.throttledRequests.inc({ route: request.routeOptions.url ?? "unmatched" }),
+  });
 
   const createSchema = {
     tags,
     security,
     summary: "Answer a prompt with the language model and store both",
     body: CreatePromptBody,
-    response: { 201: PromptBody, ...authenticatedErrors, 502: ErrorBody, 504: ErrorBody },
+    response: { 201: PromptBody, ...authenticatedErrors, 429: ErrorBody, 502: ErrorBody, 504: ErrorBody },
   };
   for (const route of slashVariants("/api/prompts", createSchema)) {
-    app.post(route.url, { schema: route.schema, onRequest: authenticate }, async (request, reply) => {
-      const userId = userIdOf(request);
-      const text = request.body.prompt.trim();
-      if (text.length === 0) throw validationError({ prompt: ["This field may not be blank."] });
-      // Counted in code points, as users (and Python) count characters; only long texts pay for the count.
-      if (text.length > config.promptMaxLength && [...text].length > config.promptMaxLength) {
-        throw validationError({
-          prompt: [`Ensure this field has no more than ${config.promptMaxLength} characters.`],
-        });
-      }
-      const stored = await answerPrompt(
-        { storage, llm, hub, log: request.log },
-        { userId, text, notify: request.body.websocket === true },
-      );
-      request.log.info({ event: "prompt_created", userId, promptId: stored.id }, "prompt created");
-      return reply.code(201).send(toPromptBody(stored));
-    });
+    // Throttled right after authentication and before the body is read, as the original service did.
+    app.post(
+      route.url,
+      { schema: route.schema, onRequest: [authenticate, throttlePrompts] },
+      async (request, reply) => {
+        const userId = userIdOf(request);
+        const text = request.body.prompt.trim();
+        if (text.length === 0) throw validationError({ prompt: ["This field may not be blank."] });
+        // Counted in code points, as users (and Python) count characters; only long texts pay for the count.
+        if (text.length > config.promptMaxLength && [...text].length > config.promptMaxLength) {
+          throw validationError({
+            prompt: [`Ensure this field has no more than ${config.promptMaxLength} characters.`],
+          });
+        }
+        const stored = await answerPrompt(
+          { storage, llm, hub, log: request.log },
+          { userId, text, notify: request.body.websocket === true },
+        );
+        request.log.info({ event: "prompt_created", userId, promptId: stored.id }, "prompt created");
+        metrics.promptsCreated.inc();
+        return reply.code(201).send(toPromptBody(stored));
+      },
+    );
   }
 
   const listSchema = {

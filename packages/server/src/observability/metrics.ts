@@ -1,0 +1,129 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+export type LlmOutcome = "success" | "error" | "timeout";
+
+/**
+ * prom-client's `nodejs_active_{handles,requests,resources}_total` are gauges named like counters, which
+ * `promtool check metrics` rejects; they are the sums of the labelled `nodejs_active_*` gauges that stay.
+ */
+const MISNAMED_DEFAULT_METRICS = [
+  "nodejs_active_handles_total",
+  "nodejs_active_requests_total",
+  "nodejs_active_resources_total",
+];
+
+let runtimeRegistry: Registry | undefined;
+
+/**
+ * Process and Node.js runtime metrics, collected once per process: they describe the process, which every app in
+ * it shares, and each collection installs event-loop and GC observers that are never removed. A registry of our
+ * own rather than prom-client's global one, so a host app's own default metrics cannot clash with ours.
+ */
+function runtimeMetrics(): Registry {
+  if (!runtimeRegistry) {
+    runtimeRegistry = new Registry();
+    collectDefaultMetrics({ register: runtimeRegistry });
+    for (const name of MISNAMED_DEFAULT_METRICS) runtimeRegistry.removeSingleMetric(name);
+  }
+  return runtimeRegistry;
+}
+
+/**
+ * The service's Prometheus metrics, one instance per app: each app has its own registry, so that two apps in one
+ * process (tests, a host mounting the plugin twice) never count into each other's series.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly httpRequestDuration = new Histogram({
+    name: "http_request_duration_seconds",
+    help: "HTTP request duration, by route template (not raw path).",
+    labelNames: ["method", "route", "status_code"] as const,
+    registers: [this.registry],
+  });
+
+  readonly promptsCreated = new Counter({
+    name: "prompts_created_total",
+    help: "Prompts answered and stored.",
+    registers: [this.registry],
+  });
+
+  readonly llmRequestDuration = new Histogram({
+    name: "llm_request_duration_seconds",
+    help: "Language model calls, retries included, by provider and outcome.",
+    labelNames: ["provider", "outcome"] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60],
+    registers: [this.registry],
+  });
+
+  readonly embeddingDuration = new Histogram({
+    name: "embedding_duration_seconds",
+    help: "Time to embed one text.",
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  readonly similaritySearchDuration = new Histogram({
+    name: "similarity_search_duration_seconds",
+    help: "Time to search the vector index.",
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+
+  readonly websocketConnections = new Gauge({
+    name: "websocket_connections",
+    help: "Open WebSocket connections.",
+    registers: [this.registry],
+  });
+
+  readonly websocketEventsSent = new Counter({
+    name: "websocket_events_sent_total",
+    help: "Events written to WebSocket connections.",
+    registers: [this.registry],
+  });
+
+  readonly throttledRequests = new Counter({
+    name: "throttled_requests_total",
+    help: "Requests refused with 429, by route template.",
+    labelNames: ["route"] as const,
+    registers: [this.registry],
+  });
+
+  readonly rateLimitStoreErrors = new Counter({
+    name: "ratelimit_store_errors_total",
+    help: "Rate-limit store operations that failed.",
+    registers: [this.registry],
+  });
+
+  readonly vectorIndexSize: Gauge;
+
+  #indexSize: (() => number) | undefined;
+
+  constructor() {
+    const readIndexSize = () => this.#indexSize?.();
+    // Read when scraped rather than set on every insert: the index knows its size, nobody has to keep it in step.
+    this.vectorIndexSize = new Gauge({
+      name: "vector_index_size",
+      help: "Vectors in the similarity index.",
+      registers: [this.registry],
+      collect() {
+        const size = readIndexSize();
+        if (size !== undefined) this.set(size);
+      },
+    });
+  }
+
+  /** Where `vector_index_size` reads the index size from at each scrape. */
+  observeVectorIndexSize(size: () => number): void {
+    this.#indexSize = size;
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** The Prometheus text exposition: this app's metrics and the process's. */
+  async exposition(): Promise<string> {
+    return Registry.merge([runtimeMetrics(), this.registry]).metrics();
+  }
+}

@@ -1,0 +1,107 @@
+import { STATUS_CODES } from "node:http";
+import swagger from "@fastify/swagger";
+import type { FastifyPluginAsync } from "fastify";
+import fp from "fastify-plugin";
+import { slashVariants } from "../http/slash-variants.js";
+
+export interface OpenApiOptions {
+  /** The API's version, shown in the document's `info`. */
+  version: string;
+}
+
+const TAGS = [
+  { name: "auth", description: "Accounts and JWT access/refresh tokens." },
+  { name: "prompts", description: "Prompts answered by the language model, and their history." },
+  { name: "operations", description: "Health probes and Prometheus metrics." },
+];
+
+/**
+ * Route schemas embed the shared schemas (`ErrorBody`, `User`, `Prompt`: those with an `$id`) by value. In the
+ * document each becomes one component and every use a `$ref` to it, so that clients generate one error type, not
+ * one per route.
+ */
+class SharedSchemas {
+  readonly components: Record<string, unknown> = {};
+
+  /** A copy of a route schema in which every subschema with an `$id` is a reference to its component. */
+  reference(node: unknown): unknown {
+    if (Array.isArray(node)) return node.map((item) => this.reference(item));
+    if (node === null || typeof node !== "object") return node;
+    const { $id, ...rest } = node as Record<string, unknown>;
+    const copy = Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, this.reference(value)]));
+    if (typeof $id !== "string") return copy;
+    this.components[$id] ??= copy;
+    // @fastify/swagger takes a response's description from its schema.
+    return { $ref: `#/components/schemas/${$id}`, description: rest.description };
+  }
+}
+
+type Paths = Record<string, Record<string, { responses?: Record<string, { description?: string }> }>>;
+
+/** "OK", "Created"… where a response schema has no description, rather than @fastify/swagger's "Default Response". */
+function describeResponses(paths: Paths): void {
+  for (const operations of Object.values(paths)) {
+    for (const operation of Object.values(operations)) {
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        if (response.description === "Default Response")
+          response.description = STATUS_CODES[status] ?? status;
+      }
+    }
+  }
+}
+
+/**
+ * The OpenAPI 3.1 document, generated from the route schemas that also validate requests, served at `/schema`.
+ * Not encapsulated: @fastify/swagger collects the routes registered beside it, after it.
+ */
+const plugin: FastifyPluginAsync<OpenApiOptions> = async (app, { version }) => {
+  const shared = new SharedSchemas();
+  await app.register(swagger, {
+    // 3.1 is JSON Schema 2020-12: TypeBox's `const`, `type: "null"` and `patternProperties` stay as they are.
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Prompt Service API",
+        version,
+        description:
+          "Send prompts to a language model, get the answer back (and pushed live over WebSocket), and find " +
+          "earlier prompts that mean the same thing. Errors always have the `ErrorBody` shape. Live events " +
+          "arrive on the WebSocket `/ws/prompts/` (access token as `?token=`), which OpenAPI does not describe.",
+      },
+      tags: TAGS,
+      components: {
+        securitySchemes: {
+          bearerAuth: {
+            type: "http",
+            scheme: "bearer",
+            bearerFormat: "JWT",
+            description: "An access token from `POST /api/auth/login/`.",
+          },
+          metricsToken: {
+            type: "http",
+            scheme: "bearer",
+            description: "The METRICS_TOKEN of the server, when it sets one.",
+          },
+        },
+      },
+    },
+    transform: ({ schema, url }) => ({ schema: shared.reference(schema) as typeof schema, url }),
+    transformObject: (document) => {
+      if (!("openapiObject" in document)) return document.swaggerObject;
+      // A document generated for this call: amended in place, then cached by @fastify/swagger.
+      const openapi = document.openapiObject as { paths?: Paths; components?: { schemas?: object } };
+      describeResponses(openapi.paths ?? {});
+      openapi.components = {
+        ...openapi.components,
+        schemas: { ...openapi.components?.schemas, ...shared.components },
+      };
+      return document.openapiObject;
+    },
+  });
+
+  for (const route of slashVariants("/schema", { hide: true })) {
+    app.get(route.url, { schema: route.schema }, async () => app.swagger());
+  }
+};
+
+export const openApi = fp(plugin, { name: "prompt-service-openapi" });

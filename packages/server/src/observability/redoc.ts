@@ -1,0 +1,65 @@
+import { createReadStream } from "node:fs";
+import { createRequire } from "node:module";
+import type { FastifyPluginAsync } from "fastify";
+import { slashVariants } from "../http/slash-variants.js";
+import { DOCS_CONTENT_SECURITY_POLICY } from "./docs-csp.js";
+
+// `import.meta.url` is empty in the CommonJS build, where `__filename` is defined instead.
+const require = createRequire(import.meta.url ?? __filename);
+
+/**
+ * The system's fonts: ReDoc's defaults (Montserrat, Roboto) are web fonts that its examples load from Google Fonts,
+ * and this page loads nothing from elsewhere.
+ */
+const THEME = {
+  typography: {
+    fontFamily: "system-ui, -apple-system, 'Segoe UI', sans-serif",
+    headings: { fontFamily: "system-ui, -apple-system, 'Segoe UI', sans-serif" },
+    code: { fontFamily: "ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace" },
+  },
+};
+
+const escapeAttribute = (value: string) =>
+  value.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/'/g, "&#39;").replace(/</g, "&lt;");
+
+function page(prefix: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <title>Prompt Service API</title>
+    <style>body { margin: 0; padding: 0; }</style>
+  </head>
+  <body>
+    <redoc spec-url="${escapeAttribute(`${prefix}/schema`)}" theme="${escapeAttribute(JSON.stringify(THEME))}"></redoc>
+    <script src="${escapeAttribute(`${prefix}/redoc/redoc.standalone.js`)}"></script>
+  </body>
+</html>
+`;
+}
+
+/**
+ * ReDoc at `/redoc` (and `/redoc/`): a page that loads ReDoc's self-contained browser bundle from the `redoc`
+ * package installed beside the server, and the document from `/schema`.
+ */
+export const redocPage: FastifyPluginAsync = async (app) => {
+  const bundle = require.resolve("redoc/bundles/redoc.standalone.js");
+  const html = page(app.prefix);
+
+  app.addHook("onSend", async (_request, reply) => {
+    reply.header("content-security-policy", DOCS_CONTENT_SECURITY_POLICY);
+  });
+
+  for (const route of slashVariants("/redoc", { hide: true })) {
+    app.get(route.url, { schema: route.schema }, async (_request, reply) =>
+      reply.type("text/html; charset=utf-8").send(html),
+    );
+  }
+  app.get("/redoc/redoc.standalone.js", { schema: { hide: true } }, async (_request, reply) =>
+    reply
+      .type("application/javascript; charset=utf-8")
+      .header("cache-control", "public, max-age=3600")
+      .send(createReadStream(bundle)),
+  );
+};

@@ -1,0 +1,158 @@
+import { Agent, type Dispatcher, request } from "undici";
+import { ApiError } from "../../errors.js";
+import { CallScope } from "../../llm/call-scope.js";
+import { statusError } from "../../llm/openai-wire.js";
+import { isConnectionReset, isRetryableStatus, retryDelayMs } from "../../llm/retry.js";
+import type { Embedder } from "./port.js";
+import { toUnitVector } from "./unit-vector.js";
+
+export interface OpenAiEmbedderOptions {
+  apiKey: string;
+  /** e.g. "text-embedding-3-small". */
+  model: string;
+  /** Default https://api.openai.com/v1; any server with an OpenAI-compatible /embeddings works (vLLM, Ollama…). */
+  baseUrl?: string;
+  /** Default 30 s for one call, retries included. */
+  timeoutMs?: number;
+  /** Default 1: retries after a 429, a 5xx or a dropped connection. */
+  maxRetries?: number;
+}
+
+/** OpenAI's documented limit of inputs in one /embeddings request. */
+const MAX_INPUTS_PER_REQUEST = 2048;
+
+/**
+ * Embeddings from OpenAI's POST /embeddings, or a compatible server's. Timeouts, retries and errors are those of the
+ * chat adapter (../../llm/openai.ts): failures are ApiErrors `llm_error` (502) or `llm_timeout` (504) whose detail
+ * never quotes the provider's text.
+ */
+export class OpenAiEmbedder implements Embedder {
+  readonly id: string;
+  readonly dimensions: number;
+  readonly #options: Required<OpenAiEmbedderOptions>;
+  readonly #url: string;
+  readonly #agent: Agent;
+
+  private constructor(options: Required<OpenAiEmbedderOptions>, agent: Agent, dimensions: number) {
+    this.id = `openai:${options.model}`;
+    this.dimensions = dimensions;
+    this.#options = options;
+    this.#url = `${options.baseUrl.replace(/\/+$/, "")}/embeddings`;
+    this.#agent = agent;
+  }
+
+  /** Embeds one text to learn the model's dimensions, which differ by model and, for some, by account settings. */
+  static async connect(options: OpenAiEmbedderOptions): Promise<OpenAiEmbedder> {
+    const resolved = {
+      apiKey: options.apiKey,
+      model: options.model,
+      baseUrl: options.baseUrl ?? "https://api.openai.com/v1",
+      timeoutMs: options.timeoutMs ?? 30_000,
+      maxRetries: options.maxRetries ?? 1,
+    };
+    const agent = new Agent();
+    const probe = new OpenAiEmbedder(resolved, agent, 0);
+    try {
+      const [vector] = await probe.embed(["dimensions"]);
+      return new OpenAiEmbedder(resolved, agent, (vector as Float32Array).length);
+    } catch (error) {
+      await agent.close();
+      throw error;
+    }
+  }
+
+  async embed(texts: string[]): Promise<Float32Array[]> {
+    const vectors: Float32Array[] = [];
+    for (let start = 0; start < texts.length; start += MAX_INPUTS_PER_REQUEST) {
+      vectors.push(...(await this.#call(texts.slice(start, start + MAX_INPUTS_PER_REQUEST))));
+    }
+    return vectors;
+  }
+
+  async close(): Promise<void> {
+    await this.#agent.close();
+  }
+
+  async #call(texts: string[]): Promise<Float32Array[]> {
+    const scope = new CallScope(this.#options.timeoutMs);
+    try {
+      // OpenAI refuses an empty input; a blank embeds like an empty one would.
+      const input = texts.map((text) => text || " ");
+      const payload = JSON.stringify({ model: this.#options.model, input, encoding_format: "float" });
+      for (let attempt = 0; ; attempt++) {
+        const outcome = await this.#send(payload, scope);
+        if ("body" in outcome) return parseEmbeddings(outcome.body, texts.length);
+        const { failure, retryable, headers } = outcome;
+        const canRetry = retryable && attempt < this.#options.maxRetries;
+        const delay = canRetry ? retryDelayMs(headers, attempt, scope.remainingMs()) : undefined;
+        if (delay === undefined) throw failure;
+        await scope.sleep(delay);
+      }
+    } catch (error) {
+      throw scope.toCallerError(error);
+    } finally {
+      scope.dispose();
+    }
+  }
+
+  /** One attempt: the body of a 2xx answer, or what failed and whether sending again may help. */
+  async #send(payload: string, scope: CallScope): Promise<Attempt> {
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(this.#url, {
+        dispatcher: this.#agent,
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${this.#options.apiKey}`,
+          "content-type": "application/json",
+          accept: "application/json",
+        },
+        body: payload,
+        signal: scope.signal,
+      });
+    } catch (error) {
+      if (scope.signal.aborted) throw error;
+      const reason = (error as { code?: unknown } | null)?.code ?? "connection failed";
+      const failure = new ApiError("llm_error", `Could not reach the embeddings provider (${reason}).`, {
+        cause: error,
+      });
+      return { failure, retryable: isConnectionReset(error), headers: {} };
+    }
+    const { statusCode, headers, body } = response;
+    // Read to the end either way, which also lets the connection be reused.
+    const text = await body.text();
+    if (statusCode >= 200 && statusCode < 300) return { body: text };
+    return { failure: statusError(statusCode, text), retryable: isRetryableStatus(statusCode), headers };
+  }
+}
+
+type Attempt =
+  | { body: string }
+  | { failure: ApiError; retryable: boolean; headers: Dispatcher.ResponseData["headers"] };
+
+/** `data[i].embedding` put back in input order by `data[i].index`, each scaled to unit length. */
+function parseEmbeddings(body: string, count: number): Float32Array[] {
+  let data: unknown;
+  try {
+    data = (JSON.parse(body) as { data?: unknown }).data;
+  } catch {
+    // The SyntaxError quotes the body, so it is not kept as the cause.
+    throw new ApiError("llm_error", "The embeddings provider sent a malformed JSON body.");
+  }
+  const vectors = new Array<Float32Array | undefined>(count);
+  for (const item of Array.isArray(data) ? data : []) {
+    const { index, embedding } = (item ?? {}) as { index?: unknown; embedding?: unknown };
+    if (Number.isInteger(index) && Array.isArray(embedding) && embedding.every(Number.isFinite)) {
+      vectors[index as number] = toUnitVector(embedding as number[]);
+    }
+  }
+  // Holes (a missing index) read as undefined; an index past the end lengthens the array.
+  const complete = vectors.length === count && !vectors.includes(undefined);
+  if (!complete || new Set(vectors.map((vector) => vector?.length)).size !== 1) {
+    throw new ApiError(
+      "llm_error",
+      `The embeddings provider did not return ${count} embeddings of one length.`,
+    );
+  }
+  return vectors as Float32Array[];
+}

@@ -1,0 +1,23 @@
+import { ConfigError } from "../../errors.js";
+
+/** The EMBEDDINGS setting, parsed. */
+export type EmbeddingsSpec =
+  | { kind: "bundled" }
+  | { kind: "transformers"; model: string }
+  | { kind: "openai"; model: string };
+
+/**
+ * `bundled`, `transformers:<model id or local path>` or `openai:<model>`. Synchronous, so that configuration can be
+ * checked at start-up before any model loads.
+ */
+export function parseEmbeddingsSpec(spec: string): EmbeddingsSpec {
+  const trimmed = spec.trim();
+  if (trimmed === "bundled") return { kind: "bundled" };
+  const match = /^(transformers|openai):(.+)$/.exec(trimmed);
+  const model = match?.[2]?.trim();
+  if (match && model) return { kind: match[1] as "transformers" | "openai", model };
+  throw new ConfigError(
+    "EMBEDDINGS",
+    `must be "bundled", "transformers:<model id or local path>" or "openai:<model>", got ${JSON.stringify(spec)}`,
+  );
+}

@@ -1,0 +1,86 @@
+import { stat } from "node:fs/promises";
+import { basename, dirname, isAbsolute, resolve } from "node:path";
+import type { FeatureExtractionPipeline } from "@huggingface/transformers";
+import { ConfigError } from "../../errors.js";
+import type { Embedder } from "./port.js";
+import { toUnitVector } from "./unit-vector.js";
+
+/**
+ * Any Sentence-Transformers-style ONNX model through Transformers.js: token embeddings mean-pooled over the attention
+ * mask and normalised, as sentence-transformers does for mean-pooling models (all-MiniLM, e5, paraphrase-multilingual).
+ *
+ * Transformers.js is `@huggingface/transformers` 4.x rather than `@xenova/transformers` 2.17.2, which is no longer
+ * maintained and whose sharp 0.32 downloads libvips when installed: offline that fails unless the root package.json
+ * overrides sharp. 4.x runs on Node 20, and its onnxruntime-node 1.30 ships the CPU binaries inside the npm package.
+ * That package's postinstall script only downloads optional CUDA binaries, fails offline, and is run by npm unless
+ * skipped (npm 11 warns about unreviewed install scripts but still runs them): `onnxruntime-node-install=skip` in
+ * .npmrc, or `"onnxruntime-node": false` under allowScripts in the root package.json. The runtime works without it.
+ */
+export class TransformersEmbedder implements Embedder {
+  readonly id: string;
+  readonly dimensions: number;
+  readonly #extractor: FeatureExtractionPipeline;
+
+  private constructor(id: string, dimensions: number, extractor: FeatureExtractionPipeline) {
+    this.id = id;
+    this.dimensions = dimensions;
+    this.#extractor = extractor;
+  }
+
+  /**
+   * `model` is a folder on disk (absolute, or relative to the working directory) holding config.json, tokenizer.json
+   * and onnx/model.onnx, which is then loaded with remote loading off; or a Hugging Face Hub id such as
+   * "Xenova/all-MiniLM-L6-v2", read from `cacheDir` when it was downloaded before and downloaded into it otherwise.
+   */
+  static async load(model: string, options: { cacheDir?: string } = {}): Promise<TransformersEmbedder> {
+    const folder = await localFolder(model);
+    // Imported on demand: the ONNX runtime is large, and only this adapter needs it.
+    const { env, pipeline } = await import("@huggingface/transformers");
+    // `env` is global to the library: it is set right before each load, which is all it is read for. A folder is
+    // read where it is and nothing is fetched; a Hub id is read from the cache, else downloaded into it.
+    env.allowLocalModels = folder !== undefined;
+    env.allowRemoteModels = folder === undefined;
+    if (folder !== undefined) env.localModelPath = dirname(folder);
+    if (options.cacheDir !== undefined) env.cacheDir = options.cacheDir;
+    const extractor = await pipeline("feature-extraction", folder === undefined ? model : basename(folder), {
+      dtype: "fp32",
+      local_files_only: folder !== undefined,
+    });
+    // A model's hidden size is named differently by each architecture's config; embedding one text asks the model.
+    const [probe] = await embedWith(extractor, ["dimensions"]);
+    return new TransformersEmbedder(`transformers:${model}`, (probe as Float32Array).length, extractor);
+  }
+
+  async embed(texts: string[]): Promise<Float32Array[]> {
+    if (texts.length === 0) return [];
+    return embedWith(this.#extractor, texts);
+  }
+
+  async close(): Promise<void> {
+    await this.#extractor.dispose();
+  }
+}
+
+async function embedWith(extractor: FeatureExtractionPipeline, texts: string[]): Promise<Float32Array[]> {
+  const output = await extractor(texts, { pooling: "mean", normalize: true });
+  const width = output.dims.at(-1) as number;
+  const data = output.data as Float32Array;
+  return texts.map((_, row) => toUnitVector(data.subarray(row * width, (row + 1) * width)));
+}
+
+/**
+ * The absolute path when `model` names an existing folder; undefined for a Hub id. A path that looks local ("./x",
+ * "/x") but does not exist is a configuration error rather than a download attempt.
+ */
+async function localFolder(model: string): Promise<string | undefined> {
+  const path = resolve(model);
+  const isFolder = await stat(path).then(
+    (stats) => stats.isDirectory(),
+    () => false,
+  );
+  if (isFolder) return path;
+  if (isAbsolute(model) || model.startsWith(".")) {
+    throw new ConfigError("EMBEDDINGS", `names the model folder ${path}, which does not exist`);
+  }
+  return undefined;
+}

@@ -1,0 +1,42 @@
+import { stemmer as englishStem } from "@orama/stemmers/english";
+import { stemmer as spanishStem } from "@orama/stemmers/spanish";
+import { detectLanguage, type Language, splitWords } from "./language.js";
+import { ENGLISH_STOPWORDS, foldWord, SPANISH_STOPWORDS } from "./stopwords.js";
+
+/**
+ * A text as the lexical score sees it: its language when the text gives it away, and for each of its content words
+ * the terms that word may stand for. A word has one term (its stem in the text's language) or, when the language is
+ * unknown, its English and its Spanish stem: a short text such as "perro ladra" is then still found by "ladran".
+ */
+export interface AnalyzedText {
+  language: Language | undefined;
+  words: ReadonlyArray<readonly string[]>;
+}
+
+const STOPWORDS = {
+  en: [ENGLISH_STOPWORDS],
+  es: [SPANISH_STOPWORDS],
+  unknown: [ENGLISH_STOPWORDS, SPANISH_STOPWORDS],
+};
+
+export function analyze(text: string): AnalyzedText {
+  const words = splitWords(text);
+  const language = detectLanguage(text, words);
+  const stopwords = STOPWORDS[language ?? "unknown"];
+  const analyzed: string[][] = [];
+  for (const word of words) {
+    if (stopwords.some((list) => list.has(foldWord(word)))) continue;
+    // The English possessive says nothing about the topic: "grandma's" is "grandma".
+    analyzed.push(stems(word.replace(/'s?$/, ""), language));
+  }
+  return { language, words: analyzed };
+}
+
+/** Snowball stems, accent-folded after stemming because the Spanish stemmer reads the accents. */
+function stems(word: string, language: Language | undefined): string[] {
+  if (language === "en") return [foldWord(englishStem(word))];
+  if (language === "es") return [foldWord(spanishStem(word))];
+  const english = foldWord(englishStem(word));
+  const spanish = foldWord(spanishStem(word));
+  return english === spanish ? [english] : [english, spanish];
+}

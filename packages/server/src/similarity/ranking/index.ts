@@ -1,0 +1,12 @@
+export { type AnalyzedText, analyze } from "./analyze.js";
+export { type CorpusStatistics, lexicalScore } from "./bm25.js";
+export {
+  type HybridCandidate,
+  type HybridOptions,
+  type HybridQuery,
+  LEXICAL_WEIGHT,
+  type RankedResult,
+  rankHybrid,
+} from "./hybrid.js";
+export { detectLanguage, type Language } from "./language.js";
+export { type LexicalHit, LexicalIndex } from "./lexical-index.js";

@@ -1,0 +1,109 @@
+import { openStorage } from "@prompt-service/server";
+import { startServer, type TestServer } from "@prompt-service/testkit";
+import Fastify from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { observability, type ReadinessCheck } from "../../src/observability/index.js";
+import { Metrics } from "../../src/observability/metrics.js";
+
+describe("with a working database", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ listen: false });
+  });
+  afterAll(() => server.close());
+
+  it.each(["/healthz", "/healthz/"])("GET %s answers 200 {status: ok}", async (url) => {
+    const response = await server.app.inject({ url });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: "ok" });
+  });
+
+  it.each(["/readyz", "/readyz/"])("GET %s answers 200 with the database check", async (url) => {
+    const response = await server.app.inject({ url });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: "ok", checks: { database: "ok" } });
+  });
+});
+
+describe("when the database stops answering", () => {
+  it("GET /readyz answers 503 service_unavailable naming the failed check, /healthz still 200", async () => {
+    const storage = await openStorage({});
+    const server = await startServer({ listen: false, storage });
+    try {
+      await storage.close();
+      const response = await server.app.inject({ url: "/readyz" });
+      expect(response.statusCode).toBe(503);
+      const body = response.json();
+      expect(body).toEqual({
+        detail: expect.stringContaining("database"),
+        code: "service_unavailable",
+        checks: { database: expect.stringMatching(/^error: .+/) },
+      });
+      expect((await server.app.inject({ url: "/healthz" })).statusCode).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("readiness checks", () => {
+  /** GET /readyz of an app with only these checks, each bounded to 100 ms. */
+  async function readyz(...readinessChecks: ReadinessCheck[]) {
+    const app = Fastify();
+    await app.register(observability, { metrics: new Metrics(), readinessChecks, readinessTimeoutMs: 100 });
+    try {
+      return await app.inject({ url: "/readyz" });
+    } finally {
+      await app.close();
+    }
+  }
+
+  it("bounds each check by the timeout, and runs them together", async () => {
+    const started = Date.now();
+    const response = await readyz(
+      { name: "database", check: async () => {} },
+      { name: "redis", check: () => new Promise(() => {}) },
+      { name: "queue", check: () => new Promise(() => {}) },
+    );
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(response.statusCode).toBe(503);
+    expect(response.json().checks).toEqual({
+      database: "ok",
+      redis: "error: timed out after 100 ms",
+      queue: "error: timed out after 100 ms",
+    });
+    expect(response.json().detail).toContain("redis, queue");
+  });
+
+  it("does not show the credentials of a connection URL", async () => {
+    const response = await readyz({
+      name: "database",
+      check: async () => {
+        throw new Error("connect ECONNREFUSED postgres://app:hunter2@10.0.0.5:5432/prompts");
+      },
+    });
+    expect(response.statusCode).toBe(503);
+    expect(response.body).not.toContain("hunter2");
+    expect(response.json().checks.database).toBe(
+      "error: connect ECONNREFUSED postgres://[Redacted]@10.0.0.5:5432/prompts",
+    );
+  });
+
+  it("keeps the reason to one short line", async () => {
+    const response = await readyz({
+      name: "database",
+      check: async () => {
+        throw new Error(`first line\n${"x".repeat(500)}`);
+      },
+    });
+    const reason: string = response.json().checks.database;
+    expect(reason).not.toContain("\n");
+    expect(reason.length).toBeLessThanOrEqual("error: ".length + 120);
+  });
+
+  it("is ready with no checks at all", async () => {
+    const response = await readyz();
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: "ok", checks: {} });
+  });
+});

@@ -1,0 +1,125 @@
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  TINY_MODEL_DIMENSIONS,
+  TINY_MODEL_DIR,
+  writeTinyModel,
+} from "../../../../../scripts/make-tiny-model.js";
+import { ConfigError } from "../../../src/errors.js";
+import { createEmbedder, TransformersEmbedder } from "../../../src/similarity/embeddings/index.js";
+import { embedderContract } from "./contract.js";
+import { withoutNetwork } from "./network-guard.js";
+
+// The tests load a model generated afresh by scripts/make-tiny-model.ts, through the adapter's real loading code.
+let scratch: string;
+let folder: string;
+
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), "tiny-model-"));
+  folder = join(scratch, "tiny-bert");
+  await writeTinyModel(folder);
+});
+
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+embedderContract("Transformers.js on a generated tiny BERT", () => TransformersEmbedder.load(folder), {
+  semantic: false,
+});
+
+describe("Transformers.js embedder", () => {
+  it("loads a local folder and embeds without opening any network connection", async () => {
+    const { result, attempts } = await withoutNetwork(async () => {
+      const embedder = await TransformersEmbedder.load(folder);
+      try {
+        return {
+          id: embedder.id,
+          dimensions: embedder.dimensions,
+          vectors: await embedder.embed(["cat dog"]),
+        };
+      } finally {
+        await embedder.close();
+      }
+    });
+    expect(attempts).toEqual([]);
+    expect(result).toMatchObject({ id: `transformers:${folder}`, dimensions: TINY_MODEL_DIMENSIONS });
+    expect(result.vectors[0]).toHaveLength(TINY_MODEL_DIMENSIONS);
+  });
+
+  it("mean-pools token vectors: word order does not matter, word counts do", async () => {
+    const embedder = await TransformersEmbedder.load(folder);
+    try {
+      const [catDog, dogCat, catCatDog] = await embedder.embed(["cat dog", "dog cat", "cat cat dog"]);
+      expect(catDog).toEqual(dogCat);
+      expect(catCatDog).not.toEqual(catDog);
+    } finally {
+      await embedder.close();
+    }
+  });
+
+  it("is chosen by EMBEDDINGS=transformers:<path>, relative paths included", async () => {
+    const embedder = await createEmbedder(`transformers:${relative(process.cwd(), TINY_MODEL_DIR)}`);
+    await embedder.close();
+    expect(embedder.dimensions).toBe(TINY_MODEL_DIMENSIONS);
+  });
+
+  it("reads a Hub id from the cache when it was downloaded before, without the network", async () => {
+    const cacheDir = join(scratch, "cache");
+    await writeTinyModel(join(cacheDir, "test-org", "tiny-bert"));
+    const { result, attempts } = await withoutNetwork(async () => {
+      const embedder = await createEmbedder("transformers:test-org/tiny-bert", { cacheDir });
+      await embedder.close();
+      return embedder;
+    });
+    expect(attempts).toEqual([]);
+    expect(result).toMatchObject({
+      id: "transformers:test-org/tiny-bert",
+      dimensions: TINY_MODEL_DIMENSIONS,
+    });
+  });
+
+  it("downloads a Hub id that is not in the cache", async () => {
+    const cacheDir = join(scratch, "empty-cache");
+    const { result, attempts } = await withoutNetwork(() =>
+      createEmbedder("transformers:test-org/not-cached", { cacheDir }).then(
+        () => "loaded",
+        () => "failed",
+      ),
+    );
+    expect(result).toBe("failed");
+    // It went for the Hub, and was refused by the guard.
+    expect(attempts.join("\n")).toContain("huggingface.co");
+  });
+
+  it("refuses a local path that does not exist, naming EMBEDDINGS", async () => {
+    const attempt = createEmbedder("transformers:./no/such/model");
+    await expect(attempt).rejects.toBeInstanceOf(ConfigError);
+    await expect(attempt).rejects.toMatchObject({ variable: "EMBEDDINGS" });
+  });
+
+  it("has its committed fixture equal to what scripts/make-tiny-model.ts generates", async () => {
+    const files = await listFiles(folder);
+    expect(await listFiles(TINY_MODEL_DIR)).toEqual(files);
+    for (const file of files) {
+      const [committed, generated] = await Promise.all([
+        readFile(join(TINY_MODEL_DIR, file)),
+        readFile(join(folder, file)),
+      ]);
+      // The formatter may lay the committed JSON out differently; the content is what must match.
+      if (file.endsWith(".json"))
+        expect(JSON.parse(committed.toString()), file).toEqual(JSON.parse(generated.toString()));
+      else expect(committed, file).toEqual(generated);
+    }
+  });
+});
+
+async function listFiles(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(root, join(entry.parentPath, entry.name)))
+    .sort();
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { LEXICAL_WEIGHT, LexicalIndex, rankHybrid } from "../../../src/similarity/ranking/index.js";
+
+/** A unit vector at `degrees` from the x axis in the plane: its cosine with the query below is cos(degrees). */
+function at(degrees: number): Float32Array {
+  const radians = (degrees * Math.PI) / 180;
+  return Float32Array.of(Math.cos(radians), Math.sin(radians));
+}
+
+const QUERY_VECTOR = at(0);
+
+describe("rankHybrid", () => {
+  it("orders by the weighted mean of dense and lexical scores, each in [0, 1]", () => {
+    const results = rankHybrid(
+      { text: "banana bread recipe", vector: QUERY_VECTOR },
+      [
+        { id: 1, text: "Chocolate cake", vector: at(60) },
+        { id: 2, text: "Banana bread recipe", vector: at(30) },
+        { id: 3, text: "Unrelated", vector: at(120) },
+      ],
+      3,
+    );
+    expect(results.map((result) => result.id)).toEqual([2, 1, 3]);
+    const [best, , opposite] = results;
+    expect(best?.dense).toBeCloseTo(Math.cos(Math.PI / 6), 6);
+    expect(best?.lexical).toBeGreaterThan(0.5);
+    const weight = LEXICAL_WEIGHT.knownLanguage;
+    expect(best?.score).toBeCloseTo(
+      (1 - weight) * (best?.dense as number) + weight * (best?.lexical as number),
+      12,
+    );
+    // A negative cosine counts as no similarity.
+    expect(opposite).toMatchObject({ dense: 0, lexical: 0, score: 0 });
+    for (const result of results) {
+      for (const value of [result.score, result.dense, result.lexical])
+        expect(value >= 0 && value <= 1).toBe(true);
+    }
+  });
+
+  it("lets a shared word beat a slightly closer vector only for a language the model does not know", () => {
+    const candidates = [
+      { id: 1, text: "Receta de arroz con leche", vector: at(40) },
+      { id: 2, text: "Receta de galletas de avena", vector: at(30) },
+    ];
+    const query = { text: "postre de arroz con canela", vector: QUERY_VECTOR };
+    const english = rankHybrid(query, candidates, 2, { denseLanguages: ["en"] });
+    expect(english[0]?.id).toBe(1);
+    const multilingual = rankHybrid(query, candidates, 2);
+    expect(multilingual[0]?.id).toBe(2);
+    expect(english.find((result) => result.id === 1)?.lexical).toBe(
+      multilingual.find((result) => result.id === 1)?.lexical,
+    );
+  });
+
+  it("judges a word's rarity among all of the user's prompts when given their index", () => {
+    const index = new LexicalIndex();
+    for (const [id, text] of ["bread", "bread", "bread", "banana"].entries()) index.add(id, text);
+    const candidates = [
+      { id: 0, text: "bread", vector: at(10) },
+      { id: 3, text: "banana", vector: at(10) },
+    ];
+    const query = { text: "banana bread", vector: QUERY_VECTOR };
+    // Among the two candidates both words are equally rare; among all prompts "banana" is the rarer, so it weighs more.
+    const [alone] = rankHybrid(query, candidates, 2);
+    const [withIndex] = rankHybrid(query, candidates, 2, { statistics: index });
+    expect(alone?.lexical).toBeCloseTo(0.5, 6);
+    expect(withIndex?.id).toBe(3);
+    expect(withIndex?.lexical).toBeGreaterThan(0.5);
+  });
+
+  it("returns the best k, breaking ties by dense score and then by id", () => {
+    const candidates = [3, 1, 2].map((id) => ({ id, text: "same", vector: at(id === 2 ? 10 : 20) }));
+    const results = rankHybrid({ text: "other", vector: QUERY_VECTOR }, candidates, 2);
+    expect(results.map((result) => result.id)).toEqual([2, 1]);
+    expect(rankHybrid({ text: "x", vector: QUERY_VECTOR }, candidates, 0)).toEqual([]);
+    expect(rankHybrid({ text: "x", vector: QUERY_VECTOR }, [], 5)).toEqual([]);
+  });
+
+  it("rejects vectors of different lengths and a negative k", () => {
+    const candidate = { id: 1, text: "x", vector: Float32Array.of(1, 0, 0) };
+    expect(() => rankHybrid({ text: "x", vector: QUERY_VECTOR }, [candidate], 1)).toThrow(RangeError);
+    expect(() => rankHybrid({ text: "x", vector: QUERY_VECTOR }, [], -1)).toThrow(RangeError);
+  });
+});
