@@ -8,6 +8,8 @@ import { createTestSchema, type TestSchema } from "./services.js";
 /** A fixed secret so tests can mint their own tokens (expired, forged…) against the server. */
 export const TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789";
 
+const UNTHROTTLED = "100000/s";
+
 export interface TestServer {
   app: FastifyInstance;
   /** http://127.0.0.1:<port> once listening. */
@@ -45,6 +47,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   const app = await createServer({
     logLevel: false,
     jwtSecret: TEST_JWT_SECRET,
+    // Tests of other behaviours create prompts and log in faster than a person would; the throttle's own tests
+    // set the real limits.
+    promptRateLimits: UNTHROTTLED,
+    loginRateLimits: UNTHROTTLED,
+    loginAddressRateLimits: UNTHROTTLED,
     ...serverOptions,
     dataDir,
     storage,
