@@ -4,6 +4,8 @@ import ms from "ms";
 import { type Static, Type } from "typebox";
 import { ConfigError } from "./errors.js";
 import { parseRateLimits, type RateLimitRule } from "./ratelimit/rules.js";
+import { parseEmbeddingsSpec } from "./similarity/embeddings/spec.js";
+import type { VectorIndexKind } from "./similarity/vector-index/index.js";
 
 /** Options of the plugin; `prompt serve` flags and environment variables map onto the same names. */
 export interface PromptServiceOptions {
@@ -31,6 +33,10 @@ export interface PromptServiceOptions {
   production?: boolean;
   /** When set, GET /metrics requires `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string;
+  /** Sentence embeddings: "bundled" (offline, the default), "transformers:<model id or path>" or "openai:<model>". */
+  embeddings?: string;
+  /** "faiss", "exact", or "auto" (faiss when faiss-node loads). */
+  vectorIndex?: VectorIndexKind;
   /** Throttle of POST /api/prompts per user, e.g. "1/s,10/min". */
   promptRateLimits?: string;
   /** Throttle of login attempts per username, against password guessing. */
@@ -63,6 +69,8 @@ export interface ResolvedOptions {
   promptMaxLength: number;
   production: boolean;
   metricsToken: string | undefined;
+  embeddings: string;
+  vectorIndex: VectorIndexKind;
   promptRateLimits: RateLimitRule[];
   loginRateLimits: RateLimitRule[];
   loginAddressRateLimits: RateLimitRule[];
@@ -82,6 +90,8 @@ export const DEFAULTS = {
   promptMaxLength: 8000,
   bodyLimit: 256 * 1024,
   redisPrefix: "prompt-service:",
+  embeddings: "bundled",
+  vectorIndex: "auto",
   promptRateLimits: "1/s,10/min",
   loginRateLimits: "10/min,50/h",
   loginAddressRateLimits: "30/min,300/h",
@@ -144,6 +154,8 @@ export function resolveOptions(options: PromptServiceOptions = {}): ResolvedOpti
     promptMaxLength,
     production,
     metricsToken: options.metricsToken || undefined,
+    embeddings: embeddingsSpec(options.embeddings ?? DEFAULTS.embeddings),
+    vectorIndex: vectorIndexKind(options.vectorIndex ?? DEFAULTS.vectorIndex),
     promptRateLimits: parseRateLimits(
       options.promptRateLimits ?? DEFAULTS.promptRateLimits,
       "promptRateLimits",
@@ -167,6 +179,18 @@ export function resolveOptions(options: PromptServiceOptions = {}): ResolvedOpti
       "wsMaxBufferedBytes",
     ),
   };
+}
+
+function embeddingsSpec(value: string): string {
+  parseEmbeddingsSpec(value); // throws a ConfigError naming EMBEDDINGS
+  return value.trim();
+}
+
+function vectorIndexKind(value: string): VectorIndexKind {
+  if (value !== "faiss" && value !== "exact" && value !== "auto") {
+    throw new ConfigError("vectorIndex", 'must be "faiss", "exact" or "auto"');
+  }
+  return value;
 }
 
 function failMode(value: string): "open" | "closed" {
@@ -198,6 +222,10 @@ const EnvironmentSchema = Type.Object({
   OPENAI_BASE_URL: Type.Optional(Type.String({ pattern: "^https?://" })),
   OPENAI_MODEL: Type.Optional(Type.String({ minLength: 1 })),
   METRICS_TOKEN: Type.Optional(Type.String()),
+  EMBEDDINGS: Type.String({ minLength: 1, default: DEFAULTS.embeddings }),
+  VECTOR_INDEX: Type.Union([Type.Literal("faiss"), Type.Literal("exact"), Type.Literal("auto")], {
+    default: DEFAULTS.vectorIndex,
+  }),
   PROMPT_RATE_LIMITS: Type.String({ minLength: 1, default: DEFAULTS.promptRateLimits }),
   LOGIN_RATE_LIMITS: Type.String({ minLength: 1, default: DEFAULTS.loginRateLimits }),
   LOGIN_ADDRESS_RATE_LIMITS: Type.String({ minLength: 1, default: DEFAULTS.loginAddressRateLimits }),
@@ -231,6 +259,7 @@ const ENV_NAME_OF_OPTION: Record<string, string> = {
   jwtSecret: "JWT_SECRET",
   databaseUrl: "DATABASE_URL",
   redisUrl: "REDIS_URL",
+  vectorIndex: "VECTOR_INDEX",
   promptRateLimits: "PROMPT_RATE_LIMITS",
   loginRateLimits: "LOGIN_RATE_LIMITS",
   loginAddressRateLimits: "LOGIN_ADDRESS_RATE_LIMITS",
@@ -269,6 +298,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConf
     promptMaxLength: parsed.PROMPT_MAX_LENGTH,
     production: parsed.NODE_ENV === "production",
     metricsToken: parsed.METRICS_TOKEN,
+    embeddings: parsed.EMBEDDINGS,
+    vectorIndex: parsed.VECTOR_INDEX,
     promptRateLimits: parsed.PROMPT_RATE_LIMITS,
     loginRateLimits: parsed.LOGIN_RATE_LIMITS,
     loginAddressRateLimits: parsed.LOGIN_ADDRESS_RATE_LIMITS,

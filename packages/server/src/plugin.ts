@@ -14,6 +14,8 @@ import { createServiceLimiters } from "./ratelimit/service-limiters.js";
 import { createHub, type EventHub } from "./realtime/hub/index.js";
 import { socketRoutes } from "./realtime/socket-route.js";
 import type { ServiceContext } from "./service-context.js";
+import { similarityRoutes } from "./similarity/routes.js";
+import { SimilarityService } from "./similarity/similarity-service.js";
 import { openStorage, type Storage } from "./storage/index.js";
 
 export interface PromptServicePluginOptions extends PromptServiceOptions {
@@ -93,8 +95,23 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
   await app.register(observability, {
     metrics,
     metricsToken: config.metricsToken,
-    readinessChecks: [{ name: "database", check: () => storage.ping() }],
+    readinessChecks: [
+      { name: "database", check: () => storage.ping() },
+      ...(hub.kind === "redis" ? [{ name: "redis", check: () => hub.ping() }] : []),
+    ],
   });
+
+  const similarity = await SimilarityService.open({
+    storage,
+    log: app.log,
+    metrics,
+    dataDir: config.dataDir,
+    embeddings: config.embeddings,
+    vectorIndex: config.vectorIndex,
+    openaiApiKey: config.openaiApiKey,
+    openaiBaseUrl: config.openaiBaseUrl,
+  });
+  app.addHook("onClose", () => similarity.close());
 
   const limiters = createServiceLimiters(config, (error) => {
     metrics.rateLimitStoreErrors.inc();
@@ -108,11 +125,13 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
     llm,
     hub,
     tokens,
+    similarity,
     metrics,
     limiters,
     authenticate: authenticate(tokens),
   };
   await app.register(authRoutes, context);
   await app.register(promptRoutes, context);
+  await app.register(similarityRoutes, context);
   await app.register(socketRoutes, context);
 };

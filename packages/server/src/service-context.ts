@@ -5,6 +5,7 @@ import type { LlmProvider } from "./llm/port.js";
 import type { Metrics } from "./observability/metrics.js";
 import type { ServiceLimiters } from "./ratelimit/service-limiters.js";
 import type { EventHub } from "./realtime/hub/index.js";
+import type { SimilarityService } from "./similarity/similarity-service.js";
 import type { Storage } from "./storage/index.js";
 
 /** What the route plugins share, handed to them explicitly rather than through decorators. */
@@ -15,6 +16,8 @@ export interface ServiceContext {
   /** Delivers events to the sockets of a user on every instance. */
   hub: EventHub;
   tokens: TokenService;
+  /** Embeds prompts as they are stored and finds a user's similar ones. */
+  similarity: SimilarityService;
   /** Prometheus metrics of this app. */
   metrics: Metrics;
   /** Throttles, shared by every instance when Redis is configured. */

@@ -3,51 +3,76 @@ import { ApiError } from "../errors.js";
 import type { LlmProvider } from "../llm/port.js";
 import { completedEvent, deltaEvent, failedEvent, type PromptEvent } from "../realtime/events.js";
 import { type EventHub, userGroup } from "../realtime/hub/index.js";
+import type { SimilarityService } from "../similarity/similarity-service.js";
 import type { Storage, StoredPrompt } from "../storage/index.js";
 
 export interface AnswerDependencies {
   storage: Storage;
+  similarity: SimilarityService;
   llm: LlmProvider;
   hub: EventHub;
   log: FastifyBaseLogger;
 }
 
 /**
- * Asks the model, then stores prompt and answer: a failing provider leaves nothing behind. With `notify`, the
+ * Asks the model and embeds the prompt (at the same time), then stores prompt, answer and vector in one row: a
+ * failing provider leaves nothing behind, and a prompt is never stored without its vector nor the other way round.
+ * Once committed, the prompt is searchable on this instance at once. With `notify`, the
  * answer streams to the user's sockets as `prompt.delta` events under the id it will be stored with, followed by
  * `prompt.message` once stored (or `prompt.error` if the model fails midway, so no client waits forever).
  */
 export async function answerPrompt(
-  { storage, llm, hub, log }: AnswerDependencies,
+  dependencies: AnswerDependencies,
   request: { userId: number; text: string; notify: boolean },
 ): Promise<StoredPrompt> {
+  const { storage, llm, similarity } = dependencies;
   const { userId, text, notify } = request;
-  if (!notify) {
-    const response = await llm.complete(text);
-    return storage.prompts.insert({ userId, prompt: text, response, model: llm.model });
-  }
+  const embedding = similarity.embed(text);
+  // Settled now, awaited later: a model failure must not leave the embedding's rejection unhandled.
+  embedding.catch(() => undefined);
+  const id = notify ? await storage.prompts.reserveId() : undefined;
+  const response = notify
+    ? await streamAnswer(dependencies, userId, id as number, text)
+    : await llm.complete(text);
+  const vector = await embedding;
+  const stored = await storage.prompts.insert({
+    id,
+    userId,
+    prompt: text,
+    response,
+    model: llm.model,
+    embedding: vector,
+  });
+  similarity.indexStored(stored, vector);
+  if (notify) publish(dependencies, userId, completedEvent(stored));
+  return stored;
+}
 
-  // Delivery is best effort and never fails the request: the prompt is stored and returned either way.
-  const publish = (event: PromptEvent) => {
-    hub.publish(userGroup(userId), event).catch((error: unknown) => {
-      log.warn({ err: error, userId, event: event.event }, "could not publish a websocket event");
-    });
-  };
+/** Delivery is best effort and never fails the request: the prompt is stored and returned either way. */
+function publish({ hub, log }: AnswerDependencies, userId: number, event: PromptEvent): void {
+  hub.publish(userGroup(userId), event).catch((error: unknown) => {
+    log.warn({ err: error, userId, event: event.event }, "could not publish a websocket event");
+  });
+}
 
-  const id = await storage.prompts.reserveId();
+/** Streams the answer to the user's sockets under the id it will be stored with; returns the whole answer. */
+async function streamAnswer(
+  dependencies: AnswerDependencies,
+  userId: number,
+  id: number,
+  text: string,
+): Promise<string> {
   let response = "";
   let index = 0;
   try {
-    for await (const delta of llm.stream(text)) {
+    for await (const delta of dependencies.llm.stream(text)) {
       response += delta;
-      publish(deltaEvent(id, index++, delta));
+      publish(dependencies, userId, deltaEvent(id, index++, delta));
     }
   } catch (error) {
     const failure = error instanceof ApiError ? error : new ApiError("llm_error");
-    publish(failedEvent(id, failure.code, failure.message));
+    publish(dependencies, userId, failedEvent(id, failure.code, failure.message));
     throw error;
   }
-  const stored = await storage.prompts.insert({ id, userId, prompt: text, response, model: llm.model });
-  publish(completedEvent(stored));
-  return stored;
+  return response;
 }

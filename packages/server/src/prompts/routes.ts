@@ -21,7 +21,7 @@ export const toPromptBody = (prompt: StoredPrompt) => ({
 });
 
 export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app, context) => {
-  const { storage, llm, hub, authenticate, config, limiters, metrics } = context;
+  const { storage, llm, hub, similarity, authenticate, config, limiters, metrics } = context;
   const throttlePrompts = throttle({
     limiter: limiters.prompts,
     keysOf: (request) => [String(userIdOf(request))],
@@ -52,7 +52,7 @@ export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (ap
           });
         }
         const stored = await answerPrompt(
-          { storage, llm, hub, log: request.log },
+          { storage, llm, hub, similarity, log: request.log },
           { userId, text, notify: request.body.websocket === true },
         );
         request.log.info({ event: "prompt_created", userId, promptId: stored.id }, "prompt created");

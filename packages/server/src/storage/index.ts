@@ -5,7 +5,7 @@ import type { Storage } from "./port.js";
 import { openPostgres } from "./postgres.js";
 import { SqlStorage } from "./sql-storage.js";
 
-export type { PromptCursor, Storage, StoredPrompt, User } from "./port.js";
+export type { IndexablePrompt, PromptCursor, PromptEmbedding, Storage, StoredPrompt, User } from "./port.js";
 export { UniqueViolationError } from "./port.js";
 
 export interface OpenStorageOptions {

@@ -57,6 +57,39 @@ export interface RefreshTokenRepository {
   revokeFamilyOf(jti: string, now: Date): Promise<boolean>;
 }
 
+/** A prompt's embedding and the model that computed it: vectors of different models are never compared. */
+export interface PromptEmbedding {
+  vector: Float32Array;
+  model: string;
+}
+
+/** A prompt as the similarity index sees it. */
+export interface IndexablePrompt {
+  id: number;
+  userId: number;
+  prompt: string;
+  /** The model of the stored embedding; null when the prompt has none yet. */
+  embeddingModel: string | null;
+}
+
+/** What the similarity index reads and writes to stay derived from the database. */
+export interface PromptEmbeddingRepository {
+  /** Every prompt after `afterId`, in id order, without vectors: the boot-time reconciliation scan. */
+  scan(afterId: number, limit: number): Promise<IndexablePrompt[]>;
+  /** Ids of prompts created at or after `since`, by the database's clock. */
+  idsCreatedSince(since: Date): Promise<number[]>;
+  /** The database's clock, which every instance shares. */
+  now(): Promise<Date>;
+  /** The prompts with these ids (of `userId` only, when given), with their embeddings when stored by `model`. */
+  withEmbeddings(
+    ids: readonly number[],
+    model: string,
+    userId?: number,
+  ): Promise<Array<StoredPrompt & { vector: Float32Array | undefined }>>;
+  /** Stores a prompt's embedding (re-embedding after a model change). */
+  setEmbedding(id: number, embedding: PromptEmbedding): Promise<void>;
+}
+
 export interface PromptRepository {
   /**
    * Takes the id the next prompt will be stored under, before it exists: streamed answers are announced under
@@ -70,6 +103,8 @@ export interface PromptRepository {
     prompt: string;
     response: string;
     model: string;
+    /** Stored in the same row, so that a prompt and its vector never diverge. */
+    embedding?: PromptEmbedding;
   }): Promise<StoredPrompt>;
   /** Undefined when the prompt does not exist or belongs to another user. */
   get(userId: number, id: number): Promise<StoredPrompt | undefined>;
@@ -83,6 +118,7 @@ export interface Storage {
   readonly users: UserRepository;
   readonly refreshTokens: RefreshTokenRepository;
   readonly prompts: PromptRepository;
+  readonly embeddings: PromptEmbeddingRepository;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,5 +1,8 @@
 import type {
+  IndexablePrompt,
   PromptCursor,
+  PromptEmbedding,
+  PromptEmbeddingRepository,
   PromptRepository,
   RefreshTokenRepository,
   RotationOutcome,
@@ -10,6 +13,7 @@ import type {
 } from "./port.js";
 import { UniqueViolationError } from "./port.js";
 import { type SqlDatabase, type SqlExecutor, UNIQUE_VIOLATION } from "./sql.js";
+import { bytesToVector, vectorToBytes } from "./vector-bytes.js";
 
 interface UserRow {
   id: string | number | bigint;
@@ -155,18 +159,23 @@ class SqlPrompts implements PromptRepository {
     prompt: string;
     response: string;
     model: string;
+    embedding?: PromptEmbedding;
   }): Promise<StoredPrompt> {
-    const { rows } =
-      prompt.id === undefined
-        ? await this.db.query<PromptRow>(
-            `INSERT INTO prompts (user_id, prompt, response, model) VALUES ($1, $2, $3, $4) RETURNING ${PROMPT_COLUMNS}`,
-            [prompt.userId, prompt.prompt, prompt.response, prompt.model],
-          )
-        : await this.db.query<PromptRow>(
-            `INSERT INTO prompts (id, user_id, prompt, response, model) OVERRIDING SYSTEM VALUE
-              VALUES ($1, $2, $3, $4, $5) RETURNING ${PROMPT_COLUMNS}`,
-            [prompt.id, prompt.userId, prompt.prompt, prompt.response, prompt.model],
-          );
+    // An explicit id is one taken with reserveId; OVERRIDING SYSTEM VALUE lets it into the identity column.
+    const { rows } = await this.db.query<PromptRow>(
+      `INSERT INTO prompts (id, user_id, prompt, response, model, embedding, embedding_model) OVERRIDING SYSTEM VALUE
+        VALUES (COALESCE($1, nextval(pg_get_serial_sequence('prompts', 'id'))), $2, $3, $4, $5, $6, $7)
+        RETURNING ${PROMPT_COLUMNS}`,
+      [
+        prompt.id ?? null,
+        prompt.userId,
+        prompt.prompt,
+        prompt.response,
+        prompt.model,
+        prompt.embedding ? vectorToBytes(prompt.embedding.vector) : null,
+        prompt.embedding?.model ?? null,
+      ],
+    );
     return toPrompt(rows[0] as PromptRow);
   }
 
@@ -194,11 +203,76 @@ class SqlPrompts implements PromptRepository {
   }
 }
 
+interface IndexableRow {
+  id: string | number | bigint;
+  user_id: string | number | bigint;
+  prompt: string;
+  embedding_model: string | null;
+}
+
+class SqlPromptEmbeddings implements PromptEmbeddingRepository {
+  constructor(private readonly db: SqlExecutor) {}
+
+  async scan(afterId: number, limit: number): Promise<IndexablePrompt[]> {
+    const { rows } = await this.db.query<IndexableRow>(
+      "SELECT id, user_id, prompt, embedding_model FROM prompts WHERE id > $1 ORDER BY id LIMIT $2",
+      [afterId, limit],
+    );
+    return rows.map((row) => ({
+      id: toId(row.id),
+      userId: toId(row.user_id),
+      prompt: row.prompt,
+      embeddingModel: row.embedding_model,
+    }));
+  }
+
+  async idsCreatedSince(since: Date): Promise<number[]> {
+    const { rows } = await this.db.query<{ id: string | number }>(
+      "SELECT id FROM prompts WHERE created_at >= $1",
+      [since],
+    );
+    return rows.map((row) => toId(row.id));
+  }
+
+  async now(): Promise<Date> {
+    const { rows } = await this.db.query<{ now: Date }>("SELECT now() AS now");
+    return (rows[0] as { now: Date }).now;
+  }
+
+  async withEmbeddings(
+    ids: readonly number[],
+    model: string,
+    userId?: number,
+  ): Promise<Array<StoredPrompt & { vector: Float32Array | undefined }>> {
+    if (ids.length === 0) return [];
+    const { rows } = await this.db.query<
+      PromptRow & { embedding: Uint8Array | null; embedding_model: string | null }
+    >(
+      `SELECT ${PROMPT_COLUMNS}, embedding, embedding_model FROM prompts
+        WHERE id = ANY($1::bigint[]) AND ($2::bigint IS NULL OR user_id = $2)`,
+      [ids, userId ?? null],
+    );
+    return rows.map((row) => ({
+      ...toPrompt(row),
+      vector: row.embedding && row.embedding_model === model ? bytesToVector(row.embedding) : undefined,
+    }));
+  }
+
+  async setEmbedding(id: number, embedding: PromptEmbedding): Promise<void> {
+    await this.db.query("UPDATE prompts SET embedding = $2, embedding_model = $3 WHERE id = $1", [
+      id,
+      vectorToBytes(embedding.vector),
+      embedding.model,
+    ]);
+  }
+}
+
 /** The storage port over any SQL database that speaks PostgreSQL: node-postgres and PGlite alike. */
 export class SqlStorage implements Storage {
   readonly users: UserRepository;
   readonly refreshTokens: RefreshTokenRepository;
   readonly prompts: PromptRepository;
+  readonly embeddings: PromptEmbeddingRepository;
 
   constructor(
     readonly kind: string,
@@ -207,6 +281,7 @@ export class SqlStorage implements Storage {
     this.users = new SqlUsers(db);
     this.refreshTokens = new SqlRefreshTokens(db);
     this.prompts = new SqlPrompts(db);
+    this.embeddings = new SqlPromptEmbeddings(db);
   }
 
   async ping(): Promise<void> {

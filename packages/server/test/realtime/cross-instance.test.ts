@@ -9,6 +9,7 @@ import {
   uniqueRedisPrefix,
 } from "@prompt-service/testkit";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { createHub, userGroup } from "../../src/realtime/hub/index.js";
 import { RecordingSocket } from "./socket-client.js";
 
 // Two instances on real ports behind "a load balancer": one PostgreSQL schema and one Redis shared.
@@ -65,11 +66,9 @@ it("delivers a prompt posted on one instance to the user's sockets on both, and 
 });
 
 it("drops a slow consumer instead of buffering without bound", async () => {
-  const slowServer = await startServer({
-    wsMaxBufferedBytes: 256 * 1024,
-    promptMaxLength: 250_000,
-    bodyLimit: 1024 * 1024,
-  });
+  // Events published straight to the user's group: ~200 KB each, 200 of them outgrow any loopback socket buffer.
+  const hub = await createHub();
+  const slowServer = await startServer({ hub, wsMaxBufferedBytes: 256 * 1024 });
   try {
     const user = await registerUser(slowServer.app);
     const socket = await RecordingSocket.open(
@@ -77,26 +76,19 @@ it("drops a slow consumer instead of buffering without bound", async () => {
     );
     // Stop reading: the kernel buffers fill up, then the server's own buffer grows past the limit.
     socket.socket.pause();
-    // Each prompt's completion event carries ~200 KB; 200 of them outgrow any loopback socket buffer.
     const big = "x".repeat(200_000);
     for (let index = 0; index < 200; index++) {
-      const response = await slowServer.app.inject({
-        method: "POST",
-        url: "/api/prompts",
-        headers: user.headers,
-        payload: { prompt: `${index} ${big}`, websocket: true },
-      });
-      expect(response.statusCode).toBe(201);
-      if (socket.socket.readyState !== socket.socket.OPEN) break;
+      await hub.publish(userGroup(user.id), { type: "test.big", index, big });
+      await new Promise((resolve) => setImmediate(resolve));
     }
     socket.socket.resume();
     // The server terminates the connection (its close frame would queue behind the backlog): an abnormal close,
     // before everything published was delivered.
     const closed = await socket.waitForClose(10_000);
     expect(closed.code).toBe(1006);
-    const completions = socket.messages.filter((message) => message.type === "prompt.message");
-    expect(completions.length).toBeLessThan(200);
+    expect(socket.messages.length).toBeLessThan(200);
   } finally {
     await slowServer.close();
+    await hub.close();
   }
 });

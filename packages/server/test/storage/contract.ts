@@ -192,6 +192,59 @@ export function storageContract(name: string, makeHarness: () => Promise<Storage
       expect(reserved).not.toContain(next.id);
     });
 
+    it("keeps a prompt's embedding with it, exactly, and only for the model that made it", async () => {
+      const owner = await newUser();
+      const other = await newUser();
+      const vector = Float32Array.from({ length: 512 }, (_, index) => Math.sin(index) / 10);
+      const stored = await storage.prompts.insert({
+        userId: owner.id,
+        prompt: "with a vector",
+        response: "r",
+        model: "m",
+        embedding: { vector, model: "bundled:test" },
+      });
+      const [row] = await storage.embeddings.withEmbeddings([stored.id], "bundled:test");
+      expect(row).toMatchObject({ id: stored.id, userId: owner.id, prompt: "with a vector" });
+      expect(Array.from(row?.vector ?? [])).toEqual(Array.from(vector));
+      // Another model's vector is no vector at all; another user's prompt is not returned.
+      expect(
+        (await storage.embeddings.withEmbeddings([stored.id], "other-model"))[0]?.vector,
+      ).toBeUndefined();
+      expect(await storage.embeddings.withEmbeddings([stored.id], "bundled:test", other.id)).toEqual([]);
+
+      const replaced = Float32Array.from({ length: 8 }, (_, index) => index);
+      await storage.embeddings.setEmbedding(stored.id, { vector: replaced, model: "other-model" });
+      const [after] = await storage.embeddings.withEmbeddings([stored.id], "other-model", owner.id);
+      expect(Array.from(after?.vector ?? [])).toEqual(Array.from(replaced));
+    });
+
+    it("scans prompts in id order and finds those created since a moment of the database's clock", async () => {
+      const user = await newUser();
+      const before = await storage.embeddings.now();
+      const first = await storage.prompts.insert({
+        userId: user.id,
+        prompt: "one",
+        response: "r",
+        model: "m",
+      });
+      const second = await storage.prompts.insert({
+        userId: user.id,
+        prompt: "two",
+        response: "r",
+        model: "m",
+      });
+      const scanned = await storage.embeddings.scan(first.id - 1, 2);
+      expect(scanned).toEqual([
+        { id: first.id, userId: user.id, prompt: "one", embeddingModel: null },
+        { id: second.id, userId: user.id, prompt: "two", embeddingModel: null },
+      ]);
+      expect(await storage.embeddings.idsCreatedSince(before)).toEqual(
+        expect.arrayContaining([first.id, second.id]),
+      );
+      const later = new Date((await storage.embeddings.now()).getTime() + 60_000);
+      expect(await storage.embeddings.idsCreatedSince(later)).toEqual([]);
+    });
+
     it("answers a ping", async () => {
       await expect(storage.ping()).resolves.toBeUndefined();
     });

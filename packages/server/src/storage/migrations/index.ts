@@ -1,4 +1,5 @@
 import { initial } from "./0001_initial.js";
+import { promptsCreatedAt } from "./0002_prompts_created_at.js";
 
 export interface Migration {
   version: number;
@@ -10,4 +11,4 @@ export interface Migration {
  * Every schema change, in order. Append only: a released migration is never edited, so that every database,
  * embedded or PostgreSQL, passes through the same versions.
  */
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, promptsCreatedAt];

@@ -1,0 +1,31 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { userIdOf } from "../auth/authenticate.js";
+import { validationError } from "../errors.js";
+import { authenticatedErrors } from "../http/schemas.js";
+import { slashVariants } from "../http/slash-variants.js";
+import { toPromptBody } from "../prompts/routes.js";
+import type { ServiceContext } from "../service-context.js";
+import { SimilarQuery, SimilarResponse } from "./schemas.js";
+
+export const similarityRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app, context) => {
+  const { similarity, authenticate } = context;
+  const schema = {
+    tags: ["prompts"],
+    security: [{ bearerAuth: [] }],
+    summary: "The caller's earlier prompts that mean the same as a text, best first, with scores",
+    querystring: SimilarQuery,
+    response: { 200: SimilarResponse, ...authenticatedErrors },
+  };
+  for (const route of slashVariants("/api/prompts/similar", schema)) {
+    app.get(route.url, { schema: route.schema, onRequest: authenticate }, async (request) => {
+      const { q, k, min_score: minScore } = request.query;
+      const query = q.trim();
+      if (query.length === 0) throw validationError({ q: ["This field may not be blank."] });
+      const results = await similarity.search(userIdOf(request), query, k, minScore);
+      return {
+        query: q,
+        results: results.map((result) => ({ ...toPromptBody(result), score: result.score })),
+      };
+    });
+  }
+};

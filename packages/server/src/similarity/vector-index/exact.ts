@@ -1,0 +1,102 @@
+import { PerUserVectorIndex, type UserVectorStore } from "./per-user-index.js";
+import type { SearchHit } from "./port.js";
+import { TopK } from "./top-k.js";
+
+const INITIAL_CAPACITY = 16;
+
+/** Brute-force search in plain JavaScript: exact, no native code, and the fallback when faiss cannot load. */
+export function createExactVectorIndex(dimensions: number): PerUserVectorIndex {
+  return new PerUserVectorIndex("exact", dimensions, {
+    empty: (dims) => new DenseVectors(dims, new Float64Array(0), new Float32Array(0)),
+    fromRows: (dims, ids, vectors) => new DenseVectors(dims, ids, vectors),
+  });
+}
+
+/**
+ * One user's vectors, row after row in a single Float32Array, so that a search streams through memory once.
+ * Capacity doubles when full; removal moves the last row into the hole, so rows stay dense.
+ */
+class DenseVectors implements UserVectorStore {
+  private readonly slots = new Map<number, number>();
+
+  constructor(
+    private readonly dimensions: number,
+    private ids: Float64Array,
+    private data: Float32Array,
+  ) {
+    for (let slot = 0; slot < ids.length; slot++) this.slots.set(ids[slot] as number, slot);
+  }
+
+  get count(): number {
+    return this.slots.size;
+  }
+
+  has(id: number): boolean {
+    return this.slots.has(id);
+  }
+
+  set(id: number, vector: Float32Array): void {
+    let slot = this.slots.get(id);
+    if (slot === undefined) {
+      slot = this.count;
+      if (slot === this.ids.length) this.grow();
+      this.slots.set(id, slot);
+      this.ids[slot] = id;
+    }
+    this.data.set(vector, slot * this.dimensions);
+  }
+
+  delete(id: number): void {
+    const slot = this.slots.get(id);
+    if (slot === undefined) return;
+    const last = this.count - 1;
+    if (slot !== last) {
+      const movedId = this.ids[last] as number;
+      this.ids[slot] = movedId;
+      this.data.copyWithin(slot * this.dimensions, last * this.dimensions, (last + 1) * this.dimensions);
+      this.slots.set(movedId, slot);
+    }
+    this.slots.delete(id);
+  }
+
+  search(query: Float32Array, k: number): SearchHit[] {
+    const { data, dimensions } = this;
+    const count = this.count;
+    const top = new TopK(Math.min(k, count));
+    // Four independent sums let the CPU overlap the multiply-adds: nearly twice as fast as one running sum.
+    const unrolled = dimensions - (dimensions % 4);
+    for (let slot = 0, row = 0; slot < count; slot++, row += dimensions) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let d = 0;
+      for (; d < unrolled; d += 4) {
+        s0 += (data[row + d] as number) * (query[d] as number);
+        s1 += (data[row + d + 1] as number) * (query[d + 1] as number);
+        s2 += (data[row + d + 2] as number) * (query[d + 2] as number);
+        s3 += (data[row + d + 3] as number) * (query[d + 3] as number);
+      }
+      for (; d < dimensions; d++) s0 += (data[row + d] as number) * (query[d] as number);
+      top.offer(s0 + s1 + s2 + s3, slot);
+    }
+    return top.drain().map(({ item, score }) => ({ id: this.ids[item] as number, score }));
+  }
+
+  rows(): { ids: Float64Array; vectors: Float32Array } {
+    return {
+      ids: this.ids.subarray(0, this.count),
+      vectors: this.data.subarray(0, this.count * this.dimensions),
+    };
+  }
+
+  private grow(): void {
+    const capacity = Math.max(INITIAL_CAPACITY, this.ids.length * 2);
+    const ids = new Float64Array(capacity);
+    ids.set(this.ids);
+    const data = new Float32Array(capacity * this.dimensions);
+    data.set(this.data);
+    this.ids = ids;
+    this.data = data;
+  }
+}

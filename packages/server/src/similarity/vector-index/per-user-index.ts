@@ -1,0 +1,108 @@
+import { assertDimensions, assertId, assertK, assertUnitVector } from "./checks.js";
+import type { SearchHit, VectorIndex } from "./port.js";
+import { decodeSnapshot, encodeSnapshot } from "./snapshot.js";
+
+/** One user's vectors in an adapter's own structure. Arguments arrive checked. */
+export interface UserVectorStore {
+  readonly count: number;
+  has(id: number): boolean;
+  /** Inserts or replaces. */
+  set(id: number, vector: Float32Array): void;
+  delete(id: number): void;
+  /** At most `k` hits, best first. */
+  search(query: Float32Array, k: number): SearchHit[];
+  /** The live ids and their rows, for snapshots. */
+  rows(): { ids: Float64Array; vectors: Float32Array };
+}
+
+/** How an adapter makes its per-user stores. */
+export interface UserVectorStoreFactory {
+  empty(dimensions: number): UserVectorStore;
+  /** From a snapshot's rows: unique ids, one row of `vectors` per id; may take ownership of the arrays. */
+  fromRows(dimensions: number, ids: Float64Array, vectors: Float32Array): UserVectorStore;
+}
+
+/**
+ * The VectorIndex of every adapter: one store per user, created on the user's first vector and dropped with the
+ * last, so isolation is structural. Checks arguments and handles snapshots; the stores only store and search.
+ */
+export class PerUserVectorIndex implements VectorIndex {
+  private users = new Map<number, UserVectorStore>();
+  private total = 0;
+
+  constructor(
+    readonly kind: VectorIndex["kind"],
+    readonly dimensions: number,
+    private readonly stores: UserVectorStoreFactory,
+  ) {
+    assertDimensions(dimensions);
+  }
+
+  add(userId: number, id: number, vector: Float32Array): void {
+    assertId("userId", userId);
+    assertId("id", id);
+    assertUnitVector(this.dimensions, vector);
+    let user = this.users.get(userId);
+    if (!user) {
+      user = this.stores.empty(this.dimensions);
+      this.users.set(userId, user);
+    }
+    const before = user.count;
+    user.set(id, vector);
+    this.total += user.count - before;
+  }
+
+  remove(userId: number, id: number): void {
+    const user = this.users.get(userId);
+    if (!user?.has(id)) return;
+    user.delete(id);
+    this.total--;
+    if (user.count === 0) this.users.delete(userId);
+  }
+
+  has(userId: number, id: number): boolean {
+    return this.users.get(userId)?.has(id) ?? false;
+  }
+
+  search(userId: number, query: Float32Array, k: number): SearchHit[] {
+    assertUnitVector(this.dimensions, query);
+    assertK(k);
+    const user = this.users.get(userId);
+    if (!user || k === 0) return [];
+    // Rounding can push the score of a vector against itself just past 1.
+    return user.search(query, k).map(({ id, score }) => ({ id, score: Math.min(1, Math.max(-1, score)) }));
+  }
+
+  size(): number {
+    return this.total;
+  }
+
+  sizeOf(userId: number): number {
+    return this.users.get(userId)?.count ?? 0;
+  }
+
+  serialize(): Buffer {
+    return encodeSnapshot(
+      this.dimensions,
+      [...this.users].map(([userId, user]) => ({ userId, ...user.rows() })),
+    );
+  }
+
+  load(snapshot: Uint8Array): void {
+    // Everything is decoded and built before anything is replaced, so a bad snapshot leaves the index untouched.
+    const users = new Map<number, UserVectorStore>();
+    let total = 0;
+    for (const { userId, ids, vectors } of decodeSnapshot(this.dimensions, snapshot)) {
+      if (ids.length === 0) continue;
+      users.set(userId, this.stores.fromRows(this.dimensions, ids, vectors));
+      total += ids.length;
+    }
+    this.users = users;
+    this.total = total;
+  }
+
+  clear(): void {
+    this.users = new Map();
+    this.total = 0;
+  }
+}

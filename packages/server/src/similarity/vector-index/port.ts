@@ -1,0 +1,42 @@
+/**
+ * The vector-index port: nearest prompts by meaning, for one user at a time.
+ *
+ * Every user has an index of their own, so a search only ever sees the caller's vectors: isolation does not depend
+ * on filtering a shared top-k, which would return fewer (or other users') results when neighbours crowd it.
+ * The index is derived data, caught up from the database after a snapshot: adding an id again replaces its vector,
+ * so replays are harmless.
+ */
+
+export interface SearchHit {
+  /** The id given to `add`. */
+  id: number;
+  /** Cosine similarity in [-1, 1]: the inner product of two unit vectors. */
+  score: number;
+}
+
+export interface VectorIndex {
+  /** Which adapter answers, for logs and metrics. */
+  readonly kind: "faiss" | "exact";
+  /** Length of every vector; others are rejected with a RangeError. */
+  readonly dimensions: number;
+  /** Stores a unit vector under (userId, id), replacing the vector that id had. */
+  add(userId: number, id: number, vector: Float32Array): void;
+  /** Forgets (userId, id); does nothing when it is not there. */
+  remove(userId: number, id: number): void;
+  has(userId: number, id: number): boolean;
+  /** The user's `k` vectors most similar to the unit vector `query`, best first; fewer when the user has fewer. */
+  search(userId: number, query: Float32Array, k: number): SearchHit[];
+  /** Vectors stored across all users. */
+  size(): number;
+  /** Vectors stored for one user. */
+  sizeOf(userId: number): number;
+  /** Every user's ids and vectors in the snapshot format of ./snapshot.ts, which every adapter shares. */
+  serialize(): Buffer;
+  /**
+   * Replaces the whole content with a snapshot. Throws InvalidSnapshotError, leaving the index as it was, when the
+   * snapshot is corrupt, truncated or made for other dimensions.
+   */
+  load(snapshot: Uint8Array): void;
+  /** Forgets every vector of every user. */
+  clear(): void;
+}

@@ -1,0 +1,290 @@
+import { describe, expect, it } from "vitest";
+import { InvalidSnapshotError, type VectorIndex } from "../../../src/similarity/vector-index/index.js";
+import { dot, nearCopy, randomUnitVector, randomUnitVectors, seededRandom } from "./random-vectors.js";
+
+const DIMENSIONS = 16;
+
+/** One contract, every adapter of the vector-index port. `create` makes an empty index of the adapter. */
+export function vectorIndexContract(name: string, create: (dimensions: number) => VectorIndex): void {
+  describe(`vector index contract: ${name}`, () => {
+    const random = seededRandom(7);
+    const vector = () => randomUnitVector(DIMENSIONS, random);
+
+    /** An index with `count` random vectors for `userId`, ids 1..count; returns the vectors by id. */
+    const filled = (index: VectorIndex, userId: number, count: number) => {
+      const vectors = new Map<number, Float32Array>();
+      for (let id = 1; id <= count; id++) {
+        vectors.set(id, vector());
+        index.add(userId, id, vectors.get(id) as Float32Array);
+      }
+      return vectors;
+    };
+
+    /** The true top k by brute force in the test itself. */
+    const expectedTop = (vectors: Map<number, Float32Array>, query: Float32Array, k: number) =>
+      [...vectors]
+        .map(([id, stored]) => ({ id, score: dot(stored, query) }))
+        .sort((a, b) => b.score - a.score)
+        .slice(0, k);
+
+    it("reports its kind and dimensions", () => {
+      const index = create(DIMENSIONS);
+      expect(index.kind).toBe(name);
+      expect(index.dimensions).toBe(DIMENSIONS);
+    });
+
+    it("never shows one user another user's vectors, even when they are closer and k exceeds the user's count", () => {
+      const index = create(DIMENSIONS);
+      const own = filled(index, 1, 3);
+      // User 2 holds exact copies and near copies of every vector of user 1, under the same ids and others.
+      for (const [id, stored] of own) {
+        index.add(2, id, stored);
+        index.add(2, 100 + id, nearCopy(stored, 0.01, random));
+      }
+      for (let id = 200; id < 220; id++) index.add(2, id, vector());
+
+      for (const [id, stored] of own) {
+        const hits = index.search(1, stored, 50);
+        expect(hits.map((hit) => hit.id).sort()).toEqual([1, 2, 3]);
+        expect(hits[0]).toMatchObject({ id });
+      }
+      expect(index.sizeOf(1)).toBe(3);
+      expect(index.sizeOf(2)).toBe(26);
+      expect(index.has(1, 101)).toBe(false);
+      expect(index.has(2, 101)).toBe(true);
+
+      // Changing or removing user 2's copy of id 1 leaves user 1's id 1 alone.
+      index.add(2, 1, vector());
+      index.remove(2, 2);
+      expect(index.search(1, own.get(1) as Float32Array, 1)[0]?.score).toBeCloseTo(1, 5);
+      expect(index.has(1, 2)).toBe(true);
+    });
+
+    it("returns the true top k, best first, with cosine scores", () => {
+      const index = create(DIMENSIONS);
+      const vectors = filled(index, 1, 60);
+      for (let round = 0; round < 5; round++) {
+        const query = vector();
+        const hits = index.search(1, query, 7);
+        const expected = expectedTop(vectors, query, 7);
+        expect(hits.map((hit) => hit.id)).toEqual(expected.map((hit) => hit.id));
+        hits.forEach((hit, rank) => {
+          expect(hit.score).toBeCloseTo(expected[rank]?.score as number, 5);
+          if (rank > 0) expect(hit.score).toBeLessThanOrEqual(hits[rank - 1]?.score as number);
+        });
+      }
+    });
+
+    it("finds a stored vector first with a score of 1, and never scores outside [-1, 1]", () => {
+      const index = create(DIMENSIONS);
+      const vectors = filled(index, 1, 20);
+      for (const [id, stored] of vectors) {
+        const [best] = index.search(1, stored, 1);
+        expect(best?.id).toBe(id);
+        expect(best?.score).toBeCloseTo(1, 5);
+        expect(best?.score).toBeLessThanOrEqual(1);
+        const negated = stored.map((value) => -value);
+        const all = index.search(1, negated, 20);
+        expect(all.at(-1)?.score).toBeGreaterThanOrEqual(-1);
+      }
+    });
+
+    it("replaces the vector of an id added again, and ignores a replay of the same vector", () => {
+      const index = create(DIMENSIONS);
+      const vectors = filled(index, 1, 5);
+      const first = vectors.get(3) as Float32Array;
+      const second = vector();
+
+      index.add(1, 3, first);
+      expect(index.sizeOf(1)).toBe(5);
+
+      index.add(1, 3, second);
+      expect(index.sizeOf(1)).toBe(5);
+      expect(index.size()).toBe(5);
+      expect(index.search(1, second, 1)).toEqual([{ id: 3, score: expect.closeTo(1, 5) }]);
+      const againstFirst = index.search(1, first, 5).find((hit) => hit.id === 3);
+      expect(againstFirst?.score).toBeCloseTo(dot(first, second), 5);
+      // The other ids still answer with their own vectors.
+      for (const id of [1, 2, 4, 5])
+        expect(index.search(1, vectors.get(id) as Float32Array, 1)[0]?.id).toBe(id);
+    });
+
+    it("removes vectors, and keeps finding the others where they are", () => {
+      const index = create(DIMENSIONS);
+      const vectors = filled(index, 1, 8);
+      for (const id of [1, 4, 8]) {
+        index.remove(1, id);
+        vectors.delete(id);
+      }
+      index.remove(1, 4);
+      index.remove(1, 999);
+      index.remove(42, 1);
+
+      expect(index.sizeOf(1)).toBe(5);
+      expect(index.size()).toBe(5);
+      expect(index.has(1, 4)).toBe(false);
+      expect(index.has(1, 5)).toBe(true);
+      for (const [id, stored] of vectors) {
+        const hits = index.search(1, stored, 10);
+        expect(hits[0]).toMatchObject({ id, score: expect.closeTo(1, 5) });
+        expect(hits.map((hit) => hit.id).sort()).toEqual([...vectors.keys()].sort());
+      }
+
+      // Re-adding a removed id works like a first add.
+      const back = vector();
+      index.add(1, 4, back);
+      expect(index.search(1, back, 1)[0]?.id).toBe(4);
+
+      for (const id of [...vectors.keys(), 4]) index.remove(1, id);
+      expect(index.sizeOf(1)).toBe(0);
+      expect(index.search(1, back, 3)).toEqual([]);
+    });
+
+    it("returns everything the user has when k is larger, nothing for k = 0 or an unknown user", () => {
+      const index = create(DIMENSIONS);
+      const vectors = filled(index, 1, 4);
+      const query = vector();
+      expect(index.search(1, query, 100).map((hit) => hit.id)).toEqual(
+        expectedTop(vectors, query, 4).map((hit) => hit.id),
+      );
+      expect(index.search(1, query, 0)).toEqual([]);
+      expect(index.search(2, query, 5)).toEqual([]);
+      expect(index.sizeOf(2)).toBe(0);
+      expect(index.has(2, 1)).toBe(false);
+    });
+
+    it("counts vectors per user and in total, and forgets everything on clear", () => {
+      const index = create(DIMENSIONS);
+      expect(index.size()).toBe(0);
+      filled(index, 1, 3);
+      filled(index, 2, 5);
+      expect([index.size(), index.sizeOf(1), index.sizeOf(2)]).toEqual([8, 3, 5]);
+      index.clear();
+      expect([index.size(), index.sizeOf(1), index.sizeOf(2)]).toEqual([0, 0, 0]);
+      expect(index.search(1, vector(), 3)).toEqual([]);
+    });
+
+    it("rejects vectors of other dimensions, vectors that are not unit length, bad ids and bad k", () => {
+      const index = create(DIMENSIONS);
+      filled(index, 1, 2);
+      const short = randomUnitVector(DIMENSIONS - 1, random);
+      expect(() => index.add(1, 3, short)).toThrow(RangeError);
+      expect(() => index.search(1, short, 1)).toThrow(RangeError);
+      expect(() =>
+        index.add(
+          1,
+          3,
+          vector().map((value) => value * 2),
+        ),
+      ).toThrow(RangeError);
+      expect(() => index.add(1, 3, new Float32Array(DIMENSIONS))).toThrow(RangeError);
+      expect(() => index.add(1, 3, vector().fill(Number.NaN))).toThrow(RangeError);
+      expect(() => index.add(1.5, 3, vector())).toThrow(RangeError);
+      expect(() => index.add(1, Number.NaN, vector())).toThrow(RangeError);
+      expect(() => index.search(1, vector(), -1)).toThrow(RangeError);
+      expect(index.size()).toBe(2);
+    });
+
+    describe("snapshots", () => {
+      /** Three users, with replacements and removals behind them. */
+      const populated = () => {
+        const index = create(DIMENSIONS);
+        const users = new Map([1, 2, 3].map((userId) => [userId, filled(index, userId, 10 * userId)]));
+        const user2 = users.get(2) as Map<number, Float32Array>;
+        for (const id of [3, 7, 20]) {
+          index.remove(2, id);
+          user2.delete(id);
+        }
+        const replaced = vector();
+        index.add(2, 5, replaced);
+        user2.set(5, replaced);
+        return { index, users };
+      };
+
+      it("round-trips every user's ids and vectors", () => {
+        const { index, users } = populated();
+        const snapshot = index.serialize();
+
+        const restored = create(DIMENSIONS);
+        filled(restored, 9, 4); // replaced by the load
+        restored.load(snapshot);
+
+        expect(restored.size()).toBe(index.size());
+        expect(restored.sizeOf(9)).toBe(0);
+        for (const [userId, vectors] of users) {
+          expect(restored.sizeOf(userId)).toBe(vectors.size);
+          for (const [id, stored] of vectors) {
+            expect(restored.has(userId, id)).toBe(true);
+            expect(restored.search(userId, stored, 3)).toEqual(index.search(userId, stored, 3));
+          }
+        }
+        // Byte for byte the same snapshot again: nothing was lost or reordered.
+        expect(restored.serialize().equals(snapshot)).toBe(true);
+        // And the restored index keeps working.
+        const added = vector();
+        restored.add(1, 1000, added);
+        restored.remove(1, 1);
+        expect(restored.search(1, added, 1)[0]?.id).toBe(1000);
+        expect(restored.has(1, 1)).toBe(false);
+      });
+
+      it("round-trips an empty index", () => {
+        const restored = create(DIMENSIONS);
+        restored.load(create(DIMENSIONS).serialize());
+        expect(restored.size()).toBe(0);
+      });
+
+      it("rejects a corrupt or truncated snapshot and keeps what it had", () => {
+        const { index } = populated();
+        const snapshot = index.serialize();
+        const target = create(DIMENSIONS);
+        const kept = filled(target, 5, 3);
+
+        const flipped = Buffer.from(snapshot);
+        const middle = Math.floor(flipped.length / 2);
+        flipped.writeUInt8(flipped.readUInt8(middle) ^ 0x01, middle);
+        const attempts = [
+          flipped,
+          snapshot.subarray(0, snapshot.length - 1),
+          snapshot.subarray(0, 100),
+          snapshot.subarray(0, 3),
+          Buffer.concat([snapshot, Buffer.from([0])]),
+          Buffer.from("not a snapshot at all"),
+        ];
+        for (const attempt of attempts) expect(() => target.load(attempt)).toThrow(InvalidSnapshotError);
+
+        expect(target.size()).toBe(3);
+        for (const [id, stored] of kept) expect(target.search(5, stored, 1)[0]?.id).toBe(id);
+      });
+
+      it("rejects a snapshot made for other dimensions", () => {
+        const other = create(DIMENSIONS * 2);
+        other.add(1, 1, randomUnitVector(DIMENSIONS * 2, random));
+        const target = create(DIMENSIONS);
+        expect(() => target.load(other.serialize())).toThrow(/made for 32 dimensions, this index has 16/);
+      });
+
+      it("loads a snapshot from a Uint8Array that is a view into a larger buffer", () => {
+        const { index } = populated();
+        const snapshot = index.serialize();
+        const padded = new Uint8Array(snapshot.length + 3);
+        padded.set(snapshot, 3);
+        const restored = create(DIMENSIONS);
+        restored.load(padded.subarray(3));
+        expect(restored.size()).toBe(index.size());
+      });
+    });
+
+    it("handles many vectors for one user", () => {
+      const index = create(DIMENSIONS);
+      const vectors = randomUnitVectors(2000, DIMENSIONS, 11);
+      vectors.forEach((stored, id) => {
+        index.add(1, id, stored);
+      });
+      expect(index.sizeOf(1)).toBe(2000);
+      for (const id of [0, 999, 1999]) {
+        expect(index.search(1, vectors[id] as Float32Array, 1)[0]?.id).toBe(id);
+      }
+    });
+  });
+}

@@ -1,0 +1,4 @@
+import { createExactVectorIndex } from "../../../src/similarity/vector-index/index.js";
+import { vectorIndexContract } from "./contract.js";
+
+vectorIndexContract("exact", createExactVectorIndex);

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { loadFaissBinding } from "../../../src/similarity/vector-index/faiss-binding.js";
+import {
+  createExactVectorIndex,
+  loadFaissIndex,
+  type VectorIndex,
+} from "../../../src/similarity/vector-index/index.js";
+import { vectorIndexContract } from "./contract.js";
+import { randomUnitVectors } from "./random-vectors.js";
+
+const HOW_TO_BUILD =
+  "faiss-node cannot be loaded: install libfaiss-dev (apt-get install -y libfaiss-dev), then run scripts/build-faiss.sh";
+
+/** Fails (never skips) when faiss is missing: these tests are how CI knows the faiss build works. */
+function createFaiss(dimensions: number): VectorIndex {
+  const index = loadFaissIndex(dimensions);
+  if (!index) throw new Error(HOW_TO_BUILD);
+  return index;
+}
+
+describe("faiss-node", () => {
+  it("loads", () => {
+    const loaded = loadFaissBinding();
+    expect("error" in loaded ? `${HOW_TO_BUILD}\n${loaded.error.message}` : "loaded").toBe("loaded");
+  });
+});
+
+vectorIndexContract("faiss", createFaiss);
+
+describe("faiss against exact", () => {
+  it("has recall@5 of at least 0.95 on 5000 random unit vectors", () => {
+    const dimensions = 128;
+    const faiss = createFaiss(dimensions);
+    const exact = createExactVectorIndex(dimensions);
+    randomUnitVectors(5000, dimensions, 1).forEach((vector, id) => {
+      faiss.add(1, id, vector);
+      exact.add(1, id, vector);
+    });
+
+    let found = 0;
+    const queries = randomUnitVectors(100, dimensions, 2);
+    for (const query of queries) {
+      const truth = new Set(exact.search(1, query, 5).map((hit) => hit.id));
+      found += faiss.search(1, query, 5).filter((hit) => truth.has(hit.id)).length;
+    }
+    expect(found / (queries.length * 5)).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it("shares the snapshot format with the exact index, both ways", () => {
+    const dimensions = 32;
+    const faiss = createFaiss(dimensions);
+    randomUnitVectors(300, dimensions, 3).forEach((vector, id) => {
+      faiss.add(id % 3, id, vector);
+    });
+    const exact = createExactVectorIndex(dimensions);
+    exact.load(faiss.serialize());
+    expect(exact.serialize().equals(faiss.serialize())).toBe(true);
+
+    const back = createFaiss(dimensions);
+    back.load(exact.serialize());
+    const [query] = randomUnitVectors(1, dimensions, 4) as [Float32Array];
+    for (const userId of [0, 1, 2]) {
+      expect(back.search(userId, query, 5).map((hit) => hit.id)).toEqual(
+        exact.search(userId, query, 5).map((hit) => hit.id),
+      );
+    }
+  });
+});
