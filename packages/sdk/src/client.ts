@@ -1,0 +1,93 @@
+import type { Dispatcher } from "undici";
+import { type AccessTokenProvider, TokenManager, type TokenStore } from "./auth/token-manager.js";
+import { readEnv } from "./core/env.js";
+import { type Fetch, HttpClient } from "./core/http.js";
+import { socketUrl } from "./core/url.js";
+import { PromptServiceError } from "./errors.js";
+import type { TokenPair } from "./generated/api.js";
+import { EventStream, type EventStreamOptions } from "./realtime/event-stream.js";
+import { chooseSocketOpener, type StandardWebSocketConstructor } from "./realtime/sockets/index.js";
+import { Auth, refreshRequest } from "./resources/auth.js";
+import { Prompts } from "./resources/prompts.js";
+
+/** Where `npm start` listens by default. */
+export const DEFAULT_BASE_URL = "http://127.0.0.1:8000";
+
+export interface ClientOptions {
+  /** The server, with the prefix it is mounted under if any. Defaults to $PROMPT_SERVER, then DEFAULT_BASE_URL. */
+  baseUrl?: string;
+  /**
+   * Defaults to $PROMPT_TOKEN. A function is called for the current token before every request and every
+   * reconnection of an event stream (and once more after a 401).
+   */
+  accessToken?: string | AccessTokenProvider;
+  /** Lets the client refresh the access token by itself. */
+  refreshToken?: string;
+  /** Loads the session when no token is given, and saves it after every login, refresh and logout. */
+  tokenStore?: TokenStore;
+  /**
+   * Milliseconds one attempt of a request may take. Defaults to 60 000, above the server's 30-second bound on
+   * the language model.
+   */
+  timeout?: number;
+  /** Retries of a failed request that is safe to repeat: 429, 5xx, timeouts and connection errors. Defaults to 2. */
+  maxRetries?: number;
+  /** Replaces undici's fetch (tests, instrumentation). */
+  fetch?: Fetch;
+  /** An undici dispatcher (Agent, ProxyAgent, MockAgent) for every request. */
+  dispatcher?: Dispatcher;
+  /** A standard WebSocket class for event streams; by default `ws` in Node and the global WebSocket elsewhere. */
+  WebSocket?: StandardWebSocketConstructor;
+}
+
+function checkBaseUrl(baseUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new PromptServiceError(`baseUrl must be an absolute http(s) URL, got "${baseUrl}".`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new PromptServiceError(`baseUrl must be an http:// or https:// URL, got "${baseUrl}".`);
+  }
+  return baseUrl;
+}
+
+/** A client of the Prompt Service API. */
+export class PromptClient {
+  readonly baseUrl: string;
+  readonly auth: Auth;
+  readonly prompts: Prompts;
+  private readonly tokens: TokenManager;
+
+  constructor(private readonly options: ClientOptions = {}) {
+    this.baseUrl = checkBaseUrl(options.baseUrl ?? readEnv("PROMPT_SERVER") ?? DEFAULT_BASE_URL);
+    // The token manager refreshes through the HTTP client, which asks the token manager for tokens.
+    this.tokens = new TokenManager({
+      accessToken: options.accessToken ?? readEnv("PROMPT_TOKEN"),
+      refreshToken: options.refreshToken,
+      store: options.tokenStore,
+      exchange: (refresh) => http.request<TokenPair>(refreshRequest(refresh)),
+    });
+    const http = new HttpClient({
+      baseUrl: this.baseUrl,
+      timeout: options.timeout ?? 60_000,
+      maxRetries: options.maxRetries ?? 2,
+      tokens: this.tokens,
+      fetch: options.fetch,
+      dispatcher: options.dispatcher,
+    });
+    this.auth = new Auth(http, this.tokens);
+    this.prompts = new Prompts(http);
+  }
+
+  /** Connects to the live events of the logged-in user; see EventStream. */
+  events(options?: EventStreamOptions): EventStream {
+    const context = {
+      url: socketUrl(this.baseUrl, "/ws/prompts/"),
+      tokens: this.tokens,
+      openSocket: chooseSocketOpener(this.options.WebSocket),
+    };
+    return new EventStream(context, options);
+  }
+}

@@ -1,0 +1,145 @@
+import { type Dispatcher, fetch as undiciFetch } from "undici";
+import { AuthenticationError, PromptServiceError, RateLimitError } from "../errors.js";
+import { VERSION } from "../version.js";
+import { Deadline, sleep, throwIfAborted } from "./abort.js";
+import { errorOfResponse, type HeaderReader } from "./error-of-response.js";
+import { isRetryable, retryDelayMs } from "./retry.js";
+import { apiUrl, type Query } from "./url.js";
+
+/** What the client passes to `fetch`: undici's, the global one, or a stub in tests all accept it. */
+export interface FetchInit {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal: AbortSignal;
+  dispatcher?: Dispatcher;
+}
+
+/** The part of a fetch Response the client reads. */
+export interface FetchResponse {
+  readonly status: number;
+  readonly headers: HeaderReader;
+  text(): Promise<string>;
+}
+
+export type Fetch = (url: string, init: FetchInit) => Promise<FetchResponse>;
+
+/** Options every method of the client takes as its last argument. */
+export interface RequestOptions {
+  /** Cancels the call, retries and the waits between them included; it then rejects with AbortError. */
+  signal?: AbortSignal;
+  /** Milliseconds per attempt; overrides the client's `timeout`. */
+  timeout?: number;
+  /**
+   * Retries after throttling, server errors, timeouts and connection errors; overrides the client's. Requests
+   * that are not safe to repeat (`prompts.create`) are retried only when this is given.
+   */
+  maxRetries?: number;
+}
+
+export interface ApiRequest {
+  method: "GET" | "POST";
+  path: string;
+  query?: Query;
+  body?: unknown;
+  /** Sends the access token; a 401 refreshes it once and repeats the request. */
+  authenticated: boolean;
+  /** Sending it twice does no harm, so it is retried without the caller asking. */
+  idempotent: boolean;
+}
+
+/** Where the HTTP client gets access tokens from: the token manager. */
+export interface AccessTokenSource {
+  accessToken(signal?: AbortSignal): Promise<string | undefined>;
+  /** A token to use instead of `rejected`, which got a 401; undefined when there is none. */
+  refreshAfterRejection(rejected: string, signal?: AbortSignal): Promise<string | undefined>;
+}
+
+export interface HttpClientOptions {
+  baseUrl: string;
+  timeout: number;
+  maxRetries: number;
+  tokens: AccessTokenSource;
+  fetch?: Fetch | undefined;
+  dispatcher?: Dispatcher | undefined;
+}
+
+const parseBody = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+};
+
+/** Sends API requests: JSON in and out, access tokens, timeouts, retries, and typed errors. */
+export class HttpClient {
+  private readonly fetch: Fetch;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.fetch = options.fetch ?? (undiciFetch as Fetch);
+  }
+
+  async request<T>(request: ApiRequest, options: RequestOptions = {}): Promise<T> {
+    const { signal } = options;
+    const maxRetries = options.maxRetries ?? (request.idempotent ? this.options.maxRetries : 0);
+    let refreshed = false;
+    for (let retries = 0; ; ) {
+      throwIfAborted(signal);
+      const token = request.authenticated ? await this.options.tokens.accessToken(signal) : undefined;
+      try {
+        return await this.attempt<T>(request, token, options);
+      } catch (error) {
+        // The server is the judge of a token: one rejected before its expiry is refreshed once, not retried.
+        if (error instanceof AuthenticationError && token !== undefined && !refreshed) {
+          refreshed = true;
+          if (await this.options.tokens.refreshAfterRejection(token, signal)) continue;
+        }
+        if (retries >= maxRetries || !isRetryable(error)) throw error;
+        const delay = retryDelayMs(retries, error instanceof RateLimitError ? error.retryAfter : undefined);
+        if (delay === undefined) throw error;
+        retries += 1;
+        await sleep(delay, signal);
+      }
+    }
+  }
+
+  private async attempt<T>(
+    request: ApiRequest,
+    token: string | undefined,
+    options: RequestOptions,
+  ): Promise<T> {
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      "user-agent": `prompt-service-sdk/${VERSION}`,
+    };
+    if (request.body !== undefined) headers["content-type"] = "application/json";
+    if (token !== undefined) headers.authorization = `Bearer ${token}`;
+    const what = `${request.method} ${request.path}`;
+    const deadline = new Deadline(options.timeout ?? this.options.timeout, options.signal);
+    try {
+      const response = await this.fetch(
+        apiUrl(this.options.baseUrl, request.path, request.query).toString(),
+        {
+          method: request.method,
+          headers,
+          signal: deadline.signal,
+          ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+          ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
+        },
+      );
+      // Read under the same deadline: a server can stall in the middle of a body as well as before it.
+      const text = await response.text();
+      const body = text === "" ? undefined : parseBody(text);
+      if (response.status >= 400) throw errorOfResponse(response.status, body, response.headers);
+      if (typeof body === "string") {
+        throw new PromptServiceError(`${what} answered ${response.status} with a body that is not JSON.`);
+      }
+      return body as T;
+    } catch (error) {
+      throw deadline.explain(error, what);
+    } finally {
+      deadline.clear();
+    }
+  }
+}

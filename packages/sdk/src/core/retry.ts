@@ -1,0 +1,46 @@
+import { APIError, ConnectionError } from "../errors.js";
+
+export interface Backoff {
+  /** Delay before the first retry, in ms; doubled for each one after. */
+  initialDelayMs: number;
+  /** Ceiling of the doubling, in ms. */
+  maxDelayMs: number;
+}
+
+const HTTP_BACKOFF: Backoff = { initialDelayMs: 500, maxDelayMs: 8_000 };
+
+/** A Retry-After longer than this is not waited for: the error goes to the caller, who can decide. */
+const MAX_RETRY_AFTER_SECONDS = 60;
+
+/**
+ * Exponential backoff with jitter that takes off up to a quarter (openai-node's), so that clients that failed
+ * together do not all come back at the same instant. `attempt` counts retries already made, from 0.
+ */
+export function backoffDelayMs(attempt: number, backoff: Backoff): number {
+  const ceiling = Math.min(backoff.initialDelayMs * 2 ** attempt, backoff.maxDelayMs);
+  return Math.round(ceiling * (1 - Math.random() * 0.25));
+}
+
+/** A `Retry-After` header in seconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === "") return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds : undefined;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+/** Failures that another attempt may not meet: throttling, server errors, timeouts and broken connections. */
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof ConnectionError) return true;
+  return error instanceof APIError && (error.status === 408 || error.status === 429 || error.status >= 500);
+}
+
+/**
+ * How long to wait before retry number `attempt`: what the server asked for when it said (never less), else
+ * jittered backoff; undefined when the server asks for longer than is worth waiting.
+ */
+export function retryDelayMs(attempt: number, retryAfterSeconds: number | undefined): number | undefined {
+  if (retryAfterSeconds === undefined) return backoffDelayMs(attempt, HTTP_BACKOFF);
+  return retryAfterSeconds <= MAX_RETRY_AFTER_SECONDS ? retryAfterSeconds * 1000 : undefined;
+}

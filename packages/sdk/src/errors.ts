@@ -1,0 +1,93 @@
+import type { ErrorBody } from "./generated/api.js";
+
+/** A machine-readable error code: one of the server's, or another a newer server may add. */
+export type ErrorCode = ErrorBody["code"] | (string & {});
+
+/** Field name → messages, for validation errors. */
+export type FieldErrors = Record<string, string[]>;
+
+/** The base of every error the SDK throws, so one `instanceof` check catches them all. */
+export class PromptServiceError extends Error {
+  override readonly name: string = "PromptServiceError";
+}
+
+/** The server answered with an error status; `code` and `detail` come from its `{detail, code}` body. */
+export class APIError extends PromptServiceError {
+  override readonly name: string = "APIError";
+  readonly status: number;
+  readonly code: ErrorCode;
+  readonly detail: string;
+  /** The server's `x-request-id`: quote it when reporting a problem, it finds the request in the server's logs. */
+  readonly requestId: string | undefined;
+  /** Messages per field; set on validation errors. */
+  readonly fields: FieldErrors | undefined;
+
+  constructor(
+    status: number,
+    body: ErrorBody | { detail: string; code: ErrorCode; fields?: FieldErrors },
+    requestId?: string,
+  ) {
+    super(`${status} ${body.code}: ${body.detail}`);
+    this.status = status;
+    this.code = body.code;
+    this.detail = body.detail;
+    this.requestId = requestId;
+    this.fields = body.fields;
+  }
+}
+
+/** 400: the request was malformed or a field is invalid (see `fields`). */
+export class ValidationError extends APIError {
+  override readonly name: string = "ValidationError";
+}
+
+/** 401: no valid credentials, or the token could not be refreshed: log in again. */
+export class AuthenticationError extends APIError {
+  override readonly name: string = "AuthenticationError";
+}
+
+/** 403 */
+export class PermissionDeniedError extends APIError {
+  override readonly name: string = "PermissionDeniedError";
+}
+
+/** 404 */
+export class NotFoundError extends APIError {
+  override readonly name: string = "NotFoundError";
+}
+
+/** 429: throttled. `retryAfter` is how many seconds to wait before trying again, when the server said. */
+export class RateLimitError extends APIError {
+  override readonly name: string = "RateLimitError";
+  readonly retryAfter: number | undefined;
+
+  constructor(
+    status: number,
+    body: ConstructorParameters<typeof APIError>[1],
+    requestId?: string,
+    retryAfter?: number,
+  ) {
+    super(status, body, requestId);
+    this.retryAfter = retryAfter;
+  }
+}
+
+/** 5xx: the server or its language model failed; worth retrying later. */
+export class InternalServerError extends APIError {
+  override readonly name: string = "InternalServerError";
+}
+
+/** The server could not be reached, or the connection broke before an answer arrived. */
+export class ConnectionError extends PromptServiceError {
+  override readonly name: string = "ConnectionError";
+}
+
+/** No answer within the client's `timeout`. A ConnectionError, so retry logic treats both alike. */
+export class TimeoutError extends ConnectionError {
+  override readonly name: string = "TimeoutError";
+}
+
+/** The caller aborted the operation through its AbortSignal. */
+export class AbortError extends PromptServiceError {
+  override readonly name: string = "AbortError";
+}

@@ -1,0 +1,109 @@
+// Generated from the server's TypeBox schemas by `npm run generate:types -w @prompt-service/sdk`: do not edit.
+// packages/sdk/test/api-types/api-types.test.ts fails when this file and the server's schemas disagree.
+
+export interface User {
+  id: number;
+  username: string;
+  email: string;
+}
+
+export interface TokenPair {
+  /** Access token (JWT), sent as `Authorization: Bearer <access>`. */
+  access: string;
+  /** Refresh token (JWT); rotated on every refresh. */
+  refresh: string;
+}
+
+export interface RegisterParams {
+  /** 3 to 150 characters. */
+  username: string;
+  /** At most 254 characters. Format: email. */
+  email: string;
+  /** 8 to 1024 characters. */
+  password: string;
+}
+
+export interface LoginParams {
+  /** 1 to 150 characters. */
+  username: string;
+  /** 1 to 1024 characters. */
+  password: string;
+}
+
+export interface Prompt {
+  id: number;
+  prompt: string;
+  response: string;
+  /** Format: date-time. */
+  created_at: string;
+}
+
+export interface PromptPage {
+  results: Prompt[];
+  /** Cursor of the next page; null on the last. */
+  next: string | null;
+}
+
+export interface CreatePromptParams {
+  /** The prompt; surrounding whitespace is trimmed, then 1 to PROMPT_MAX_LENGTH (8000) characters. */
+  prompt: string;
+  /** Also push the answer to the caller's WebSocket connections. Defaults to false. */
+  websocket?: boolean;
+}
+
+export interface ListPromptsParams {
+  /** 1 to 100. Defaults to 20. */
+  limit?: number;
+  /** The `next` value of the previous page. At most 200 characters. */
+  cursor?: string;
+}
+
+export interface SimilarQuery {
+  /** Text to find similar prompts to. 1 to 2000 characters. */
+  q: string;
+  /** How many results, at most. 1 to 50. Defaults to 5. */
+  k?: number;
+  /** Leave out results scoring below this (0..1). 0 to 1. */
+  min_score?: number;
+}
+
+export interface SimilarPrompt {
+  id: number;
+  prompt: string;
+  response: string;
+  /** Format: date-time. */
+  created_at: string;
+  /** Similarity in [0, 1], higher is closer: mostly the cosine similarity of the sentence embeddings (negatives count as 0), blended with the share of the query's words found in the prompt. 0 to 1. */
+  score: number;
+}
+
+export interface SimilarResponse {
+  query: string;
+  /** The caller's own prompts, best first. */
+  results: SimilarPrompt[];
+}
+
+/** Every error response has this shape. */
+export interface ErrorBody {
+  /** Human-readable explanation. */
+  detail: string;
+  /** Machine-readable error code. */
+  code:
+    | "parse_error"
+    | "invalid"
+    | "not_authenticated"
+    | "token_not_valid"
+    | "no_active_account"
+    | "permission_denied"
+    | "not_found"
+    | "method_not_allowed"
+    | "payload_too_large"
+    | "unsupported_media_type"
+    | "throttled"
+    | "internal_error"
+    | "llm_error"
+    | "service_unavailable"
+    | "llm_timeout";
+  /** Validation messages per field (validation errors only). */
+  fields?: Record<string, string[]>;
+}

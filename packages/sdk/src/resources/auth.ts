@@ -1,0 +1,89 @@
+import type { TokenManager } from "../auth/token-manager.js";
+import type { ApiRequest, HttpClient, RequestOptions } from "../core/http.js";
+import { AuthenticationError } from "../errors.js";
+import type { LoginParams, RegisterParams, TokenPair, User } from "../generated/api.js";
+
+/**
+ * The refresh request. Never retried: the server rotates refresh tokens, so repeating one whose answer was lost
+ * would present a spent token and revoke the session.
+ */
+export const refreshRequest = (refresh: string): ApiRequest => ({
+  method: "POST",
+  path: "/api/auth/refresh/",
+  body: { refresh },
+  authenticated: false,
+  idempotent: false,
+});
+
+/** Accounts and sessions. The client keeps the tokens that `login` and `refresh` return, and uses them. */
+export class Auth {
+  constructor(
+    private readonly http: HttpClient,
+    private readonly tokens: TokenManager,
+  ) {}
+
+  /** Creates an account; it does not log in. */
+  register(params: RegisterParams, options?: RequestOptions): Promise<User> {
+    const request: ApiRequest = {
+      method: "POST",
+      path: "/api/auth/register/",
+      body: params,
+      authenticated: false,
+      idempotent: false,
+    };
+    return this.http.request<User>(request, options);
+  }
+
+  /** Logs in: the client uses (and the token store saves) the tokens from then on. */
+  async login(params: LoginParams, options?: RequestOptions): Promise<TokenPair> {
+    // Safe to repeat: a lost answer only leaves an unused session that expires by itself.
+    const request: ApiRequest = {
+      method: "POST",
+      path: "/api/auth/login/",
+      body: params,
+      authenticated: false,
+      idempotent: true,
+    };
+    const tokens = await this.http.request<TokenPair>(request, options);
+    await this.tokens.set(tokens);
+    return tokens;
+  }
+
+  /**
+   * Rotates the tokens now. Rarely needed: the client refreshes by itself shortly before the access token
+   * expires and when the server rejects it.
+   */
+  refresh(options?: Pick<RequestOptions, "signal">): Promise<TokenPair> {
+    return this.tokens.rotate(options?.signal);
+  }
+
+  /** Revokes the session on the server (every token rotated from it) and forgets it locally. */
+  async logout(options?: RequestOptions): Promise<void> {
+    const refresh = await this.tokens.refreshToken();
+    try {
+      if (refresh !== undefined) {
+        // Revoking twice is harmless, so a lost answer may be retried.
+        const request: ApiRequest = {
+          method: "POST",
+          path: "/api/auth/logout/",
+          body: { refresh },
+          authenticated: false,
+          idempotent: true,
+        };
+        await this.http.request<void>(request, options);
+      }
+    } catch (error) {
+      // A token the server no longer accepts is a session that already ended: the logout has nothing to do.
+      if (!(error instanceof AuthenticationError)) throw error;
+    }
+    await this.tokens.clear();
+  }
+
+  /** The logged-in user. */
+  me(options?: RequestOptions): Promise<User> {
+    return this.http.request<User>(
+      { method: "GET", path: "/api/auth/me/", authenticated: true, idempotent: true },
+      options,
+    );
+  }
+}

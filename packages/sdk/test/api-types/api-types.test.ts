@@ -1,0 +1,27 @@
+import { readFileSync } from "node:fs";
+import type { PromptEvent } from "@prompt-service/sdk";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import type { PromptEvent as ServerPromptEvent } from "../../../server/src/realtime/events.js";
+import { GENERATED_FILE, generateApiTypes } from "./generate.js";
+
+describe("types shared with the server", () => {
+  it("src/generated/api.ts is what the server's schemas generate (else: npm run generate:types -w @prompt-service/sdk)", () => {
+    expect(readFileSync(GENERATED_FILE, "utf8")).toBe(generateApiTypes());
+  });
+
+  it("refuses a schema it cannot translate rather than guess", () => {
+    const tuple = { type: "array", prefixItems: [{ type: "string" }] };
+    expect(() => generateApiTypes([{ name: "Odd", schema: tuple, direction: "response" }])).toThrow(
+      /without items/,
+    );
+    const bytes = { type: "object", properties: { data: { type: "Uint8Array" } }, required: ["data"] };
+    expect(() => generateApiTypes([{ name: "Odd", schema: bytes, direction: "response" }])).toThrow(
+      /unsupported/,
+    );
+  });
+
+  // Checked by `tsc`: the socket events have no schema yet, only the server's TypeScript type.
+  it("has the server's socket event types", () => {
+    expectTypeOf<PromptEvent>().toEqualTypeOf<ServerPromptEvent>();
+  });
+});

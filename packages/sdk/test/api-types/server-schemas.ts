@@ -1,0 +1,33 @@
+/**
+ * The server's TypeBox schemas that the SDK's public types are generated from, and the name each type gets.
+ * The only place the SDK reaches into the server's source; dev-time only, the published SDK does not depend on
+ * the server.
+ */
+import * as auth from "../../../server/src/auth/schemas.js";
+import * as http from "../../../server/src/http/schemas.js";
+import * as prompts from "../../../server/src/prompts/schemas.js";
+import * as similarity from "../../../server/src/similarity/schemas.js";
+
+export interface SchemaEntry {
+  /** The exported TypeScript name. */
+  name: string;
+  /** A TypeBox schema, which at run time is plain JSON Schema. */
+  schema: object;
+  /** Request shapes make properties with a server-side default optional; response shapes always carry them. */
+  direction: "request" | "response";
+}
+
+export const SCHEMA_ENTRIES: readonly SchemaEntry[] = [
+  { name: "User", schema: auth.UserBody, direction: "response" },
+  { name: "TokenPair", schema: auth.TokenPair, direction: "response" },
+  { name: "RegisterParams", schema: auth.RegisterBody, direction: "request" },
+  { name: "LoginParams", schema: auth.LoginBody, direction: "request" },
+  { name: "Prompt", schema: prompts.PromptBody, direction: "response" },
+  { name: "PromptPage", schema: prompts.PromptPage, direction: "response" },
+  { name: "CreatePromptParams", schema: prompts.CreatePromptBody, direction: "request" },
+  { name: "ListPromptsParams", schema: prompts.ListPromptsQuery, direction: "request" },
+  { name: "SimilarQuery", schema: similarity.SimilarQuery, direction: "request" },
+  { name: "SimilarPrompt", schema: similarity.SimilarResult, direction: "response" },
+  { name: "SimilarResponse", schema: similarity.SimilarResponse, direction: "response" },
+  { name: "ErrorBody", schema: http.ErrorBody, direction: "response" },
+];
