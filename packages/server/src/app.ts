@@ -9,6 +9,8 @@ import { type PromptServicePluginOptions, promptService } from "./plugin.js";
 export interface ServerOptions extends PromptServicePluginOptions {
   /** Pino level, or false to log nothing. Defaults to "info". */
   logLevel?: string | false;
+  /** Where the JSON log lines go; standard output by default. */
+  logStream?: NodeJS.WritableStream;
   /** Largest request body in bytes. */
   bodyLimit?: number;
   /** Extra Fastify server options (trustProxy, a logger stream for tests…). */
@@ -21,12 +23,13 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 export async function createServer(options: ServerOptions = {}): Promise<FastifyInstance> {
   const {
     logLevel = DEFAULTS.logLevel,
+    logStream,
     bodyLimit = DEFAULTS.bodyLimit,
     fastify = {},
     ...pluginOptions
   } = options;
   const app = Fastify({
-    logger: logLevel === false ? false : loggerOptions(logLevel),
+    logger: logLevel === false ? false : loggerOptions(logLevel, logStream),
     bodyLimit,
     // Accept the caller's (or the load balancer's) request id when it looks like one, so logs line up end to end.
     requestIdHeader: "x-request-id",

@@ -4,4 +4,5 @@ export { loadConfig, type PromptServiceOptions, resolveOptions } from "./config.
 export { ApiError, ConfigError, ERROR_CODES, type ErrorBody, type ErrorCode } from "./errors.js";
 export type { LlmProvider } from "./llm/port.js";
 export { type PromptServicePluginOptions, promptService, promptService as default } from "./plugin.js";
+export { runServer } from "./run.js";
 export { openStorage, type Storage } from "./storage/index.js";

@@ -7,6 +7,7 @@ import { type PromptServiceOptions, resolveOptions } from "./config.js";
 import { errorHandler, notFoundHandler } from "./http/error-handler.js";
 import { validatorCompiler } from "./http/validation.js";
 import { createLlm } from "./llm/index.js";
+import { instrumentLlm } from "./llm/instrumented.js";
 import type { LlmProvider } from "./llm/port.js";
 import { Metrics, observability } from "./observability/index.js";
 import { promptRoutes } from "./prompts/routes.js";
@@ -122,7 +123,7 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
   const context: ServiceContext = {
     config,
     storage,
-    llm,
+    llm: instrumentLlm(llm, metrics),
     hub,
     tokens,
     similarity,

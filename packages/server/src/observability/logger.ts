@@ -21,9 +21,10 @@ export function redactUrl(url: string): string {
   return url.replace(/([?&](?:token|access|refresh)=)[^&#]*/gi, "$1[Redacted]");
 }
 
-export function loggerOptions(level: string): FastifyServerOptions["logger"] {
+export function loggerOptions(level: string, stream?: NodeJS.WritableStream): FastifyServerOptions["logger"] {
   return {
     level,
+    ...(stream ? { stream } : {}),
     redact: { paths: REDACTED_PATHS, censor: "[Redacted]" },
     serializers: {
       req: (request: { method: string; url: string; id: string }) => ({

@@ -36,9 +36,8 @@ export function createRedisClient(url: string, onError: (error: Error) => void):
     // Fail in-flight commands when the connection drops instead of resending them: a script that ran before the
     // drop would count its request twice.
     maxRetriesPerRequest: 0,
-    // Ready as soon as connected: a handshake stuck on a dead link would otherwise keep the client out of
-    // "ready", where a timed-out consume resets the connection.
-    enableReadyCheck: false,
+    // The ready check stays on: without it, ioredis can report "ready" over a socket the server closed during the
+    // handshake, and then never reconnects. A handshake stuck on a dead link is reset by a timed-out consume.
     connectTimeout: 2000,
   });
   client.on("error", onError);
@@ -79,9 +78,10 @@ export class RedisRateLimiter implements RateLimiter {
       return decide(this.rules, toWindowStates(reply, this.rules.length));
     } catch (error) {
       if (!deadline.signal.aborted) throw error;
-      // A connection that stops answering has most likely died silently (a partition, a replaced host), which
-      // TCP may take many minutes to notice: drop it and let ioredis reconnect.
-      if (this.ownsClient && this.client.status === "ready") this.client.disconnect(true);
+      // A connection that stops answering (or a handshake that never finishes) has most likely died silently (a
+      // partition, a replaced host), which TCP may take many minutes to notice: drop it and let ioredis reconnect.
+      const status = this.client.status;
+      if (this.ownsClient && (status === "ready" || status === "connect")) this.client.disconnect(true);
       throw deadline.signal.reason;
     } finally {
       clearTimeout(timer);

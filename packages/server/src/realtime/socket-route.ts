@@ -20,7 +20,7 @@ declare module "fastify" {
  * every event published to it, from whichever instance.
  */
 export const socketRoutes: FastifyPluginAsync<ServiceContext> = async (app, context) => {
-  const { tokens, hub, config } = context;
+  const { tokens, hub, config, metrics } = context;
   const sessionsByUser = new Map<number, Set<SocketSession>>();
 
   await app.register(websocket, {
@@ -80,18 +80,20 @@ export const socketRoutes: FastifyPluginAsync<ServiceContext> = async (app, cont
         );
         sessions.add(session);
         sessionsByUser.set(userId, sessions);
+        metrics.websocketConnections.inc();
 
         let unsubscribe: (() => Promise<void>) | undefined;
         socket.on("close", () => {
           session.dispose();
           sessions.delete(session);
           if (sessions.size === 0) sessionsByUser.delete(userId);
+          metrics.websocketConnections.dec();
           void unsubscribe?.();
         });
 
         try {
           unsubscribe = await hub.subscribe(userGroup(userId), (_event, json) => {
-            session.send(json);
+            if (session.send(json)) metrics.websocketEventsSent.inc();
           });
         } catch (error) {
           request.log.error({ err: error, userId }, "could not subscribe a websocket to the event hub");

@@ -1,0 +1,32 @@
+import closeWithGrace from "close-with-grace";
+import type { FastifyInstance } from "fastify";
+import { createServer, type ServerOptions } from "./app.js";
+import { loadConfig } from "./config.js";
+
+/**
+ * The standalone server, as `npm start` and `prompt serve` run it: configuration from `env` (a bad value throws
+ * a ConfigError naming the variable), listening, and a graceful stop on SIGTERM/SIGINT that ends the process.
+ * `overrides` win over what the environment says.
+ */
+export async function runServer(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: ServerOptions = {},
+): Promise<FastifyInstance> {
+  const config = loadConfig(env);
+  const app = await createServer({
+    ...config.options,
+    logLevel: config.logLevel,
+    bodyLimit: config.bodyLimit,
+    ...overrides,
+  });
+
+  // On a signal: stop accepting connections, let in-flight requests finish, close pools, exit 0.
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, "shutting down after an error");
+    else app.log.info({ signal }, "shutting down");
+    await app.close();
+  });
+
+  await app.listen({ port: config.port, host: config.host });
+  return app;
+}
