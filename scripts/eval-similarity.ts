@@ -4,7 +4,8 @@
  * Indexes every corpus entry of the set as a prompt of one user, through the embedder EMBEDDINGS names (default
  * "bundled") and the hybrid ranking, then asks each query for its most similar prompts and prints recall@1 and
  * recall@3 per language and overall, beside the same figures for dense (embedding-only) ranking.
- * The default set is ../shared/eval/similarity-dev.json next to the repository.
+ * The default set is eval/similarity-dev.json, the development set the project was given (a copy of
+ * ../shared/eval/similarity-dev.json); the project is judged on a held-out set of the same shape.
  */
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
@@ -30,7 +31,7 @@ export interface SimilarityReport {
 }
 
 const REPOSITORY = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-export const DEV_SET = resolve(REPOSITORY, "../shared/eval/similarity-dev.json");
+export const DEV_SET = resolve(REPOSITORY, "eval/similarity-dev.json");
 
 export async function readSimilaritySet(path: string): Promise<SimilaritySet> {
   const set = JSON.parse(await readFile(path, "utf8")) as SimilaritySet;
