@@ -39,6 +39,9 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
     },
     logController: new RequestLogController(),
     return503OnClosing: true,
+    // The first start on the embedded defaults creates a database and loads the embedding model: seconds, and more
+    // on a busy machine, past Fastify's 10 s default for a plugin to start.
+    pluginTimeout: 120_000,
     ...fastify,
   });
   await app.register(requestIdHeader);
