@@ -1,9 +1,9 @@
-import { Agent, type Dispatcher, request } from "undici";
+import { Agent } from "undici";
 import { ApiError } from "../errors.js";
 import { CallScope } from "./call-scope.js";
-import { chatRequest, completionContent, deltaContent, statusError } from "./openai-wire.js";
+import { chatRequest, completionContent, deltaContent } from "./openai-wire.js";
 import type { LlmProvider } from "./port.js";
-import { isConnectionReset, isRetryableStatus, retryDelayMs } from "./retry.js";
+import { postWithRetries, type ResponseBody } from "./provider-post.js";
 import { sseData } from "./sse.js";
 
 export interface OpenAiCompatibleOptions {
@@ -17,8 +17,6 @@ export interface OpenAiCompatibleOptions {
   /** Default 1: retries after a 429, a 5xx or a dropped connection. */
   maxRetries?: number;
 }
-
-type ResponseBody = Dispatcher.ResponseData["body"];
 
 /**
  * A chat completions client for OpenAI and compatible servers. Errors are ApiErrors `llm_error` and `llm_timeout`;
@@ -77,50 +75,18 @@ export class OpenAiCompatibleLlm implements LlmProvider {
   }
 
   /** Sends the request, retrying as the policy allows, and returns the body of the first 2xx answer. */
-  async #post(prompt: string, stream: boolean, scope: CallScope): Promise<ResponseBody> {
-    const payload = chatRequest(this.model, prompt, stream);
-    for (let attempt = 0; ; attempt++) {
-      const outcome = await this.#send(payload, stream, scope);
-      if ("body" in outcome) return outcome.body;
-      const { failure, retryable, headers } = outcome;
-      const canRetry = retryable && attempt < this.#maxRetries;
-      const delay = canRetry ? retryDelayMs(headers, attempt, scope.remainingMs()) : undefined;
-      if (delay === undefined) throw failure;
-      await scope.sleep(delay);
-    }
-  }
-
-  /** One attempt: the body of a 2xx answer, or what failed and whether sending again may help. */
-  async #send(payload: string, stream: boolean, scope: CallScope): Promise<Attempt> {
-    let response: Dispatcher.ResponseData;
-    try {
-      response = await request(this.#url, {
+  #post(prompt: string, stream: boolean, scope: CallScope): Promise<ResponseBody> {
+    return postWithRetries(
+      {
         dispatcher: this.#agent,
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${this.#apiKey}`,
-          "content-type": "application/json",
-          accept: stream ? "text/event-stream" : "application/json",
-        },
-        body: payload,
-        signal: scope.signal,
-      });
-    } catch (error) {
-      if (scope.signal.aborted) throw error;
-      const reason = (error as { code?: unknown } | null)?.code ?? "connection failed";
-      const failure = new ApiError("llm_error", `Could not reach the language model provider (${reason}).`, {
-        cause: error,
-      });
-      return { failure, retryable: isConnectionReset(error), headers: {} };
-    }
-    const { statusCode, headers, body } = response;
-    if (statusCode >= 200 && statusCode < 300) return { body };
-    // Reading the error body to its end also lets the connection be reused for the retry.
-    const failure = statusError(statusCode, await body.text());
-    return { failure, retryable: isRetryableStatus(statusCode), headers };
+        url: this.#url,
+        apiKey: this.#apiKey,
+        payload: chatRequest(this.model, prompt, stream),
+        accept: stream ? "text/event-stream" : "application/json",
+        providerName: "language model provider",
+        maxRetries: this.#maxRetries,
+      },
+      scope,
+    );
   }
 }
-
-type Attempt =
-  | { body: ResponseBody }
-  | { failure: ApiError; retryable: boolean; headers: Dispatcher.ResponseData["headers"] };

@@ -1,8 +1,7 @@
-import { Agent, type Dispatcher, request } from "undici";
+import { Agent } from "undici";
 import { ApiError } from "../../errors.js";
 import { CallScope } from "../../llm/call-scope.js";
-import { statusError } from "../../llm/openai-wire.js";
-import { isConnectionReset, isRetryableStatus, retryDelayMs } from "../../llm/retry.js";
+import { postWithRetries } from "../../llm/provider-post.js";
 import type { Embedder } from "./port.js";
 import { toUnitVector } from "./unit-vector.js";
 
@@ -79,56 +78,26 @@ export class OpenAiEmbedder implements Embedder {
       // OpenAI refuses an empty input; a blank embeds like an empty one would.
       const input = texts.map((text) => text || " ");
       const payload = JSON.stringify({ model: this.#options.model, input, encoding_format: "float" });
-      for (let attempt = 0; ; attempt++) {
-        const outcome = await this.#send(payload, scope);
-        if ("body" in outcome) return parseEmbeddings(outcome.body, texts.length);
-        const { failure, retryable, headers } = outcome;
-        const canRetry = retryable && attempt < this.#options.maxRetries;
-        const delay = canRetry ? retryDelayMs(headers, attempt, scope.remainingMs()) : undefined;
-        if (delay === undefined) throw failure;
-        await scope.sleep(delay);
-      }
+      const body = await postWithRetries(
+        {
+          dispatcher: this.#agent,
+          url: this.#url,
+          apiKey: this.#options.apiKey,
+          payload,
+          accept: "application/json",
+          providerName: "embeddings provider",
+          maxRetries: this.#options.maxRetries,
+        },
+        scope,
+      );
+      return parseEmbeddings(await body.text(), texts.length);
     } catch (error) {
       throw scope.toCallerError(error);
     } finally {
       scope.dispose();
     }
   }
-
-  /** One attempt: the body of a 2xx answer, or what failed and whether sending again may help. */
-  async #send(payload: string, scope: CallScope): Promise<Attempt> {
-    let response: Dispatcher.ResponseData;
-    try {
-      response = await request(this.#url, {
-        dispatcher: this.#agent,
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${this.#options.apiKey}`,
-          "content-type": "application/json",
-          accept: "application/json",
-        },
-        body: payload,
-        signal: scope.signal,
-      });
-    } catch (error) {
-      if (scope.signal.aborted) throw error;
-      const reason = (error as { code?: unknown } | null)?.code ?? "connection failed";
-      const failure = new ApiError("llm_error", `Could not reach the embeddings provider (${reason}).`, {
-        cause: error,
-      });
-      return { failure, retryable: isConnectionReset(error), headers: {} };
-    }
-    const { statusCode, headers, body } = response;
-    // Read to the end either way, which also lets the connection be reused.
-    const text = await body.text();
-    if (statusCode >= 200 && statusCode < 300) return { body: text };
-    return { failure: statusError(statusCode, text), retryable: isRetryableStatus(statusCode), headers };
-  }
 }
-
-type Attempt =
-  | { body: string }
-  | { failure: ApiError; retryable: boolean; headers: Dispatcher.ResponseData["headers"] };
 
 /** `data[i].embedding` put back in input order by `data[i].index`, each scaled to unit length. */
 function parseEmbeddings(body: string, count: number): Float32Array[] {
