@@ -74,25 +74,28 @@ export function embedderContract(
       expect(cosine(batch[0], batch[1])).toBeLessThan(0.999);
     });
 
-    it.runIf(options.semantic)("scores a paraphrase above unrelated texts", async () => {
-      const pairs = [
-        [
-          "How do I reset my email password?",
-          "I forgot the password of my mailbox",
-          "Give me a recipe for banana bread",
-        ],
-        [
-          "Is it going to rain tomorrow?",
-          "What will the weather be like tomorrow?",
-          "How do I reset my email password?",
-        ],
-        ["Recipe for a chocolate cake", "How do I bake a chocolate cake?", "Is it going to rain tomorrow?"],
-      ];
-      for (const [text, paraphrase, unrelated] of pairs) {
-        const [a, b, c] = await embedder.embed([text, paraphrase, unrelated] as string[]);
-        expect(cosine(a, b)).toBeGreaterThan(cosine(a, c));
-      }
-    });
+    it.runIf(options.semantic)(
+      "scores a paraphrase above unrelated texts (skipped for models without meaning)",
+      async () => {
+        const pairs = [
+          [
+            "How do I reset my email password?",
+            "I forgot the password of my mailbox",
+            "Give me a recipe for banana bread",
+          ],
+          [
+            "Is it going to rain tomorrow?",
+            "What will the weather be like tomorrow?",
+            "How do I reset my email password?",
+          ],
+          ["Recipe for a chocolate cake", "How do I bake a chocolate cake?", "Is it going to rain tomorrow?"],
+        ];
+        for (const [text, paraphrase, unrelated] of pairs) {
+          const [a, b, c] = await embedder.embed([text, paraphrase, unrelated] as string[]);
+          expect(cosine(a, b)).toBeGreaterThan(cosine(a, c));
+        }
+      },
+    );
   });
 }
 
