@@ -42,7 +42,8 @@ describe("configuration is validated at start", () => {
   });
 });
 
-describe("the standalone server on embedded defaults", () => {
+// Each of these starts real server processes (a new embedded database, the embedding model): slow on a busy machine.
+describe("the standalone server on embedded defaults", { timeout: 90_000 }, () => {
   it("keeps users, prompts and its development secret across a restart, and exits 0 on SIGTERM", async () => {
     const first = await startServerProcess({ DATA_DIR: dataDir });
     expect(

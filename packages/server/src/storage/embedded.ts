@@ -1,5 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
+import { lockDataDir } from "./data-dir-lock.js";
 import type { SqlDatabase, SqlExecutor } from "./sql.js";
 
 const executor = (db: PGlite | Transaction): SqlExecutor => ({
@@ -14,14 +15,27 @@ const executor = (db: PGlite | Transaction): SqlExecutor => ({
 
 /**
  * PostgreSQL compiled to WebAssembly, in-process, persisted in `directory` (or in memory when it is undefined):
- * the zero-setup default. One process at a time may open a directory.
+ * the zero-setup default. One process at a time may open a directory: a second is refused (DataDirInUseError).
  */
 export async function openEmbedded(directory: string | undefined): Promise<SqlDatabase> {
-  if (directory) await mkdir(directory, { recursive: true });
-  const db = await PGlite.create(directory ?? "memory://");
+  let release = async () => {};
+  if (directory) {
+    await mkdir(directory, { recursive: true });
+    release = await lockDataDir(directory);
+  }
+  let db: PGlite;
+  try {
+    db = await PGlite.create(directory ?? "memory://");
+  } catch (error) {
+    await release();
+    throw error;
+  }
   return {
     ...executor(db),
     transaction: (work) => db.transaction((tx) => work(executor(tx))),
-    close: () => db.close(),
+    async close() {
+      await db.close();
+      await release();
+    },
   };
 }
