@@ -238,6 +238,7 @@ const EnvironmentSchema = Type.Object({
   WS_HEARTBEAT_INTERVAL: Type.String({ ...Duration, default: DEFAULTS.wsHeartbeatInterval }),
   WS_MAX_BUFFERED_BYTES: Type.Integer({ minimum: 1024, default: DEFAULTS.wsMaxBufferedBytes }),
   BODY_LIMIT: Type.Integer({ minimum: 1024, default: DEFAULTS.bodyLimit }),
+  TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 })),
   LOG_LEVEL: Type.Union(
     ["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((level) => Type.Literal(level)),
     { default: DEFAULTS.logLevel },
@@ -252,6 +253,8 @@ export interface StandaloneConfig {
   host: string;
   logLevel: string;
   bodyLimit: number;
+  /** Fastify's trustProxy: which proxies' X-Forwarded-For to believe for the client address (login throttle, logs). */
+  trustProxy: boolean | string[] | ((address: string, hop: number) => boolean) | undefined;
   options: PromptServiceOptions;
 }
 
@@ -321,8 +324,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConf
     host: parsed.HOST,
     logLevel: parsed.LOG_LEVEL,
     bodyLimit: parsed.BODY_LIMIT,
+    trustProxy: parseTrustProxy(parsed.TRUST_PROXY),
     options,
   };
+}
+
+/**
+ * TRUST_PROXY: "true" (every proxy), a number of hops, or a comma-separated list of proxy addresses or CIDR ranges
+ * (e.g. the load balancer's subnet). Unset: the socket's address is the client's.
+ */
+export function parseTrustProxy(value: string | undefined): StandaloneConfig["trustProxy"] {
+  if (value === undefined || value === "false") return undefined;
+  if (value === "true") return true;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return (_address, hop) => hop < hops;
+  }
+  const addresses = value.split(",").map((entry) => entry.trim());
+  if (addresses.some((entry) => !/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(entry))) {
+    throw new ConfigError(
+      "TRUST_PROXY",
+      'must be "true", a number of hops, or addresses/CIDR ranges separated by commas',
+    );
+  }
+  return addresses;
 }
 
 /** Turns env-schema's Ajv error ("env/PORT must be <= 65535") into one that names the variable. */

@@ -1,5 +1,5 @@
 import closeWithGrace from "close-with-grace";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyServerOptions } from "fastify";
 import { createServer, type ServerOptions } from "./app.js";
 import { loadConfig } from "./config.js";
 
@@ -13,11 +13,14 @@ export async function runServer(
   overrides: ServerOptions = {},
 ): Promise<FastifyInstance> {
   const config = loadConfig(env);
+  const fastify: FastifyServerOptions = { ...overrides.fastify };
+  if (config.trustProxy !== undefined) fastify.trustProxy ??= config.trustProxy;
   const app = await createServer({
     ...config.options,
     logLevel: config.logLevel,
     bodyLimit: config.bodyLimit,
     ...overrides,
+    fastify,
   });
 
   // On a signal: stop accepting connections, let in-flight requests finish, close pools, exit 0.

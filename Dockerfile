@@ -1,0 +1,92 @@
+# syntax=docker/dockerfile:1
+#
+# Prompt Service: the standalone server, `npm start`'s entry, in a small image that runs as a non-root user.
+#
+#   docker build -t prompt-service .                              # exact vector index (VECTOR_INDEX=auto)
+#   docker build -t prompt-service --build-arg WITH_FAISS=true .  # with the FAISS addon
+#   docker run -p 8000:8000 -e JWT_SECRET="$(openssl rand -hex 32)" prompt-service
+#
+# Three stages on node:20-slim: `build` compiles the server with the dev tools, `deps` installs the server's
+# production dependencies only (and builds the optional faiss addon), `runtime` gets the output of both and
+# nothing else: no compiler, no TypeScript, no dev dependencies, no sources.
+#
+# Install scripts: every `npm ci` runs with --ignore-scripts. npm 11 reads the root package.json's
+# "allowScripts" (which denies onnxruntime-node's download and the others), but node:20-slim ships npm 10,
+# which would run them all. The only script the repository allows is esbuild's, which merely checks the binary
+# that its platform package already contains. faiss-node's addon is built by scripts/build-faiss.sh instead of
+# its own script, which downloads.
+
+ARG WITH_FAISS=false
+
+# ---- build: compile the server (tsup needs the dev dependencies) ----
+FROM node:20-slim AS build
+WORKDIR /app
+# Manifests first, so that the dependency layer is rebuilt only when they change. npm ci needs every workspace
+# that the root package.json lists.
+COPY package.json package-lock.json .npmrc ./
+COPY packages/server/package.json packages/server/
+COPY packages/sdk/package.json packages/sdk/
+COPY packages/cli/package.json packages/cli/
+COPY packages/testkit/package.json packages/testkit/
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.base.json tsconfig.json ./
+COPY packages/server/ packages/server/
+RUN npm run build:js -w @prompt-service/server
+
+# ---- deps: the server's production dependencies, and nothing of the other workspaces ----
+FROM node:20-slim AS deps
+ARG WITH_FAISS
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+COPY packages/server/package.json packages/server/
+COPY packages/sdk/package.json packages/sdk/
+COPY packages/cli/package.json packages/cli/
+COPY packages/testkit/package.json packages/testkit/
+COPY scripts/build-faiss.sh scripts/
+# Install, then: drop the workspace links (the server imports none of them, and they would dangle in the
+# runtime image); keep only the Linux binaries of onnxruntime-node, which @huggingface/transformers brings
+# (-220 MB); make sure packages/server/node_modules exists for COPY --from, even when npm had nothing to nest
+# in it.
+RUN npm ci --omit=dev --ignore-scripts --workspace @prompt-service/server --no-audit --no-fund \
+  && rm -rf node_modules/@prompt-service \
+  && rm -rf node_modules/onnxruntime-node/bin/napi-v*/darwin node_modules/onnxruntime-node/bin/napi-v*/win32 \
+  && mkdir -p packages/server/node_modules
+RUN if [ "$WITH_FAISS" = "true" ]; then \
+      apt-get update \
+      && apt-get install -y --no-install-recommends libfaiss-dev cmake g++ make \
+      && scripts/build-faiss.sh; \
+    fi
+
+# ---- runtime ----
+FROM node:20-slim AS runtime
+ARG WITH_FAISS
+# The faiss addon links Debian's static libfaiss; these are the shared libraries it still needs.
+RUN if [ "$WITH_FAISS" = "true" ]; then \
+      apt-get update \
+      && apt-get install -y --no-install-recommends libgomp1 libblas3 liblapack3 \
+      && rm -rf /var/lib/apt/lists/*; \
+    fi
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=8000 \
+    DATA_DIR=/data
+WORKDIR /app
+COPY --from=deps /app/node_modules node_modules
+COPY --from=deps /app/packages/server/node_modules packages/server/node_modules
+# package.json: dist/*.js are ES modules because of its "type": "module".
+COPY packages/server/package.json packages/server/
+COPY --from=build /app/packages/server/dist packages/server/dist
+# DATA_DIR holds index snapshots and downloaded embedding models (the database is PostgreSQL via DATABASE_URL;
+# without it, the embedded PGlite database lives here too). The image's `node` user (uid 1000) owns it.
+RUN mkdir -p /data && chown node:node /data
+VOLUME ["/data"]
+USER node
+EXPOSE 8000
+# node:20-slim has neither curl nor wget: Node's own fetch probes the liveness endpoint.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# The same entry as `npm start` (`npm run build:js -w @prompt-service/server && node
+# packages/server/dist/standalone.js`), without its build step: the build happened in the build stage, and the
+# runtime image has neither tsup nor the sources. Node runs as PID 1 with no npm in between, so SIGTERM
+# reaches the server, which drains in-flight requests and closes its pools before exiting.
+CMD ["node", "packages/server/dist/standalone.js"]

@@ -1,0 +1,55 @@
+import { PromptClient } from "@prompt-service/sdk";
+import type { Command } from "commander";
+import { Credentials } from "./config/credentials.js";
+import { DEFAULT_SERVER, normalizeServer } from "./config/server-url.js";
+import type { IO } from "./io.js";
+import { Output } from "./output/output.js";
+import { colorWanted } from "./output/style.js";
+
+/** Everything a command's run function gets besides its own options (as `gh`'s Factory). */
+export interface CommandContext {
+  io: IO;
+  out: Output;
+  /** The server this command talks to, normalized. */
+  server: string;
+  /** A client of `server` with the stored session (or $PROMPT_TOKEN), saving rotated tokens back. */
+  client: PromptClient;
+  credentials: Credentials;
+  now(): Date;
+}
+
+/** The options every command takes. */
+export interface GlobalOptions {
+  server?: string;
+  json?: boolean;
+  quiet?: boolean;
+  /** False with --no-color. */
+  color: boolean;
+  debug?: boolean;
+}
+
+/** --server, then $PROMPT_SERVER, then the server last logged in to, then `npm start`'s address. */
+async function chooseServer(globals: GlobalOptions, io: IO, credentials: Credentials): Promise<string> {
+  const given = globals.server ?? (io.env.PROMPT_SERVER?.trim() || undefined);
+  return normalizeServer(given ?? (await credentials.defaultServer()) ?? DEFAULT_SERVER);
+}
+
+export async function createContext(io: IO, globals: GlobalOptions): Promise<CommandContext> {
+  const credentials = new Credentials(io.env);
+  const server = await chooseServer(globals, io, credentials);
+  const client = new PromptClient({
+    baseUrl: server,
+    // A token in the environment wins over the stored session, as GH_TOKEN does in `gh`.
+    accessToken: io.env.PROMPT_TOKEN?.trim() || undefined,
+    tokenStore: credentials.tokenStore(server),
+  });
+  const out = new Output(io, {
+    json: globals.json === true,
+    quiet: globals.quiet === true,
+    color: colorWanted(io.stdout.isTTY === true, globals.color, io.env),
+  });
+  return { io, out, server, client, credentials, now: () => new Date() };
+}
+
+/** Runs a command's body with the context that its global options describe; program.ts provides it. */
+export type Invoke = (command: Command, body: (context: CommandContext) => Promise<void>) => Promise<void>;

@@ -1,0 +1,62 @@
+import { Command } from "commander";
+import { historyCommand } from "./commands/history.js";
+import { loginCommand } from "./commands/login.js";
+import { logoutCommand } from "./commands/logout.js";
+import { registerCommand } from "./commands/register.js";
+import { searchCommand } from "./commands/search.js";
+import { serveCommand } from "./commands/serve.js";
+import { submitCommand } from "./commands/submit.js";
+import { watchCommand } from "./commands/watch.js";
+import { whoamiCommand } from "./commands/whoami.js";
+import { createContext, type GlobalOptions, type Invoke } from "./context.js";
+import { explain } from "./errors.js";
+import type { IO } from "./io.js";
+import { VERSION } from "./version.js";
+
+/**
+ * The `prompt` command line: global options, then one subcommand. Commander writes through `io` and throws
+ * instead of exiting, so that `run` decides the exit status.
+ */
+export function createProgram(io: IO): Command {
+  const program = new Command("prompt")
+    .description("Ask a language model, find your earlier prompts by meaning, and watch answers arrive live.")
+    .version(VERSION, "-V, --version")
+    .option(
+      "--server <url>",
+      "the server (default: $PROMPT_SERVER, the last one logged in to, http://localhost:8000)",
+    )
+    .option("--json", "print data as JSON (one object per line for watch)")
+    .option("--quiet", "print no messages, only data")
+    .option("--no-color", "no colours (also: NO_COLOR=1)")
+    .option("--debug", "show the stack of an error")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+
+  const invoke: Invoke = async (command, body) => {
+    const context = await createContext(io, command.optsWithGlobals<GlobalOptions>());
+    try {
+      await body(context);
+    } catch (error) {
+      throw explain(error, context.server);
+    }
+  };
+  for (const define of [
+    registerCommand,
+    loginCommand,
+    logoutCommand,
+    whoamiCommand,
+    submitCommand,
+    searchCommand,
+    historyCommand,
+    watchCommand,
+    serveCommand,
+  ]) {
+    // Subcommands inherit the exit override and the output settings only when copied onto them.
+    program.addCommand(define(invoke).exitOverride().configureOutput(program.configureOutput()));
+  }
+  return program;
+}

@@ -1,0 +1,58 @@
+import { Text } from "ink";
+import { createElement as h, type ReactElement, useEffect, useState } from "react";
+import type { Connection } from "./feed.js";
+
+const TICK_MS = 250;
+
+/** The current time, refreshed while `active`: what makes a countdown count down. */
+function useNow(now: () => number, active: boolean): number {
+  const [current, setCurrent] = useState(now);
+  useEffect(() => {
+    if (!active) return;
+    setCurrent(now());
+    const timer = setInterval(() => setCurrent(now()), TICK_MS);
+    return () => clearInterval(timer);
+  }, [now, active]);
+  return current;
+}
+
+function describe(connection: Connection, current: number): { icon: string; color: string; text: string } {
+  switch (connection.state) {
+    case "connecting":
+      return { icon: "○", color: "yellow", text: "connecting…" };
+    case "connected":
+      return { icon: "●", color: "green", text: "connected" };
+    case "reconnecting": {
+      const seconds = Math.max(0, Math.ceil((connection.retryAt - current) / 1000));
+      return {
+        icon: "○",
+        color: "yellow",
+        text: `reconnecting in ${seconds}s (${connection.cause})`,
+      };
+    }
+    case "closed":
+      return { icon: "■", color: "red", text: connection.error ? `closed: ${connection.error}` : "closed" };
+  }
+}
+
+export interface StatusLineProps {
+  connection: Connection;
+  /** Who is watching where: "alice on http://…". */
+  title: string;
+  color: boolean;
+  now: () => number;
+}
+
+/** The bottom line of `prompt watch`: the connection's state, a reconnection's countdown, how to quit. */
+export function StatusLine({ connection, title, color, now }: StatusLineProps): ReactElement {
+  const current = useNow(now, connection.state === "reconnecting");
+  const { icon, color: iconColor, text } = describe(connection, current);
+  return h(
+    Text,
+    null,
+    h(Text, color ? { color: iconColor } : null, icon),
+    ` ${text} · ${title} · `,
+    h(Text, color ? { bold: true } : null, "q"),
+    " to quit",
+  );
+}

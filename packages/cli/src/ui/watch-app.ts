@@ -1,0 +1,61 @@
+import type { EventStream } from "@prompt-service/sdk";
+import { Box, Static, useApp, useInput } from "ink";
+import { createElement as h, type ReactElement, useEffect, useReducer } from "react";
+import { EntryView } from "./entry-view.js";
+import { type FeedEntry, feedReducer, initialFeed } from "./feed.js";
+import { StatusLine } from "./status-line.js";
+
+export interface WatchAppProps {
+  stream: Pick<EventStream, "on" | "ready">;
+  /** Who is watching where: "alice on http://…". */
+  title: string;
+  color: boolean;
+  /** The clock of the reconnection countdown. */
+  now?: () => number;
+}
+
+/**
+ * `prompt watch` on a terminal: finished prompts scroll up as a static feed, the answers being written stay in a
+ * live region under them with the status line, and `q` (or Ctrl-C) quits. The app ends by itself when the
+ * stream does, with its error if it failed.
+ */
+export function WatchApp({ stream, title, color, now = Date.now }: WatchAppProps): ReactElement {
+  const [feed, dispatch] = useReducer(feedReducer, initialFeed);
+  const { exit } = useApp();
+
+  useEffect(() => {
+    const unsubscribe = [
+      stream.on("open", () => dispatch({ type: "open" })),
+      stream.on("reconnecting", (info) => dispatch({ type: "reconnecting", info, now: now() })),
+      stream.on("event", (event) => dispatch({ type: "event", event })),
+      stream.on("close", (error) => {
+        dispatch({ type: "close", error: error?.message });
+        exit(error);
+      }),
+    ];
+    // The stream may have connected before this effect ran: its "open" would have gone unheard.
+    stream.ready().then(
+      () => dispatch({ type: "open" }),
+      () => undefined,
+    );
+    return () => {
+      for (const each of unsubscribe) each();
+    };
+  }, [stream, exit, now]);
+
+  useInput((input, key) => {
+    if (input === "q" || (key.ctrl && input === "c")) exit();
+  });
+
+  return h(
+    Box,
+    { flexDirection: "column" },
+    h(Static<FeedEntry>, {
+      items: feed.past,
+      // biome-ignore lint/correctness/noChildrenProp: Static's children is a render function, which createElement's third argument is not typed for.
+      children: (entry) => h(EntryView, { key: entry.id, entry, color }),
+    }),
+    ...feed.streaming.map((entry) => h(EntryView, { key: entry.id, entry, color })),
+    h(StatusLine, { connection: feed.connection, title, color, now }),
+  );
+}

@@ -1,0 +1,79 @@
+import { PromptClient } from "@prompt-service/sdk";
+import { registerUser, startServer, type TestServer } from "@prompt-service/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { submitRun } from "../../src/commands/submit.js";
+import { watchRun } from "../../src/commands/watch.js";
+import { testContext } from "../support/context.js";
+import { waitFor } from "../support/wait-for.js";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(() => server.close());
+
+/** A new user of the server, and what a command run as that user gets. */
+async function asNewUser(options: Parameters<typeof testContext>[0] = {}) {
+  const user = await registerUser(server.app);
+  const run = await testContext({
+    ...options,
+    server: server.url,
+    client: { accessToken: user.access, refreshToken: user.refresh },
+  });
+  const client = new PromptClient({
+    baseUrl: server.url,
+    accessToken: user.access,
+    refreshToken: user.refresh,
+  });
+  return { ...run, user, client };
+}
+
+describe("submit --stream", () => {
+  it("prints the answer as it streams, then a newline, and nothing else", async () => {
+    const { context, stdout, stderr, client } = await asNewUser();
+    await submitRun({ text: "stream this answer to me please", stream: true }, context);
+    expect(stdout()).toBe("[mocked-llm_response] stream this answer to me please\n");
+    expect(stderr()).toBe("");
+    const stored = [];
+    for await (const prompt of client.prompts.list()) stored.push(prompt.prompt);
+    expect(stored).toEqual(["stream this answer to me please"]);
+  });
+});
+
+describe("watch off a terminal", () => {
+  it("prints each event as one line of JSON until interrupted, and its status on stderr", async () => {
+    const { context, stdout, stderr, interrupt, user, client } = await asNewUser();
+    const watching = watchRun(context);
+    await waitFor(() => stderr() === `watching ${user.username} on ${server.url}\n`);
+
+    const created = await client.prompts.create({ prompt: "watch this", websocket: true });
+    await waitFor(() => stdout().includes("prompt_completed"));
+    interrupt();
+    await watching;
+
+    const { id } = created;
+    expect(stdout()).toBe(
+      [
+        {
+          type: "prompt.delta",
+          event: "prompt_delta",
+          data: { id, index: 0, delta: "[mocked-llm_response] " },
+        },
+        { type: "prompt.delta", event: "prompt_delta", data: { id, index: 1, delta: "watch " } },
+        { type: "prompt.delta", event: "prompt_delta", data: { id, index: 2, delta: "this" } },
+        { type: "prompt.message", event: "prompt_completed", data: created },
+      ]
+        .map((event) => `${JSON.stringify(event)}\n`)
+        .join(""),
+    );
+  });
+
+  it("fails at once when not logged in, instead of reconnecting forever", async () => {
+    const { context, stdout } = await testContext({ server: server.url });
+    await expect(watchRun(context)).rejects.toMatchObject({
+      name: "AuthenticationError",
+      code: "not_authenticated",
+    });
+    expect(stdout()).toBe("");
+  });
+});

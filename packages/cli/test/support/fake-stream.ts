@@ -1,0 +1,55 @@
+import type { EventStreamListeners, PromptEvent } from "@prompt-service/sdk";
+
+type Listener = (...args: never[]) => void;
+
+/** The listener side of an EventStream, driven by the test: `emit` is what the server and the network do. */
+export class FakeStream {
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private connected = false;
+
+  on<Name extends keyof EventStreamListeners>(name: Name, listener: EventStreamListeners[Name]): () => void {
+    const set = this.listeners.get(name) ?? new Set<Listener>();
+    set.add(listener);
+    this.listeners.set(name, set);
+    return () => set.delete(listener);
+  }
+
+  /** Someone listens to the events: the app has subscribed. */
+  get subscribed(): boolean {
+    return (this.listeners.get("event")?.size ?? 0) > 0;
+  }
+
+  ready(): Promise<void> {
+    return this.connected ? Promise.resolve() : new Promise(() => undefined);
+  }
+
+  emit<Name extends keyof EventStreamListeners>(name: Name, ...args: Parameters<EventStreamListeners[Name]>) {
+    if (name === "open") this.connected = true;
+    for (const listener of this.listeners.get(name) ?? [])
+      (listener as (...values: unknown[]) => void)(...args);
+  }
+
+  /** An event from the server, to its listeners by name and to "event" listeners, as the SDK dispatches it. */
+  push(event: PromptEvent): void {
+    this.emit("event", event);
+    this.emit(event.event, event.data as never, event as never);
+  }
+}
+
+export const delta = (id: number, index: number, text: string): PromptEvent => ({
+  type: "prompt.delta",
+  event: "prompt_delta",
+  data: { id, index, delta: text },
+});
+
+export const completed = (id: number, prompt: string, response: string): PromptEvent => ({
+  type: "prompt.message",
+  event: "prompt_completed",
+  data: { id, prompt, response, created_at: "2025-03-01T10:00:00.000Z" },
+});
+
+export const failed = (id: number, code: string, detail: string): PromptEvent => ({
+  type: "prompt.error",
+  event: "prompt_failed",
+  data: { id, code, detail },
+});

@@ -1,0 +1,84 @@
+import { createServer } from "node:net";
+import { run } from "@prompt-service/cli";
+import { describe, expect, it } from "vitest";
+import { temporaryConfigHome } from "../support/context.js";
+import { fakeIO } from "../support/fake-io.js";
+
+/** A port where nothing listens. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function runWith(argv: string[], env: Record<string, string> = {}) {
+  const fake = fakeIO({ env: { XDG_CONFIG_HOME: await temporaryConfigHome(), ...env } });
+  const status = await run(argv, fake.io);
+  return { status, stdout: fake.stdout(), stderr: fake.stderr() };
+}
+
+describe("prompt's exit status", () => {
+  it("is 0 for --version and --help, printed on stdout", async () => {
+    expect(await runWith(["--version"])).toEqual({ status: 0, stdout: "0.1.0\n", stderr: "" });
+    const help = await runWith(["search", "--help"]);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: prompt search \[options\] <query>$/m);
+  });
+
+  it.each([
+    [[], /^Usage: prompt \[options\] \[command\]/],
+    [["bogus"], /^error: unknown command 'bogus'$/m],
+    [["search"], /^error: missing required argument 'query'$/m],
+    [
+      ["search", "hola", "-k", "0"],
+      /^error: option '-k, --limit <n>' argument '0' is invalid\. expected a whole number from 1 to 50\.$/m,
+    ],
+    [["history", "--limit", "101"], /argument '101' is invalid\. expected a whole number from 1 to 100\.$/m],
+    [["submit", "hola", "--bogus"], /^error: unknown option '--bogus'$/m],
+    [["login"], /^error: required option '--username <name>' not specified$/m],
+  ])("is 2 (usage) for %j", async (argv, message) => {
+    const { status, stdout, stderr } = await runWith(argv);
+    expect(status).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(message);
+  });
+
+  it("is 2 for a server that is not an http(s) URL", async () => {
+    expect(await runWith(["whoami", "--server", "ftp://prompt.test"])).toEqual({
+      status: 2,
+      stdout: "",
+      stderr: 'prompt: the server must be an http:// or https:// URL, got "ftp://prompt.test"\n',
+    });
+  });
+
+  it("is 5 when the server cannot be reached, with one line on stderr; the stack only with --debug", async () => {
+    const server = `http://127.0.0.1:${await closedPort()}`;
+    const plain = await runWith(["whoami"], { PROMPT_SERVER: server, PROMPT_TOKEN: "token" });
+    expect(plain.status).toBe(5);
+    expect(plain.stdout).toBe("");
+    expect(plain.stderr).toMatch(
+      new RegExp(`^prompt: cannot reach ${server}: GET /api/auth/me/ failed: .+\\n$`),
+    );
+
+    const debug = await runWith(["--debug", "whoami"], { PROMPT_SERVER: server, PROMPT_TOKEN: "token" });
+    expect(debug.status).toBe(5);
+    const [first, ...stack] = debug.stderr.trimEnd().split("\n");
+    expect(first).toBe(plain.stderr.trimEnd());
+    expect(stack[0]).toMatch(/^ConnectionError: /);
+    expect(stack.some((line) => /^\s+at /.test(line))).toBe(true);
+  }, 30_000);
+
+  it("is 5 when the event stream of submit --stream cannot connect, rather than waiting for it", async () => {
+    const server = `http://127.0.0.1:${await closedPort()}`;
+    const { status, stderr } = await runWith(["submit", "--stream", "hola"], {
+      PROMPT_SERVER: server,
+      PROMPT_TOKEN: "token",
+    });
+    expect(status).toBe(5);
+    expect(stderr).toMatch(
+      new RegExp(`^prompt: cannot reach ${server}: Gave up reconnecting after 2 attempts.*\n$`),
+    );
+  }, 30_000);
+});
