@@ -1,10 +1,6 @@
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { startServer, type TestServer } from "@prompt-service/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+import { runExample as runExampleWith } from "./support/example-process.js";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -13,16 +9,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-/** Runs an example as a user would (tsx resolves the SDK to its source through tsconfig paths). */
-async function runExample(file: string): Promise<string> {
-  const { PROMPT_TOKEN: _ignored, ...env } = process.env;
-  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", `examples/${file}`], {
-    cwd: repoRoot,
-    env: { ...env, PROMPT_SERVER: server.url },
-    timeout: 60_000,
-  });
-  return stdout;
-}
+const runExample = (file: string) => runExampleWith(file, { PROMPT_SERVER: server.url });
 
 describe("SDK examples", () => {
   it("sdk-quickstart.ts signs up, asks, reads back, handles an error, lists and logs out", async () => {

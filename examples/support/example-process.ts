@@ -1,10 +1,6 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { once } from "node:events";
-import { fileURLToPath } from "node:url";
+import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-
-/** The repository root: examples run from there, as the comment at the top of each one says. */
-export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+import { REPOSITORY_ROOT, spawnTypeScript, type TypeScriptProcess } from "@prompt-service/testkit";
 
 /**
  * The environment an example sees: the test's, without a session token that could leak in from the developer's
@@ -29,7 +25,7 @@ export async function runExample(
     const { stdout } = await promisify(execFile)(
       process.execPath,
       ["--import", "tsx", `examples/${file}`, ...args],
-      { cwd: repoRoot, env: exampleEnv(env), timeout: timeoutMs },
+      { cwd: REPOSITORY_ROOT, env: exampleEnv(env), timeout: timeoutMs },
     );
     return stdout;
   } catch (error) {
@@ -38,14 +34,9 @@ export async function runExample(
   }
 }
 
-export interface ExampleProcess {
-  child: ChildProcess;
+export interface ExampleProcess extends TypeScriptProcess {
   /** The groups of the `ready` pattern's match. */
   ready: RegExpExecArray;
-  /** Everything it wrote so far, stdout and stderr. */
-  output(): string;
-  /** Sends a signal (SIGTERM by default) and resolves with the exit code. */
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 /** Starts a long-running example (a server) and waits until its output matches `ready`. */
@@ -55,37 +46,6 @@ export async function startExample(
   ready: RegExp,
   timeoutMs = 60_000,
 ): Promise<ExampleProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", `examples/${file}`], {
-    cwd: repoRoot,
-    env: exampleEnv(env),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on("data", (chunk) => {
-    output += chunk;
-  });
-  const exited = once(child, "exit").then(([code]) => code as number | null);
-
-  const deadline = Date.now() + timeoutMs;
-  let match = ready.exec(output);
-  while (!match) {
-    if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`examples/${file} did not become ready (${ready}):\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    match = ready.exec(output);
-  }
-  return {
-    child,
-    ready: match,
-    output: () => output,
-    async stop(signal = "SIGTERM") {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
-    },
-  };
+  const example = spawnTypeScript(`examples/${file}`, { env: exampleEnv(env) });
+  return { ...example, ready: await example.waitFor(ready, timeoutMs) };
 }

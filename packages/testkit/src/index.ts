@@ -1,4 +1,11 @@
-export { type ServerProcess, spawnServer, startServerProcess } from "./process.js";
+export {
+  REPOSITORY_ROOT,
+  type ServerProcess,
+  spawnServer,
+  spawnTypeScript,
+  startServerProcess,
+  type TypeScriptProcess,
+} from "./process.js";
 export { requireRedis, uniqueRedisPrefix } from "./redis.js";
 export { type StartServerOptions, startServer, TEST_JWT_SECRET, type TestServer } from "./server.js";
 export { createTestSchema, TEST_DATABASE_URL, TEST_REDIS_URL, type TestSchema } from "./services.js";

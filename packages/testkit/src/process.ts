@@ -2,26 +2,30 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 
+/** The repository root, where TypeScript entry points are run from. */
+export const REPOSITORY_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 const STANDALONE = fileURLToPath(new URL("../../server/src/standalone.ts", import.meta.url));
 
-export interface ServerProcess {
+export interface TypeScriptProcess {
   child: ChildProcess;
-  /** http://127.0.0.1:<port>, read from the "Server listening" log line. */
-  url: string;
-  /** Everything the process wrote so far. */
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>;
+  /** Everything it wrote so far, stdout and stderr. */
   output(): string;
-  /** Sends a signal and resolves with the exit code. */
+  /** Resolves with the first match of `pattern` in the output; kills the process and fails if it ends first. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  /** Sends a signal (SIGTERM by default) unless it has already ended, and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Runs the standalone server (`npm start`'s entry, from source) as a real child process. */
-export function spawnServer(env: Record<string, string>): {
-  child: ChildProcess;
-  exited: Promise<number | null>;
-  output(): string;
-} {
-  const child = spawn(process.execPath, ["--import", "tsx", STANDALONE], {
-    env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...env },
+/** Runs a TypeScript file from source (`node --import tsx`) as a real child process, recording its output. */
+export function spawnTypeScript(
+  file: string,
+  options: { env: NodeJS.ProcessEnv; args?: string[]; cwd?: string },
+): TypeScriptProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", file, ...(options.args ?? [])], {
+    cwd: options.cwd ?? REPOSITORY_ROOT,
+    env: options.env,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -32,33 +36,48 @@ export function spawnServer(env: Record<string, string>): {
     output += chunk;
   });
   const exited = once(child, "exit").then(([code]) => code as number | null);
-  return { child, exited, output: () => output };
+  const running = () => child.exitCode === null && child.signalCode === null;
+  return {
+    child,
+    exited,
+    output: () => output,
+    async waitFor(pattern, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const match = pattern.exec(output);
+        if (match) return match;
+        if (!running() || Date.now() > deadline) {
+          child.kill("SIGKILL");
+          throw new Error(`${file} never printed ${pattern}:\n${output}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    async stop(signal = "SIGTERM") {
+      if (running()) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Runs the standalone server (`npm start`'s entry, from source) on a free port with `env` on top of the defaults. */
+export function spawnServer(env: Record<string, string>): TypeScriptProcess {
+  return spawnTypeScript(STANDALONE, {
+    env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...env },
+  });
+}
+
+export interface ServerProcess extends TypeScriptProcess {
+  /** http://127.0.0.1:<port>, read from the "Server listening" log line. */
+  url: string;
 }
 
 /** Starts the standalone server and waits until it listens. */
 export async function startServerProcess(
   env: Record<string, string>,
-  timeoutMs = 30_000,
+  timeoutMs = 60_000,
 ): Promise<ServerProcess> {
-  const { child, exited, output } = spawnServer(env);
-  const deadline = Date.now() + timeoutMs;
-  let url: string | undefined;
-  while (!url) {
-    url = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output())?.[1];
-    if (url) break;
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`server did not start:\n${output()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return {
-    child,
-    url,
-    output,
-    async stop(signal = "SIGTERM") {
-      if (child.exitCode === null) child.kill(signal);
-      return exited;
-    },
-  };
+  const server = spawnServer(env);
+  const [, url] = await server.waitFor(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/, timeoutMs);
+  return { ...server, url: url as string };
 }
