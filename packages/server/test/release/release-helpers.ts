@@ -56,9 +56,19 @@ export async function mirrorRepository(target: string): Promise<void> {
   for (const file of ["package.json", "tsconfig.json", "tsconfig.base.json"]) {
     await cp(join(repoRoot, file), join(target, file));
   }
-  await symlink(join(repoRoot, "node_modules"), join(target, "node_modules"), "dir");
+  // Every installed package by link, except the workspaces' own: those must be the copies, so that building the
+  // CLI reads the types of the SDK built here, not of a checkout where the SDK may not be built.
+  await mkdir(join(target, "node_modules", "@prompt-service"), { recursive: true });
+  for (const entry of await readdir(join(repoRoot, "node_modules"))) {
+    if (entry === "@prompt-service") continue;
+    await symlink(join(repoRoot, "node_modules", entry), join(target, "node_modules", entry));
+  }
   for (const entry of await readdir(join(repoRoot, "packages"), { withFileTypes: true })) {
     if (!entry.isDirectory()) continue;
+    const name = JSON.parse(
+      await readFile(join(repoRoot, "packages", entry.name, "package.json"), "utf8"),
+    ).name;
+    await symlink(join(target, "packages", entry.name), join(target, "node_modules", name), "dir");
     const source = join(repoRoot, "packages", entry.name);
     const copy = join(target, "packages", entry.name);
     await cp(source, copy, {
