@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { DEFAULTS } from "./config.js";
 import { drainOnClose } from "./http/drain-on-close.js";
+import { errorHandler } from "./http/error-handler.js";
 import { loggerOptions } from "./observability/logger.js";
 import { RequestLogController, requestIdHeader } from "./observability/request-logging.js";
 import { type PromptServicePluginOptions, promptService } from "./plugin.js";
@@ -39,6 +40,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
     },
     logController: new RequestLogController(),
     return503OnClosing: true,
+    // Errors the router raises before any plugin runs (a malformed or too long path) get the API's error shape too.
+    frameworkErrors: errorHandler,
     // The first start on the embedded defaults creates a database and loads the embedding model: seconds, and more
     // on a busy machine, past Fastify's 10 s default for a plugin to start.
     pluginTimeout: 120_000,

@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   not_found: { status: 404, detail: "Not found." },
   method_not_allowed: { status: 405, detail: "Method not allowed." },
   payload_too_large: { status: 413, detail: "Request body is too large." },
+  uri_too_long: { status: 414, detail: "Request URL is too long." },
   unsupported_media_type: { status: 415, detail: "Unsupported media type in request." },
   throttled: { status: 429, detail: "Request was throttled." },
   internal_error: { status: 500, detail: "A server error occurred." },

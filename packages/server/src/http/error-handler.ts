@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { ApiError, ERROR_CODES, type ErrorCode, validationError } from "../errors.js";
+import { isDatabaseUnavailable } from "../storage/unavailable.js";
 import { fieldErrors } from "./validation.js";
 
 /** Fastify's own error codes that are the client's fault, with the API code each becomes. */
@@ -10,7 +11,13 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: "payload_too_large",
   FST_ERR_CTP_INVALID_MEDIA_TYPE: "unsupported_media_type",
   FST_ERR_CTP_INVALID_TYPE: "unsupported_media_type",
+  FST_ERR_BAD_URL: "invalid",
+  FST_ERR_ASYNC_CONSTRAINT: "invalid",
+  FST_ERR_MAX_PARAM_LENGTH: "uri_too_long",
 };
+
+/** Seconds a client should wait before retrying while the database is unreachable. */
+const UNAVAILABLE_RETRY_SECONDS = "5";
 
 const CODE_OF_STATUS: Partial<Record<number, ErrorCode>> = {
   400: "invalid",
@@ -27,6 +34,12 @@ const CODE_OF_STATUS: Partial<Record<number, ErrorCode>> = {
 export function toApiError(error: FastifyError | ApiError): ApiError {
   if (error instanceof ApiError) return error;
   if (error.validation) return validationError(fieldErrors(error.validation as never));
+  if (isDatabaseUnavailable(error)) {
+    return new ApiError("service_unavailable", "The database is unavailable; try again shortly.", {
+      headers: { "retry-after": UNAVAILABLE_RETRY_SECONDS },
+      cause: error,
+    });
+  }
   const code = FASTIFY_CODES[error.code] ?? (error.statusCode ? CODE_OF_STATUS[error.statusCode] : undefined);
   if (code) return new ApiError(code, code === "parse_error" ? error.message : ERROR_CODES[code].detail);
   return new ApiError("internal_error", ERROR_CODES.internal_error.detail, { cause: error });

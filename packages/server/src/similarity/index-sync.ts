@@ -38,6 +38,7 @@ export class IndexSync {
   readonly #options: IndexSyncOptions;
   #lastPoll: Date | undefined;
   #dirty = false;
+  #polling = false;
   #timers: NodeJS.Timeout[] = [];
   #reembedding: Promise<void> = Promise.resolve();
   #closed = false;
@@ -161,10 +162,11 @@ export class IndexSync {
     }
   }
 
-  /** Picks up the prompts other instances stored since the last look. */
+  /** Picks up the prompts other instances stored since the last look; skipped while the previous look runs. */
   async #poll(): Promise<void> {
     const { storage, index, log } = this.#options;
-    if (this.#closed || !this.#lastPoll) return;
+    if (this.#closed || !this.#lastPoll || this.#polling) return;
+    this.#polling = true;
     try {
       const now = await storage.embeddings.now();
       const since = new Date(this.#lastPoll.getTime() - POLL_OVERLAP_MS);
@@ -179,6 +181,8 @@ export class IndexSync {
       }
     } catch (error) {
       log.warn({ err: error }, "could not look for prompts created by other instances; retrying");
+    } finally {
+      this.#polling = false;
     }
   }
 

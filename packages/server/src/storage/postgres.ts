@@ -41,6 +41,10 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
     connectionString: options.connectionString,
     max: options.max ?? 10,
     connectionTimeoutMillis: 5_000,
+    // A partitioned or restarting server must fail queries, not hold requests (and pooled connections) forever.
+    query_timeout: 10_000,
+    statement_timeout: 10_000,
+    keepAlive: true,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   // Without a listener, an idle client's error (PostgreSQL restarting) would crash the process.

@@ -1,0 +1,410 @@
+/**
+ * `npm run bench [-- --smoke] [--only overhead,search,…] [--json results.json]`: every measurement of the
+ * performance issue in one run, printed as one table with the goals beside the figures. Ratios are taken against a
+ * baseline measured in the same run (a bare Fastify route, the embedding model alone), so they hold on a noisy
+ * machine better than absolute figures do. `--smoke` runs every section at a tiny size, to prove the harness works
+ * (CI runs it through packages/server/test/bench-smoke.test.ts); its figures mean nothing.
+ *
+ * Needs PostgreSQL and Redis for the WebSocket section (TEST_DATABASE_URL, TEST_REDIS_URL; see .ci/run), and builds
+ * on faiss when scripts/build-faiss.sh has built it. Results are kept in BENCHMARKS.md.
+ */
+import { writeFile } from "node:fs/promises";
+import { arch, cpus, loadavg, platform, release, totalmem } from "node:os";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { createTestSchema } from "../packages/testkit/src/services.js";
+import { benchEmbeddings, type EmbeddingBenchResult } from "./embeddings.js";
+import { benchFirstAnswer, type FirstAnswerRow } from "./first-answer.js";
+import { benchLoad, type LoadResult } from "./load.js";
+import { benchOverhead, type OverheadResult } from "./overhead.js";
+import { benchPromptThroughput, type PromptThroughputResult } from "./prompt-throughput.js";
+import { benchSearch, type SearchBenchResult } from "./search.js";
+import { DataDirs } from "./support/data-dirs.js";
+import { MB, round } from "./support/stats.js";
+import { benchVectorIndex, type VectorIndexBenchRow } from "./vector-index.bench.js";
+import { benchWebsocketLatency, type WebsocketLatencyRow } from "./websocket-latency.js";
+
+export const SECTIONS = [
+  "vector-index",
+  "embeddings",
+  "overhead",
+  "throughput",
+  "search",
+  "websocket",
+  "first-answer",
+  "load",
+] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export interface BenchRow {
+  /** The issue's letter, or a short tag. */
+  id: string;
+  measurement: string;
+  result: string;
+  goal: string;
+  /** "meets", "misses", or "" when there is no goal. */
+  verdict: "meets" | "misses" | "";
+}
+
+export interface BenchReport {
+  date: string;
+  machine: string;
+  smoke: boolean;
+  seconds: number;
+  rows: BenchRow[];
+  /** Every section's raw result, for BENCHMARKS.md and the smoke test. */
+  raw: Results;
+  /** Sections that could not run, with the reason. */
+  failed: Partial<Record<Section, string>>;
+}
+
+interface Sizes {
+  vectorIndex: { sizes: number[]; queries: number };
+  embeddings: { texts: number; rounds: number; concurrency: number };
+  overhead: { rounds: number; seconds: number; connections: number; postgres: boolean };
+  /** `users` is the most; fewer when the model is slow (see the throughput section). */
+  throughput: { users: number; seconds: number; warmupSeconds: number; spacingMs: number };
+  search: { sizes: number[]; queries: number };
+  websocket: { sockets: number; socketsPerUser: number; posts: number; postsPerSecond: number };
+  load: { seconds: number; rate: number; users: number; connections: number };
+}
+
+const FULL: Sizes = {
+  vectorIndex: { sizes: [1_000, 10_000, 100_000], queries: 200 },
+  embeddings: { texts: 320, rounds: 2, concurrency: 64 },
+  overhead: { rounds: 2, seconds: 4, connections: 50, postgres: true },
+  throughput: { users: 400, seconds: 10, warmupSeconds: 2, spacingMs: 1500 },
+  search: { sizes: [10_000, 100_000], queries: 200 },
+  websocket: { sockets: 1_000, socketsPerUser: 10, posts: 300, postsPerSecond: 20 },
+  load: { seconds: 60, rate: 50, users: 50, connections: 20 },
+};
+
+const SMOKE: Sizes = {
+  vectorIndex: { sizes: [500], queries: 20 },
+  embeddings: { texts: 16, rounds: 1, concurrency: 8 },
+  overhead: { rounds: 1, seconds: 0.5, connections: 10, postgres: false },
+  throughput: { users: 10, seconds: 2, warmupSeconds: 0.5, spacingMs: 1100 },
+  search: { sizes: [100, 200], queries: 10 },
+  websocket: { sockets: 20, socketsPerUser: 2, posts: 6, postsPerSecond: 5 },
+  load: { seconds: 2, rate: 20, users: 5, connections: 4 },
+};
+
+export function describeMachine(): string {
+  const cpu = cpus();
+  return (
+    `${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"}, ${Math.round(totalmem() / MB / 1024)} GB RAM, ` +
+    `${platform()} ${release()} ${arch()}, Node ${process.version}, ` +
+    `load average ${loadavg()
+      .map((value) => value.toFixed(1))
+      .join(" ")} at start`
+  );
+}
+
+/** Growth of the heap (after GC) over the load run that still counts as flat: the stored prompts take some. */
+const FLAT_HEAP_MB = 20;
+
+const verdict = (meets: boolean): BenchRow["verdict"] => (meets ? "meets" : "misses");
+const n = (value: number, digits = 0) => value.toLocaleString("en-US", { maximumFractionDigits: digits });
+
+export async function runBench(options: {
+  smoke: boolean;
+  only?: readonly Section[];
+  log?: (line: string) => void;
+}): Promise<BenchReport> {
+  const sizes = options.smoke ? SMOKE : FULL;
+  const selected = new Set<Section>(options.only?.length ? options.only : SECTIONS);
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const started = performance.now();
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    machine: describeMachine(),
+    smoke: options.smoke,
+    seconds: 0,
+    rows: [],
+    raw: {},
+    failed: {},
+  };
+  const dataDirs = new DataDirs();
+  const raw: Results = {};
+
+  async function run<Name extends Section>(name: Name, work: () => Promise<Results[Name]>): Promise<void> {
+    if (!selected.has(name)) return;
+    const sectionStarted = performance.now();
+    log(`bench: ${name}…`);
+    try {
+      raw[name] = await work();
+      log(`bench: ${name} done in ${((performance.now() - sectionStarted) / 1000).toFixed(1)} s`);
+    } catch (error) {
+      const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      report.failed[name] = reason;
+      log(`bench: ${name} failed: ${reason}`);
+    }
+  }
+
+  const sections: Array<() => Promise<void>> = [
+    () => run("vector-index", () => benchVectorIndex({ ...sizes.vectorIndex, dims: 512 })),
+    () => run("embeddings", () => benchEmbeddings(sizes.embeddings)),
+    () =>
+      run("overhead", async () => {
+        const results = [await benchOverhead({ ...sizes.overhead, dataDirs })];
+        if (sizes.overhead.postgres) {
+          const schema = await createTestSchema("bench");
+          try {
+            results.push(
+              await benchOverhead({
+                ...sizes.overhead,
+                dataDirs,
+                databaseUrl: schema.databaseUrl,
+                schema: schema.name,
+              }),
+            );
+          } finally {
+            await schema.drop();
+          }
+        }
+        return results;
+      }),
+    () =>
+      run("throughput", () => {
+        // Enough users to offer about twice what the model can embed: saturated, not swamped (the deeper the queue,
+        // the longer each request waits, for nothing).
+        const limit = raw.embeddings?.batchedPerSecond;
+        const users = limit
+          ? Math.min(
+              sizes.throughput.users,
+              Math.max(10, Math.ceil((2 * limit * sizes.throughput.spacingMs) / 1000)),
+            )
+          : sizes.throughput.users;
+        return benchPromptThroughput({ ...sizes.throughput, users, dataDirs });
+      }),
+    () => run("search", () => benchSearch({ ...sizes.search, dataDirs })),
+    () => run("websocket", () => benchWebsocketLatency({ ...sizes.websocket, dataDirs })),
+    () => run("first-answer", () => benchFirstAnswer({ dataDirs, fresh: !options.smoke })),
+    () => run("load", () => benchLoad({ ...sizes.load, dataDirs })),
+  ];
+  try {
+    // One at a time, so that measurements do not disturb each other (running the smoke sections at once is no
+    // quicker on a small machine: they fight over its CPUs).
+    for (const start of sections) await start();
+  } finally {
+    await dataDirs.removeAll();
+  }
+  report.raw = raw;
+  report.rows = tableRows(raw, sizes);
+  for (const [name, reason] of Object.entries(report.failed)) {
+    report.rows.push({
+      id: name,
+      measurement: `${name}: could not run`,
+      result: reason.split("\n")[0] ?? "",
+      goal: "",
+      verdict: "misses",
+    });
+  }
+  report.seconds = round((performance.now() - started) / 1000, 1);
+  return report;
+}
+
+/** What each section returned; absent when it was not selected or failed. */
+export interface Results {
+  "vector-index"?: VectorIndexBenchRow[];
+  embeddings?: EmbeddingBenchResult;
+  overhead?: OverheadResult[];
+  throughput?: PromptThroughputResult;
+  search?: SearchBenchResult;
+  websocket?: WebsocketLatencyRow[];
+  "first-answer"?: FirstAnswerRow[];
+  load?: LoadResult;
+}
+
+function tableRows(raw: Results, sizes: Sizes): BenchRow[] {
+  const rows: BenchRow[] = [];
+  const vectors = raw["vector-index"] ?? [];
+  for (const row of vectors) {
+    rows.push({
+      id: "index",
+      measurement: `vector search, ${row.adapter}, ${n(row.vectors)} ${row.data} vectors of one user (512 dims, ${row.lists} lists), p50 / p99`,
+      result: `${row.p50Ms} / ${row.p99Ms} ms (recall@5 ${row.recallAt5})`,
+      goal: "",
+      verdict: "",
+    });
+  }
+  const largest = Math.max(...vectors.map((row) => row.vectors));
+  for (const row of vectors.filter((row) => row.vectors === largest)) {
+    rows.push({
+      id: "index",
+      measurement: `memory per stored vector, ${row.adapter} (${n(row.vectors)} ${row.data} vectors)`,
+      result: `${n(row.bytesPerVector)} bytes`,
+      goal: "",
+      verdict: "",
+    });
+  }
+
+  const embeddings = raw.embeddings;
+  if (embeddings) {
+    rows.push({
+      id: "embed",
+      measurement:
+        `embedding throughput (${embeddings.model}), single calls → micro-batched ` +
+        `(BatchingEmbedder, ${sizes.embeddings.concurrency} concurrent callers)`,
+      result: `${n(embeddings.singlePerSecond, 1)} → ${n(embeddings.microBatchedPerSecond, 1)} texts/s = ${embeddings.speedup}×`,
+      goal: "≥ 2.5×",
+      verdict: verdict(embeddings.speedup >= 2.5),
+    });
+    rows.push({
+      id: "embed",
+      measurement: "embedding throughput of the model alone, batches of 32 (the limit of (b))",
+      result: `${n(embeddings.batchedPerSecond, 1)} texts/s`,
+      goal: "",
+      verdict: "",
+    });
+  }
+
+  for (const result of raw.overhead ?? []) {
+    rows.push({
+      id: "(a)",
+      measurement: `GET /api/auth/me/ ÷ bare Fastify hello, same process (${result.storage})`,
+      result: `${n(result.mePerSecond)} ÷ ${n(result.helloPerSecond)} req/s = ${result.ratio}`,
+      goal: "≥ 0.5",
+      verdict: verdict(result.ratio >= 0.5 && result.failures === 0),
+    });
+    rows.push({
+      id: "(a)",
+      measurement: `GET /healthz (service stack, no auth, no database) ÷ bare hello (${result.storage})`,
+      result: `${n(result.healthzPerSecond)} ÷ ${n(result.helloPerSecond)} req/s = ${result.healthzRatio}`,
+      goal: "",
+      verdict: "",
+    });
+  }
+
+  const throughput = raw.throughput;
+  if (throughput) {
+    const limit = embeddings?.batchedPerSecond;
+    const ratio = limit ? round(throughput.perSecond / limit) : undefined;
+    rows.push({
+      id: "(b)",
+      measurement:
+        `POST /api/prompts, mock LLM, ${throughput.users} users within 1/s,10/min ÷ model alone batched ` +
+        `(p50 ${n(throughput.latencyP50Ms)} ms; ${throughput.throttled} 429s, ${throughput.failures} failures)`,
+      result: `${n(throughput.perSecond, 1)} ÷ ${limit ? n(limit, 1) : "?"} /s = ${ratio ?? "n/a"}`,
+      goal: "≥ 0.7",
+      verdict: ratio === undefined ? "" : verdict(ratio >= 0.7 && throughput.failures === 0),
+    });
+  }
+
+  const search = raw.search;
+  for (const row of search?.rows ?? []) {
+    rows.push({
+      id: "(c)",
+      measurement: `GET /api/prompts/similar, ${n(row.prompts)} prompts of one user (${row.vectorIndex}), p50 / p99`,
+      result: `${row.p50Ms} / ${row.p99Ms} ms`,
+      goal: "",
+      verdict: "",
+    });
+  }
+  if (search) {
+    const detail = search.rows.map((row) => `${n(row.rssMb)} MB at ${n(row.prompts)}`).join(", ");
+    rows.push({
+      id: "(e)",
+      measurement: `resident memory per 100k stored prompts (RSS ${detail})`,
+      result: search.rssMbPer100k === undefined ? "n/a (one size)" : `${n(search.rssMbPer100k)} MB`,
+      goal: "",
+      verdict: "",
+    });
+    for (const row of search.rows) {
+      rows.push({
+        id: "(e)",
+        measurement: `start-up on ${n(row.prompts)} prompts, index rebuilt from the database (no snapshot)`,
+        result: `${n(row.startupMs / 1000, 1)} s`,
+        goal: "",
+        verdict: "",
+      });
+    }
+  }
+
+  for (const row of raw.websocket ?? []) {
+    const goal = row.setup === "one instance" ? 50 : 100;
+    rows.push({
+      id: "(d)",
+      measurement:
+        `POST → prompt.message, ${n(row.sockets)} sockets, ${row.setup}, p50 / p99 ` +
+        `(${row.missing} missing, ${row.failedPosts} failed posts)`,
+      result: `${row.p50Ms} / ${row.p99Ms} ms`,
+      goal: `p99 ≤ ${goal} ms`,
+      verdict: verdict(row.p99Ms <= goal && row.missing === 0 && row.failedPosts === 0),
+    });
+  }
+
+  for (const row of raw["first-answer"] ?? []) {
+    rows.push({
+      id: "(f)",
+      measurement: `start → first answer, embedded defaults, ${row.start} (listening after ${n(row.listeningMs)} ms)`,
+      result: `${n(row.firstAnswerMs / 1000, 2)} s`,
+      goal: "",
+      verdict: "",
+    });
+  }
+
+  const load = raw.load;
+  if (load) {
+    const statuses = Object.entries(load.statuses)
+      .map(([status, count]) => `${status}: ${n(count)}`)
+      .join(", ");
+    const heapGrowth = round(load.heapEndMb - load.heapStartMb, 1);
+    rows.push({
+      id: "load",
+      measurement: `${load.seconds} s at ${load.rate} req/s, mixed routes (${statuses})`,
+      result: `${load.errors} errors`,
+      goal: "no errors but 429s",
+      verdict: verdict(load.errors === 0),
+    });
+    rows.push({
+      id: "load",
+      measurement:
+        `memory over the load run: heap after GC ${load.heapStartMb} → ${load.heapEndMb} MB, ` +
+        `RSS ${load.rssStartMb} → ${load.rssEndMb} MB (max ${load.rssMaxMb})`,
+      result: `heap ${heapGrowth >= 0 ? "+" : ""}${heapGrowth} MB`,
+      goal: "flat",
+      verdict: verdict(heapGrowth < FLAT_HEAP_MB),
+    });
+  }
+  return rows;
+}
+
+/** The report as Markdown: a header with the date and machine, then the table. */
+export function formatReport(report: BenchReport): string {
+  const cell = (text: string) => text.replaceAll("|", "\\|");
+  const lines = [
+    `Benchmark${report.smoke ? " (smoke: tiny sizes, figures mean nothing)" : ""} — ${report.date}`,
+    `Machine: ${report.machine}`,
+    `Took ${report.seconds} s`,
+    "",
+    "| | measurement | result | goal | |",
+    "|---|---|---|---|---|",
+    ...report.rows.map(
+      (row) =>
+        `| ${row.id} | ${cell(row.measurement)} | ${cell(row.result)} | ${cell(row.goal)} | ${row.verdict === "meets" ? "✅" : row.verdict === "misses" ? "❌" : ""} |`,
+    ),
+  ];
+  return lines.join("\n");
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const { values } = parseArgs({
+    options: {
+      smoke: { type: "boolean", default: false },
+      only: { type: "string" },
+      json: { type: "string" },
+    },
+  });
+  const only = values.only?.split(",").map((name) => name.trim()) ?? [];
+  const unknown = only.filter((name) => !(SECTIONS as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown section(s): ${unknown.join(", ")}; known: ${SECTIONS.join(", ")}\n`);
+    process.exit(2);
+  }
+  const report = await runBench({ smoke: values.smoke, only: only as Section[] });
+  process.stdout.write(`${formatReport(report)}\n`);
+  if (values.json) await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`);
+  // Child processes and sockets are closed; exit anyway, so that a stray handle cannot hold the run open.
+  process.exit(Object.keys(report.failed).length > 0 ? 1 : 0);
+}

@@ -1,0 +1,102 @@
+/**
+ * (c) GET /api/prompts/similar latency, p50/p99, at 10k and 100k stored prompts of one user, over real sockets, one
+ * query at a time, each a text the server has not embedded before (the query's embedding is part of the cost); and
+ * (e) the server's resident memory per 100k stored prompts: the RSS growth from 10k to 100k, scaled.
+ * The prompts are written straight into the embedded database (see support/seed.ts); the server then starts on it
+ * with no index snapshot, so its start-up time is that of rebuilding the index from the database.
+ */
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { Agent, request } from "undici";
+import type { DataDirs } from "./support/data-dirs.js";
+import { seedPrompts } from "./support/seed.js";
+import { MB, p50p99, round } from "./support/stats.js";
+import { residentBytes, startTarget } from "./support/target.js";
+import { PromptTexts } from "./support/texts.js";
+
+export interface SearchBenchOptions {
+  /** Increasing sizes; memory per 100k comes from the first and the last. */
+  sizes: number[];
+  queries: number;
+  dataDirs: DataDirs;
+}
+
+export interface SearchRow {
+  prompts: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Server start on this many prompts without a snapshot: the index rebuilt from the database. */
+  startupMs: number;
+  rssMb: number;
+  /** JS heap after a full GC, plus memory outside it (ArrayBuffers, WebAssembly, native). */
+  heapMb: number;
+  externalMb: number;
+  vectorIndex: string;
+}
+
+export interface SearchBenchResult {
+  rows: SearchRow[];
+  /** (RSS at the largest size − RSS at the smallest) per 100,000 prompts; undefined with one size. */
+  rssMbPer100k: number | undefined;
+}
+
+export async function benchSearch(options: SearchBenchOptions): Promise<SearchBenchResult> {
+  const dataDir = await options.dataDirs.withDatabase("search");
+  const rows: SearchRow[] = [];
+  let userId: number | undefined;
+  let stored = 0;
+  const queries = new PromptTexts(23, "q");
+  for (const size of options.sizes) {
+    userId = await seedPrompts({ dataDir, count: size - stored, userId, seed: 1000 + stored });
+    stored = size;
+    await rm(join(dataDir, "index"), { recursive: true, force: true });
+    const target = await startTarget({ dataDir, tokenUserIds: [userId] });
+    const agent = new Agent();
+    try {
+      const token = target.users[0]?.token as string;
+      const search = async (text: string) => {
+        const started = performance.now();
+        const response = await request(
+          `${target.url}/api/prompts/similar?q=${encodeURIComponent(text)}&k=5`,
+          {
+            dispatcher: agent,
+            headers: { authorization: `Bearer ${token}` },
+          },
+        );
+        const body = (await response.body.json()) as { results?: unknown[] };
+        if (response.statusCode !== 200 || body.results?.length !== 5) {
+          throw new Error(`search answered ${response.statusCode}: ${JSON.stringify(body).slice(0, 200)}`);
+        }
+        return performance.now() - started;
+      };
+      for (const text of queries.take(10)) await search(text);
+      const latencies: number[] = [];
+      for (const text of queries.take(options.queries)) latencies.push(await search(text));
+      const memory = await target.memory(true);
+      const rss = (await residentBytes(target.child.pid as number)) ?? memory.rss;
+      const { p50, p99 } = p50p99(latencies);
+      rows.push({
+        prompts: size,
+        p50Ms: p50,
+        p99Ms: p99,
+        startupMs: Math.round(target.startupMs),
+        rssMb: round(rss / MB, 1),
+        heapMb: round(memory.heapUsed / MB, 1),
+        externalMb: round(memory.external / MB, 1),
+        vectorIndex: target.vectorIndex,
+      });
+    } finally {
+      await agent.close();
+      await target.stop();
+    }
+  }
+  const first = rows[0] as SearchRow;
+  const last = rows.at(-1) as SearchRow;
+  return {
+    rows,
+    rssMbPer100k:
+      last.prompts > first.prompts
+        ? round(((last.rssMb - first.rssMb) * 100_000) / (last.prompts - first.prompts), 1)
+        : undefined,
+  };
+}
