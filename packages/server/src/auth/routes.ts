@@ -10,11 +10,13 @@ import { UniqueViolationError } from "../storage/index.js";
 import { hashForUnknownUsers, hashPassword, verifyPassword } from "./passwords.js";
 import { LoginBody, RefreshBody, RegisterBody, TokenPair, UserBody } from "./schemas.js";
 import { invalidToken } from "./tokens.js";
+import { UserLookup } from "./user-lookup.js";
 
 const tags = ["auth"];
 
 export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app, context) => {
   const { storage, tokens, authenticate, limiters, metrics } = context;
+  const users = new UserLookup(storage);
   const onThrottled = (request: FastifyRequest) =>
     metrics.throttledRequests.inc({ route: request.routeOptions.url ?? "unmatched" });
   // Against password guessing: per username (one account attacked from many places) and per client address
@@ -125,9 +127,9 @@ export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app,
   };
   for (const route of slashVariants("/api/auth/me/", meSchema)) {
     app.get(route.url, { schema: route.schema, onRequest: authenticate }, async (request) => {
-      const user = request.userId === undefined ? undefined : await storage.users.findById(request.userId);
+      const user = request.userId === undefined ? undefined : await users.byId(request.userId);
       if (!user) throw invalidToken("User not found.");
-      return { id: user.id, username: user.username, email: user.email };
+      return user;
     });
   }
 };
