@@ -1,6 +1,6 @@
 import { assertDimensions, assertId, assertK, assertUnitVector } from "./checks.js";
 import type { SearchHit, VectorIndex } from "./port.js";
-import { decodeSnapshot, encodeSnapshot } from "./snapshot.js";
+import { decodeSnapshot, encodeSnapshot, type Partition } from "./snapshot.js";
 
 /** One user's vectors in an adapter's own structure. Arguments arrive checked. */
 export interface UserVectorStore {
@@ -11,15 +11,27 @@ export interface UserVectorStore {
   delete(id: number): void;
   /** At most `k` hits, best first. */
   search(query: Float32Array, k: number): SearchHit[];
-  /** The live ids and their rows, for snapshots. */
-  rows(): { ids: Float64Array; vectors: Float32Array };
+  /** The live ids and their rows, for snapshots; grouped into the store's partition if it has one. */
+  rows(): { ids: Float64Array; vectors: Float32Array; partition?: Partition };
+  /** Stops the store's background work, if any: the index no longer uses the store. */
+  dispose?(): void;
 }
 
 /** How an adapter makes its per-user stores. */
 export interface UserVectorStoreFactory {
   empty(dimensions: number): UserVectorStore;
-  /** From a snapshot's rows: unique ids, one row of `vectors` per id; may take ownership of the arrays. */
-  fromRows(dimensions: number, ids: Float64Array, vectors: Float32Array): UserVectorStore;
+  /**
+   * From a snapshot's rows: unique ids, one row of `vectors` per id, possibly with a partition (which a store may
+   * ignore); may take ownership of the arrays.
+   */
+  fromRows(
+    dimensions: number,
+    ids: Float64Array,
+    vectors: Float32Array,
+    partition?: Partition,
+  ): UserVectorStore;
+  /** Resolves when the stores' background work is done. */
+  settled?(): Promise<void>;
 }
 
 /**
@@ -57,7 +69,10 @@ export class PerUserVectorIndex implements VectorIndex {
     if (!user?.has(id)) return;
     user.delete(id);
     this.total--;
-    if (user.count === 0) this.users.delete(userId);
+    if (user.count === 0) {
+      user.dispose?.();
+      this.users.delete(userId);
+    }
   }
 
   has(userId: number, id: number): boolean {
@@ -92,17 +107,36 @@ export class PerUserVectorIndex implements VectorIndex {
     // Everything is decoded and built before anything is replaced, so a bad snapshot leaves the index untouched.
     const users = new Map<number, UserVectorStore>();
     let total = 0;
-    for (const { userId, ids, vectors } of decodeSnapshot(this.dimensions, snapshot)) {
-      if (ids.length === 0) continue;
-      users.set(userId, this.stores.fromRows(this.dimensions, ids, vectors));
-      total += ids.length;
+    try {
+      for (const { userId, ids, vectors, partition } of decodeSnapshot(this.dimensions, snapshot)) {
+        if (ids.length === 0) continue;
+        users.set(userId, this.stores.fromRows(this.dimensions, ids, vectors, partition));
+        total += ids.length;
+      }
+    } catch (error) {
+      disposeAll(users);
+      throw error;
     }
+    disposeAll(this.users);
     this.users = users;
     this.total = total;
   }
 
   clear(): void {
+    disposeAll(this.users);
     this.users = new Map();
     this.total = 0;
   }
+
+  /**
+   * Resolves when work the index does in the background is done: for the faiss adapter, partitioning large users
+   * (they are searchable all along, exactly, until their partition is ready).
+   */
+  settled(): Promise<void> {
+    return this.stores.settled?.() ?? Promise.resolve();
+  }
+}
+
+function disposeAll(users: Map<number, UserVectorStore>): void {
+  for (const user of users.values()) user.dispose?.();
 }
