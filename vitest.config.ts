@@ -15,6 +15,9 @@ export default defineConfig({
   },
   test: {
     include: ["packages/*/test/**/*.test.ts", "examples/**/*.test.ts"],
+    // ink draws nothing live when it believes it runs under CI (is-in-ci reads CI at import), and the watch TUI's
+    // tests check its live frames: the test workers are told they are not in CI, whatever ran them.
+    env: { CI: "false", CONTINUOUS_INTEGRATION: "false" },
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },
