@@ -98,6 +98,7 @@ export interface ErrorBody {
     | "not_found"
     | "method_not_allowed"
     | "payload_too_large"
+    | "uri_too_long"
     | "unsupported_media_type"
     | "throttled"
     | "internal_error"
