@@ -1,5 +1,5 @@
 import websocket from "@fastify/websocket";
-import type { FastifyPluginAsync } from "fastify";
+import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import { ApiError } from "../errors.js";
 import { slashVariants } from "../http/slash-variants.js";
 import type { ServiceContext } from "../service-context.js";
@@ -40,7 +40,7 @@ export const socketRoutes: FastifyPluginAsync<ServiceContext> = async (app, cont
   app.addHook("onClose", async () => clearInterval(heartbeat));
 
   // Authentication happens before the upgrade, so a bad token gets a plain HTTP 401 with the API's error body.
-  async function authenticateUpgrade(request: import("fastify").FastifyRequest): Promise<void> {
+  async function authenticateUpgrade(request: FastifyRequest): Promise<void> {
     const token = socketToken(request);
     if (!token)
       throw new ApiError(
