@@ -1,4 +1,5 @@
 import { assertK } from "../vector-index/checks.js";
+import { dotProduct } from "../vector-index/dot-product.js";
 import { analyze } from "./analyze.js";
 import { type CorpusStatistics, lexicalScore, statisticsOf, type TermCounts, termCounts } from "./bm25.js";
 
@@ -84,7 +85,5 @@ export function rankHybrid(
 /** The inner product, which is the cosine for the unit vectors every embedder returns. */
 function cosine(a: Float32Array, b: Float32Array): number {
   if (a.length !== b.length) throw new RangeError(`vectors differ in length: ${a.length} and ${b.length}`);
-  let sum = 0;
-  for (let index = 0; index < a.length; index++) sum += (a[index] as number) * (b[index] as number);
-  return sum;
+  return dotProduct(a, 0, b, 0, a.length);
 }

@@ -1,3 +1,4 @@
+import { dotProduct } from "./dot-product.js";
 import { PerUserVectorIndex, type UserVectorStore } from "./per-user-index.js";
 import type { SearchHit } from "./port.js";
 import { TopK } from "./top-k.js";
@@ -63,22 +64,8 @@ class DenseVectors implements UserVectorStore {
     const { data, dimensions } = this;
     const count = this.count;
     const top = new TopK(Math.min(k, count));
-    // Four independent sums let the CPU overlap the multiply-adds: nearly twice as fast as one running sum.
-    const unrolled = dimensions - (dimensions % 4);
     for (let slot = 0, row = 0; slot < count; slot++, row += dimensions) {
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let d = 0;
-      for (; d < unrolled; d += 4) {
-        s0 += (data[row + d] as number) * (query[d] as number);
-        s1 += (data[row + d + 1] as number) * (query[d + 1] as number);
-        s2 += (data[row + d + 2] as number) * (query[d + 2] as number);
-        s3 += (data[row + d + 3] as number) * (query[d + 3] as number);
-      }
-      for (; d < dimensions; d++) s0 += (data[row + d] as number) * (query[d] as number);
-      top.offer(s0 + s1 + s2 + s3, slot);
+      top.offer(dotProduct(data, row, query, 0, dimensions), slot);
     }
     return top.drain().map(({ item, score }) => ({ id: this.ids[item] as number, score }));
   }

@@ -1,3 +1,5 @@
+import { dotProduct } from "./dot-product.js";
+
 /**
  * Spherical k-means (centroids kept at unit length, closeness by inner product) on a sample of the rows, as faiss
  * trains the coarse quantizer of an inner-product IVF index. faiss' own training cannot be used: faiss-node takes
@@ -66,22 +68,8 @@ function nearestCentroid(
 ): number {
   let best = 0;
   let bestScore = Number.NEGATIVE_INFINITY;
-  // Four independent sums let the CPU overlap the multiply-adds, as in the exact adapter's scan.
-  const unrolled = dimensions - (dimensions % 4);
   for (let centroid = 0, row = 0; centroid < count; centroid++, row += dimensions) {
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    let d = 0;
-    for (; d < unrolled; d += 4) {
-      s0 += (centroids[row + d] as number) * (vectors[offset + d] as number);
-      s1 += (centroids[row + d + 1] as number) * (vectors[offset + d + 1] as number);
-      s2 += (centroids[row + d + 2] as number) * (vectors[offset + d + 2] as number);
-      s3 += (centroids[row + d + 3] as number) * (vectors[offset + d + 3] as number);
-    }
-    for (; d < dimensions; d++) s0 += (centroids[row + d] as number) * (vectors[offset + d] as number);
-    const score = s0 + s1 + s2 + s3;
+    const score = dotProduct(centroids, row, vectors, offset, dimensions);
     if (score > bestScore) {
       bestScore = score;
       best = centroid;
