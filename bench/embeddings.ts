@@ -1,9 +1,11 @@
 /**
  * Embedding throughput of the model the server uses (EMBEDDINGS, default bundled), in texts per second:
  *  - single: one text per model call, one call at a time (what a server without batching does);
- *  - micro-batched: the server's BatchingEmbedder, with many callers each embedding one text at a time (concurrent
- *    requests), cache off so that every text reaches the model;
- *  - batched: the model alone on full batches of 32, the most it can do: the limit of POST /api/prompts throughput.
+ *  - micro-batched: the server's FairScheduler, with many callers (users) each embedding one text at a time
+ *    (concurrent requests), cache off so that every text reaches the model;
+ *  - batched: the model alone on full batches of 32, one at a time (one worker thread), the most it can do: the
+ *    limit of POST /api/prompts throughput.
+ * The model runs in the server's worker threads (EMBEDDING_THREADS, default cores − 1).
  * The three alternate over a few rounds, so that a noisy neighbour slows them alike and the ratios hold.
  *
  *   npx tsx bench/embeddings.ts [--texts 600] [--rounds 2]
@@ -11,9 +13,10 @@
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import {
-  BatchingEmbedder,
   createEmbedder,
   type Embedder,
+  FairScheduler,
+  WorkerPoolEmbedder,
 } from "../packages/server/src/similarity/embeddings/index.js";
 import { round } from "./support/stats.js";
 import { PromptTexts } from "./support/texts.js";
@@ -40,7 +43,11 @@ const BATCH = 32;
 
 export async function benchEmbeddings(options: EmbeddingBenchOptions): Promise<EmbeddingBenchResult> {
   const model = await createEmbedder(options.embeddings ?? "bundled", { cacheDir: undefined });
-  const batching = new BatchingEmbedder(model, { cacheSize: 0 });
+  const batching = new FairScheduler(model, {
+    concurrency: model instanceof WorkerPoolEmbedder ? model.threads : 4,
+    cacheSize: 0,
+    queueLimit: { total: options.texts, perOwner: options.texts },
+  });
   const texts = new PromptTexts(7, "e");
   const totals = { single: { texts: 0, ms: 0 }, micro: { texts: 0, ms: 0 }, batched: { texts: 0, ms: 0 } };
   try {
@@ -67,6 +74,7 @@ export async function benchEmbeddings(options: EmbeddingBenchOptions): Promise<E
     }
   } finally {
     await batching.close();
+    await model.close();
   }
   const perSecond = (total: { texts: number; ms: number }) => (total.texts * 1000) / total.ms;
   return {
@@ -93,12 +101,12 @@ async function sequential(embedder: Embedder, texts: string[]): Promise<void> {
   for (const text of texts) await embedder.embed([text]);
 }
 
-/** `concurrency` callers, each embedding one text at a time until none is left. */
-async function concurrent(embedder: Embedder, texts: string[], concurrency: number): Promise<void> {
+/** `concurrency` callers (users), each embedding one text at a time until none is left. */
+async function concurrent(scheduler: FairScheduler, texts: string[], concurrency: number): Promise<void> {
   let next = 0;
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < texts.length) await embedder.embed([texts[next++] as string]);
+    Array.from({ length: concurrency }, async (_, caller) => {
+      while (next < texts.length) await scheduler.embed(`user:${caller}`, [texts[next++] as string]);
     }),
   );
 }

@@ -11,7 +11,11 @@ export default defineConfig([
     clean: true,
   },
   {
-    entry: ["src/standalone.ts"],
+    // The embedding worker is its own entry: piscina loads it by file, next to the bundles (see worker-pool.ts).
+    entry: {
+      standalone: "src/standalone.ts",
+      "embedding-worker": "src/similarity/embeddings/embedding-worker.ts",
+    },
     format: ["esm"],
     target: "node20",
     platform: "node",

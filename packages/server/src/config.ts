@@ -4,7 +4,9 @@ import ms from "ms";
 import { type Static, Type } from "typebox";
 import { ConfigError } from "./errors.js";
 import { parseRateLimits, type RateLimitRule } from "./ratelimit/rules.js";
+import type { QueueLimit } from "./similarity/embeddings/fair-scheduler.js";
 import { parseEmbeddingsSpec } from "./similarity/embeddings/spec.js";
+import { defaultEmbeddingThreads } from "./similarity/embeddings/worker-pool.js";
 import type { VectorIndexKind } from "./similarity/vector-index/index.js";
 
 /** Options of the plugin; `prompt serve` flags and environment variables map onto the same names. */
@@ -35,6 +37,13 @@ export interface PromptServiceOptions {
   metricsToken?: string;
   /** Sentence embeddings: "bundled" (offline, the default), "transformers:<model id or path>" or "openai:<model>". */
   embeddings?: string;
+  /** Worker threads that run a local embedding model. Default: cores − 1, at least 1. */
+  embeddingThreads?: number;
+  /**
+   * Texts that may wait for the embedding model, "<total>" or "<total>,<per user>" (default "256,32"); past either a
+   * search answers 503 with Retry-After. A user with nothing waiting is let in past the total, up to twice it.
+   */
+  embeddingQueueLimit?: string;
   /** "faiss", "exact", or "auto" (faiss when faiss-node loads). */
   vectorIndex?: VectorIndexKind;
   /** Throttle of POST /api/prompts per user, e.g. "1/s,10/min". */
@@ -70,6 +79,8 @@ export interface ResolvedOptions {
   production: boolean;
   metricsToken: string | undefined;
   embeddings: string;
+  embeddingThreads: number;
+  embeddingQueueLimit: QueueLimit;
   vectorIndex: VectorIndexKind;
   promptRateLimits: RateLimitRule[];
   loginRateLimits: RateLimitRule[];
@@ -91,6 +102,7 @@ export const DEFAULTS = {
   bodyLimit: 256 * 1024,
   redisPrefix: "prompt-service:",
   embeddings: "bundled",
+  embeddingQueueLimit: "256,32",
   vectorIndex: "auto",
   promptRateLimits: "1/s,10/min",
   loginRateLimits: "10/min,50/h",
@@ -155,6 +167,11 @@ export function resolveOptions(options: PromptServiceOptions = {}): ResolvedOpti
     production,
     metricsToken: options.metricsToken || undefined,
     embeddings: embeddingsSpec(options.embeddings ?? DEFAULTS.embeddings),
+    embeddingThreads: positiveInteger(
+      options.embeddingThreads ?? defaultEmbeddingThreads(),
+      "embeddingThreads",
+    ),
+    embeddingQueueLimit: queueLimit(options.embeddingQueueLimit ?? DEFAULTS.embeddingQueueLimit),
     vectorIndex: vectorIndexKind(options.vectorIndex ?? DEFAULTS.vectorIndex),
     promptRateLimits: parseRateLimits(
       options.promptRateLimits ?? DEFAULTS.promptRateLimits,
@@ -184,6 +201,20 @@ export function resolveOptions(options: PromptServiceOptions = {}): ResolvedOpti
 function embeddingsSpec(value: string): string {
   parseEmbeddingsSpec(value); // throws a ConfigError naming EMBEDDINGS
   return value.trim();
+}
+
+/** "<total>" or "<total>,<per user>"; the per-user bound defaults to an eighth of the total, and never exceeds it. */
+function queueLimit(value: string): QueueLimit {
+  const match = /^\s*(\d+)\s*(?:,\s*(\d+)\s*)?$/.exec(value);
+  const total = Number(match?.[1]);
+  const perOwner = match?.[2] === undefined ? Math.max(1, Math.floor(total / 8)) : Number(match[2]);
+  if (!match || total < 1 || perOwner < 1 || perOwner > total) {
+    throw new ConfigError(
+      "embeddingQueueLimit",
+      `must be "<total>" or "<total>,<per user>" with 1 ≤ per user ≤ total, got "${value}"`,
+    );
+  }
+  return { total, perOwner };
 }
 
 function vectorIndexKind(value: string): VectorIndexKind {
@@ -223,6 +254,8 @@ const EnvironmentSchema = Type.Object({
   OPENAI_MODEL: Type.Optional(Type.String({ minLength: 1 })),
   METRICS_TOKEN: Type.Optional(Type.String()),
   EMBEDDINGS: Type.String({ minLength: 1, default: DEFAULTS.embeddings }),
+  EMBEDDING_THREADS: Type.Optional(Type.Integer({ minimum: 1 })),
+  EMBEDDING_QUEUE_LIMIT: Type.String({ minLength: 1, default: DEFAULTS.embeddingQueueLimit }),
   VECTOR_INDEX: Type.Union([Type.Literal("faiss"), Type.Literal("exact"), Type.Literal("auto")], {
     default: DEFAULTS.vectorIndex,
   }),
@@ -263,6 +296,8 @@ const ENV_NAME_OF_OPTION: Record<string, string> = {
   databaseUrl: "DATABASE_URL",
   redisUrl: "REDIS_URL",
   vectorIndex: "VECTOR_INDEX",
+  embeddingThreads: "EMBEDDING_THREADS",
+  embeddingQueueLimit: "EMBEDDING_QUEUE_LIMIT",
   promptRateLimits: "PROMPT_RATE_LIMITS",
   loginRateLimits: "LOGIN_RATE_LIMITS",
   loginAddressRateLimits: "LOGIN_ADDRESS_RATE_LIMITS",
@@ -302,6 +337,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConf
     production: parsed.NODE_ENV === "production",
     metricsToken: parsed.METRICS_TOKEN,
     embeddings: parsed.EMBEDDINGS,
+    embeddingThreads: parsed.EMBEDDING_THREADS,
+    embeddingQueueLimit: parsed.EMBEDDING_QUEUE_LIMIT,
     vectorIndex: parsed.VECTOR_INDEX,
     promptRateLimits: parsed.PROMPT_RATE_LIMITS,
     loginRateLimits: parsed.LOGIN_RATE_LIMITS,

@@ -15,6 +15,7 @@ import { createServiceLimiters } from "./ratelimit/service-limiters.js";
 import { createHub, type EventHub } from "./realtime/hub/index.js";
 import { socketRoutes } from "./realtime/socket-route.js";
 import type { ServiceContext } from "./service-context.js";
+import { createEmbedder, WorkerPoolEmbedder } from "./similarity/embeddings/index.js";
 import { similarityRoutes } from "./similarity/routes.js";
 import { SimilarityService } from "./similarity/similarity-service.js";
 import { openStorage, type Storage } from "./storage/index.js";
@@ -28,12 +29,26 @@ export interface PromptServicePluginOptions extends PromptServiceOptions {
   hub?: EventHub;
 }
 
+/** Calls at once to an OpenAI-compatible embeddings API: enough to hide its latency, few enough to stay polite. */
+const REMOTE_EMBEDDING_CONCURRENCY = 4;
+
 /**
  * The whole Prompt Service API as a Fastify plugin. Encapsulated on purpose: its error handler, validator and
  * content-type rules apply to its routes only, so it can be registered under a prefix inside any Fastify app.
  */
 export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions> = async (app, options) => {
   const config = resolveOptions(options);
+
+  // The model loads in its worker threads while the database opens.
+  const modelLoading = createEmbedder(config.embeddings, {
+    openaiApiKey: config.openaiApiKey,
+    openaiBaseUrl: config.openaiBaseUrl,
+    cacheDir: `${config.dataDir}/models`,
+    threads: config.embeddingThreads,
+  });
+  // Closed last (onClose hooks run in reverse), whatever fails after this point; awaited below.
+  app.addHook("onClose", async () => (await modelLoading.catch(() => undefined))?.close());
+  modelLoading.catch(() => undefined);
 
   const storage =
     options.storage ??
@@ -102,15 +117,21 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
     ],
   });
 
+  const model = await modelLoading;
+  app.log.info(
+    { model: model.id, threads: model instanceof WorkerPoolEmbedder ? model.threads : 0 },
+    "embedding model ready",
+  );
   const similarity = await SimilarityService.open({
     storage,
     log: app.log,
     metrics,
     dataDir: config.dataDir,
-    embeddings: config.embeddings,
+    model,
+    // A remote model takes a few calls at once; a local one, one per worker thread.
+    concurrency: model instanceof WorkerPoolEmbedder ? model.threads : REMOTE_EMBEDDING_CONCURRENCY,
+    queueLimit: config.embeddingQueueLimit,
     vectorIndex: config.vectorIndex,
-    openaiApiKey: config.openaiApiKey,
-    openaiBaseUrl: config.openaiBaseUrl,
   });
   app.addHook("onClose", () => similarity.close());
 

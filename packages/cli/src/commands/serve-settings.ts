@@ -25,6 +25,16 @@ export const SERVE_SETTINGS: ReadonlyArray<{ env: string; value: string; descrip
   { env: "OPENAI_MODEL", value: "model", description: "language model (default gpt-4o-mini)" },
   { env: "LLM_TIMEOUT", value: "duration", description: "bound on one answer (default 30s)" },
   { env: "EMBEDDINGS", value: "spec", description: "bundled, transformers:<model> or openai:<model>" },
+  {
+    env: "EMBEDDING_THREADS",
+    value: "n",
+    description: "worker threads running the embedding model (default: cores - 1)",
+  },
+  {
+    env: "EMBEDDING_QUEUE_LIMIT",
+    value: "limit",
+    description: "texts waiting for the model, <total>[,<per user>] (default 256,32)",
+  },
   { env: "VECTOR_INDEX", value: "kind", description: "faiss, exact or auto (default auto)" },
   { env: "PROMPT_MAX_LENGTH", value: "n", description: "longest prompt, in characters (default 8000)" },
   { env: "BODY_LIMIT", value: "bytes", description: "largest request body (default 262144)" },

@@ -58,8 +58,20 @@ export class Metrics {
 
   readonly embeddingDuration = new Histogram({
     name: "embedding_duration_seconds",
-    help: "Time to embed one text.",
+    help: "Time to embed a search query, queueing included.",
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  readonly embeddingQueueLength = new Gauge({
+    name: "embedding_queue_length",
+    help: "Texts waiting for the embedding model's worker threads.",
+    registers: [this.registry],
+  });
+
+  readonly embeddingRejections = new Counter({
+    name: "embedding_rejections_total",
+    help: "Searches refused with 503 because the embedding queue was full.",
     registers: [this.registry],
   });
 

@@ -15,11 +15,11 @@ export interface AnswerDependencies {
 }
 
 /**
- * Asks the model and embeds the prompt (at the same time), then stores prompt, answer and vector in one row: a
- * failing provider leaves nothing behind, and a prompt is never stored without its vector nor the other way round.
- * Once committed, the prompt is searchable on this instance at once. With `notify`, the
- * answer streams to the user's sockets as `prompt.delta` events under the id it will be stored with, followed by
- * `prompt.message` once stored (or `prompt.error` if the model fails midway, so no client waits forever).
+ * Asks the model, stores prompt and answer as soon as the answer exists (a failing provider leaves nothing behind),
+ * and hands the stored prompt to the similarity index, whose vector follows in the background: the answer never
+ * waits for the embedding model. With `notify`, the answer streams to the user's sockets as `prompt.delta` events
+ * under the id it will be stored with, followed by `prompt.message` once stored (or `prompt.error` if the model
+ * fails midway, so no client waits forever).
  */
 export async function answerPrompt(
   dependencies: AnswerDependencies,
@@ -27,23 +27,12 @@ export async function answerPrompt(
 ): Promise<StoredPrompt> {
   const { storage, llm, similarity } = dependencies;
   const { userId, text, notify } = request;
-  const embedding = similarity.embed(text);
-  // Settled now, awaited later: a model failure must not leave the embedding's rejection unhandled.
-  embedding.catch(() => undefined);
   const id = notify ? await storage.prompts.reserveId() : undefined;
   const response = notify
     ? await streamAnswer(dependencies, userId, id as number, text)
     : await llm.complete(text);
-  const vector = await embedding;
-  const stored = await storage.prompts.insert({
-    id,
-    userId,
-    prompt: text,
-    response,
-    model: llm.model,
-    embedding: vector,
-  });
-  similarity.indexStored(stored, vector);
+  const stored = await storage.prompts.insert({ id, userId, prompt: text, response, model: llm.model });
+  similarity.indexStored(stored);
   if (notify) publish(dependencies, userId, completedEvent(stored));
   return stored;
 }

@@ -1,14 +1,16 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { IndexablePrompt, Storage } from "../storage/index.js";
 import { embeddableText } from "./embeddable-text.js";
-import type { Embedder } from "./embeddings/index.js";
 import type { SemanticIndex } from "./semantic-index.js";
 import type { SnapshotFile } from "./snapshot-file.js";
 import { InvalidSnapshotError } from "./vector-index/index.js";
 
 export interface IndexSyncOptions {
   storage: Storage;
-  embedder: Embedder;
+  /** Embeds texts of one user with the current model, in the background (never refused for a full queue). */
+  embed(userId: number, texts: string[]): Promise<Float32Array[]>;
+  /** The current model: vectors of another model are computed again. */
+  modelId: string;
   index: SemanticIndex;
   snapshot: SnapshotFile;
   log: FastifyBaseLogger;
@@ -22,17 +24,18 @@ const SCAN_PAGE = 2_000;
 const FETCH_CHUNK = 500;
 const REEMBED_BATCH = 32;
 /**
- * How far back each look for other instances' prompts reaches. created_at is the start of the inserting
- * transaction, which commits milliseconds later (the vector is computed before it starts); the margin covers
- * commits that finish out of order, with room to spare.
+ * How far back each look for other instances' prompts reaches. created_at and embedded_at are the start of the
+ * writing transaction, which commits a little later; the margin covers commits that finish out of order, with room
+ * to spare.
  */
 const POLL_OVERLAP_MS = 10_000;
 
 /**
  * Keeps the index derived from the database: at start, the snapshot is loaded and every row the snapshot lacks is
- * caught up (so a crash between a commit and the index update is repaired); while running, prompts created by other
- * instances are picked up within a poll interval; prompts without a vector of the current model (none yet, or
- * another model's) are embedded again in the background; the snapshot is rewritten when the index changed.
+ * caught up (so a crash between a commit and the index update is repaired); prompts without a vector of the current
+ * model (a process that died between storing a prompt and its vector, or a model change) are embedded in the
+ * background; while running, prompts other instances created, and the vectors they computed for them, are picked up
+ * within a poll interval; the snapshot is rewritten when the index changed.
  */
 export class IndexSync {
   readonly #options: IndexSyncOptions;
@@ -101,14 +104,14 @@ export class IndexSync {
 
   /** Scans every prompt: words are indexed from the text, and the vectors the snapshot lacks are listed. */
   async #reconcile(): Promise<{ missing: number[]; stale: IndexablePrompt[] }> {
-    const { storage, index, embedder } = this.#options;
+    const { storage, index, modelId } = this.#options;
     const missing: number[] = [];
     const stale: IndexablePrompt[] = [];
     for (let afterId = 0; ; ) {
       const page = await storage.embeddings.scan(afterId, SCAN_PAGE);
       for (const row of page) {
         index.addText(row.userId, row.id, row.prompt);
-        if (row.embeddingModel !== embedder.id) stale.push(row);
+        if (row.embeddingModel !== modelId) stale.push(row);
         else if (!index.hasVector(row.userId, row.id)) missing.push(row.id);
       }
       const last = page.at(-1);
@@ -120,13 +123,10 @@ export class IndexSync {
 
   /** Adds the stored vectors of these prompts; returns those without one of this model, to embed again. */
   async #fetchVectors(ids: readonly number[]): Promise<IndexablePrompt[]> {
-    const { storage, index, embedder } = this.#options;
+    const { storage, index, modelId } = this.#options;
     const withoutVector: IndexablePrompt[] = [];
     for (let start = 0; start < ids.length; start += FETCH_CHUNK) {
-      const stored = await storage.embeddings.withEmbeddings(
-        ids.slice(start, start + FETCH_CHUNK),
-        embedder.id,
-      );
+      const stored = await storage.embeddings.withEmbeddings(ids.slice(start, start + FETCH_CHUNK), modelId);
       for (const row of stored) {
         if (row.vector) index.add(row.userId, row.id, row.prompt, row.vector);
         else withoutVector.push({ id: row.id, userId: row.userId, prompt: row.prompt, embeddingModel: null });
@@ -137,17 +137,21 @@ export class IndexSync {
 
   /** Computes and stores vectors of the current model, in batches, logging progress. */
   async #reembed(rows: readonly IndexablePrompt[]): Promise<void> {
-    const { storage, index, embedder, log } = this.#options;
+    const { storage, index, modelId, embed, log } = this.#options;
     if (rows.length === 0) return;
-    log.info({ prompts: rows.length, model: embedder.id }, "embedding stored prompts with the current model");
+    log.info({ prompts: rows.length, model: modelId }, "embedding stored prompts with the current model");
     let done = 0;
     for (let start = 0; start < rows.length && !this.#closed; start += REEMBED_BATCH) {
       const batch = rows.slice(start, start + REEMBED_BATCH);
       try {
-        const vectors = await embedder.embed(batch.map((row) => embeddableText(row.prompt)));
+        const vectors = await Promise.all(
+          batch.map(
+            async (row) => (await embed(row.userId, [embeddableText(row.prompt)]))[0] as Float32Array,
+          ),
+        );
         for (const [position, row] of batch.entries()) {
           const vector = vectors[position] as Float32Array;
-          await storage.embeddings.setEmbedding(row.id, { vector, model: embedder.id });
+          await storage.embeddings.setEmbedding(row.id, { vector, model: modelId });
           index.add(row.userId, row.id, row.prompt, vector);
         }
         this.#dirty = true;
@@ -157,12 +161,16 @@ export class IndexSync {
       }
       done += batch.length;
       if (done % 1000 < REEMBED_BATCH || done === rows.length) {
-        log.info({ done, total: rows.length, model: embedder.id }, "re-embedding progress");
+        log.info({ done, total: rows.length, model: modelId }, "re-embedding progress");
       }
     }
   }
 
-  /** Picks up the prompts other instances stored since the last look; skipped while the previous look runs. */
+  /**
+   * Picks up what other instances stored since the last look: new prompts (searchable by their words at once) and
+   * the vectors that followed them. A prompt whose vector has not arrived is left to the instance that stored it,
+   * which is computing it; skipped while the previous look runs.
+   */
   async #poll(): Promise<void> {
     const { storage, index, log } = this.#options;
     if (this.#closed || !this.#lastPoll || this.#polling) return;
@@ -170,15 +178,13 @@ export class IndexSync {
     try {
       const now = await storage.embeddings.now();
       const since = new Date(this.#lastPoll.getTime() - POLL_OVERLAP_MS);
-      const unknown = (await storage.embeddings.idsCreatedSince(since)).filter((id) => !index.knows(id));
+      const changed = await storage.embeddings.idsChangedSince(since);
+      const incomplete = changed.filter((id) => !index.knows(id) || !index.hasVectorFor(id));
       this.#lastPoll = now;
-      if (unknown.length === 0) return;
-      const withoutVector = await this.#fetchVectors(unknown);
+      if (incomplete.length === 0) return;
+      const withoutVector = await this.#fetchVectors(incomplete);
+      for (const row of withoutVector) index.addText(row.userId, row.id, row.prompt);
       this.#dirty = true;
-      if (withoutVector.length > 0) {
-        for (const row of withoutVector) index.addText(row.userId, row.id, row.prompt);
-        this.#reembedding = this.#reembedding.then(() => this.#reembed(withoutVector));
-      }
     } catch (error) {
       log.warn({ err: error }, "could not look for prompts created by other instances; retrying");
     } finally {

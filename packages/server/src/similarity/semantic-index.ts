@@ -9,6 +9,8 @@ export class SemanticIndex {
   readonly #lexical = new Map<number, LexicalIndex>();
   /** Every indexed prompt id, to tell quickly which rows another instance added. */
   readonly #known = new Set<number>();
+  /** Indexed prompts whose vector has not arrived yet. */
+  readonly #withoutVector = new Set<number>();
 
   constructor(readonly vectors: VectorIndex) {}
 
@@ -16,6 +18,7 @@ export class SemanticIndex {
   add(userId: number, id: number, text: string, vector: Float32Array): void {
     this.vectors.add(userId, id, vector);
     this.addText(userId, id, text);
+    this.#withoutVector.delete(id);
   }
 
   /** Makes the prompt findable by its words while its vector is being computed. */
@@ -26,11 +29,19 @@ export class SemanticIndex {
       this.#lexical.set(userId, lexical);
     }
     if (!lexical.has(id)) lexical.add(id, text);
-    this.#known.add(id);
+    if (!this.#known.has(id)) {
+      this.#known.add(id);
+      if (!this.vectors.has(userId, id)) this.#withoutVector.add(id);
+    }
   }
 
   knows(id: number): boolean {
     return this.#known.has(id);
+  }
+
+  /** Whether a known prompt's vector is indexed, without knowing its user. */
+  hasVectorFor(id: number): boolean {
+    return this.#known.has(id) && !this.#withoutVector.has(id);
   }
 
   hasVector(userId: number, id: number): boolean {
@@ -39,12 +50,5 @@ export class SemanticIndex {
 
   lexicalOf(userId: number): LexicalIndex | undefined {
     return this.#lexical.get(userId);
-  }
-
-  /** Ids worth ranking for a query: the user's nearest vectors and best word matches, `limit` of each. */
-  candidates(userId: number, query: { text: string; vector: Float32Array }, limit: number): number[] {
-    const ids = new Set(this.vectors.search(userId, query.vector, limit).map((hit) => hit.id));
-    for (const hit of this.#lexical.get(userId)?.search(query.text, limit) ?? []) ids.add(hit.id);
-    return [...ids];
   }
 }

@@ -1,24 +1,33 @@
 import type { FastifyBaseLogger } from "fastify";
+import { ApiError } from "../errors.js";
 import type { Metrics } from "../observability/metrics.js";
-import type { PromptEmbedding, Storage, StoredPrompt } from "../storage/index.js";
+import type { Storage, StoredPrompt } from "../storage/index.js";
 import { embeddableText } from "./embeddable-text.js";
-import { BatchingEmbedder, createEmbedder, type Embedder } from "./embeddings/index.js";
+import {
+  type Embedder,
+  EmbeddingQueueFullError,
+  FairScheduler,
+  type QueueLimit,
+} from "./embeddings/index.js";
 import { IndexSync } from "./index-sync.js";
-import { rankHybrid } from "./ranking/index.js";
+import { analyze, combineScores, cosine, lexicalWeight } from "./ranking/index.js";
 import { SemanticIndex } from "./semantic-index.js";
 import { SnapshotFile } from "./snapshot-file.js";
 import { createVectorIndex, type VectorIndexKind } from "./vector-index/index.js";
+import { TopK } from "./vector-index/top-k.js";
 
 export interface SimilarityOptions {
   storage: Storage;
   log: FastifyBaseLogger;
   metrics: Metrics;
   dataDir: string;
-  /** EMBEDDINGS: `bundled`, `transformers:<model>` or `openai:<model>`. */
-  embeddings: string;
+  /** The loaded model (see createEmbedder); its owner closes it. */
+  model: Embedder;
+  /** Model calls at once: its worker threads, or a few for a remote model. */
+  concurrency: number;
+  /** EMBEDDING_QUEUE_LIMIT: texts waiting for the model, in total and per user. */
+  queueLimit: QueueLimit;
   vectorIndex: VectorIndexKind;
-  openaiApiKey?: string | undefined;
-  openaiBaseUrl?: string | undefined;
   /** How often to look for prompts created by other instances. Default 500 ms. */
   pollIntervalMs?: number;
   /** How often to rewrite the index snapshot when it changed. Default 60 s. */
@@ -32,32 +41,45 @@ export interface SimilarResult extends StoredPrompt {
 /** Candidates taken from each of the dense and lexical indexes before the hybrid ranking picks the best k. */
 const CANDIDATES_PER_INDEX = 50;
 
+/** Tries at a stored prompt's vector before it is left to the next start (see IndexSync). */
+const EMBED_ATTEMPTS = 3;
+const EMBED_RETRY_MS = 500;
+
+/** Whose work a text is, for the scheduler's fairness and bounds. */
+const ownerOf = (userId: number) => `user:${userId}`;
+
 /**
- * Semantic search over each user's own prompts: embeds prompts as they are created, keeps the index in step with
- * the database (see IndexSync), and ranks a query's candidates by meaning and shared words (see rankHybrid).
+ * Semantic search over each user's own prompts. A prompt is stored as soon as its answer exists and is searchable by
+ * its words at once; its vector follows from the model's worker threads (see FairScheduler) and is stored in its row.
+ * The index stays in step with the database (see IndexSync), and a query is ranked by meaning and shared words from
+ * what the index holds in memory: only the `k` rows returned are read from the database.
  */
 export class SimilarityService {
+  readonly #background = new Set<Promise<void>>();
+  #closed = false;
+
   private constructor(
-    private readonly embedder: Embedder,
+    private readonly scheduler: FairScheduler,
     private readonly index: SemanticIndex,
     private readonly sync: IndexSync,
     private readonly options: SimilarityOptions,
   ) {}
 
   static async open(options: SimilarityOptions): Promise<SimilarityService> {
-    const model = await createEmbedder(options.embeddings, {
-      openaiApiKey: options.openaiApiKey,
-      openaiBaseUrl: options.openaiBaseUrl,
-      cacheDir: `${options.dataDir}/models`,
+    const { model, metrics } = options;
+    const scheduler = new FairScheduler(model, {
+      concurrency: options.concurrency,
+      queueLimit: options.queueLimit,
+      onQueueLength: (length) => metrics.embeddingQueueLength.set(length),
     });
-    const embedder = new BatchingEmbedder(model);
-    const index = new SemanticIndex(createVectorIndex(options.vectorIndex, embedder.dimensions));
-    options.metrics.observeVectorIndexSize(() => index.vectors.size());
+    const index = new SemanticIndex(createVectorIndex(options.vectorIndex, model.dimensions));
+    metrics.observeVectorIndexSize(() => index.vectors.size());
     const sync = new IndexSync({
       storage: options.storage,
-      embedder,
+      embed: (userId, texts) => scheduler.embed(ownerOf(userId), texts, { bounded: false }),
+      modelId: model.id,
       index,
-      snapshot: new SnapshotFile(options.dataDir, embedder.id),
+      snapshot: new SnapshotFile(options.dataDir, model.id),
       log: options.log,
       pollIntervalMs: options.pollIntervalMs ?? 500,
       snapshotIntervalMs: options.snapshotIntervalMs ?? 60_000,
@@ -65,59 +87,144 @@ export class SimilarityService {
     try {
       await sync.start();
     } catch (error) {
-      await embedder.close();
+      await scheduler.close();
       throw error;
     }
-    options.log.info({ model: embedder.id, index: index.vectors.kind }, "similarity search ready");
-    return new SimilarityService(embedder, index, sync, options);
+    options.log.info({ model: model.id, index: index.vectors.kind }, "similarity search ready");
+    return new SimilarityService(scheduler, index, sync, options);
   }
 
-  /** The vector a prompt is stored with, computed before it is stored so that both land in one row. */
-  async embed(text: string): Promise<PromptEmbedding> {
-    const end = this.options.metrics.embeddingDuration.startTimer();
-    try {
-      const [vector] = await this.embedder.embed([embeddableText(text)]);
-      return { vector: vector as Float32Array, model: this.embedder.id };
-    } finally {
-      end();
-    }
+  /**
+   * Makes a stored prompt searchable: by its words at once, by its meaning once the model has embedded it, which
+   * happens in the background and is stored in its row. Never throws: a prompt whose vector cannot be computed now
+   * is embedded at the next start.
+   */
+  indexStored(prompt: StoredPrompt): void {
+    this.index.addText(prompt.userId, prompt.id, prompt.prompt);
+    const work = this.#embedStored(prompt).finally(() => this.#background.delete(work));
+    this.#background.add(work);
   }
 
-  /** Makes a committed prompt searchable at once on this instance (the others pick it up by polling). */
-  indexStored(prompt: StoredPrompt, embedding: PromptEmbedding): void {
-    this.index.add(prompt.userId, prompt.id, prompt.prompt, embedding.vector);
-    this.sync.markChanged();
+  /** Resolves when every stored prompt handed to indexStored so far has its vector (or has given up). */
+  async settled(): Promise<void> {
+    while (this.#background.size > 0) await Promise.allSettled(this.#background);
   }
 
-  /** The user's prompts most similar to `query`, best first; only ever the user's own. */
+  /**
+   * The user's prompts most similar to `query`, best first; only ever the user's own. Throws a 503 ApiError with
+   * Retry-After when the model's queue is full.
+   */
   async search(userId: number, query: string, k: number, minScore = 0): Promise<SimilarResult[]> {
-    const { vector } = await this.embed(query);
+    const vector = await this.#embedQuery(userId, query);
     const end = this.options.metrics.similaritySearchDuration.startTimer();
     try {
-      const ids = this.index.candidates(userId, { text: query, vector }, Math.max(CANDIDATES_PER_INDEX, k));
+      const ranked = await this.#rank(userId, query, vector, k);
+      const wanted = ranked.filter((result) => result.score >= minScore);
       // Read back with the user's id in the query too: isolation does not rest on the index alone.
-      const rows = await this.options.storage.embeddings.withEmbeddings(ids, this.embedder.id, userId);
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      const candidates = rows.flatMap((row) =>
-        row.vector ? [{ id: row.id, text: row.prompt, vector: row.vector }] : [],
+      const rows = new Map(
+        (
+          await this.options.storage.prompts.getMany(
+            userId,
+            wanted.map((result) => result.id),
+          )
+        ).map((row) => [row.id, row]),
       );
-      const ranked = rankHybrid({ text: query, vector }, candidates, k, {
-        statistics: this.index.lexicalOf(userId),
-        denseLanguages: this.embedder.languages,
-      });
-      return ranked.flatMap((result) => {
-        const row = byId.get(result.id);
-        if (!row || result.score < minScore) return [];
-        const { vector: _vector, ...prompt } = row;
-        return [{ ...prompt, score: result.score }];
+      return wanted.flatMap((result) => {
+        const row = rows.get(result.id);
+        return row ? [{ ...row, score: result.score }] : [];
       });
     } finally {
       end();
     }
   }
 
+  /** Waits for the vectors being computed, then stops. The model itself is closed by its owner. */
   async close(): Promise<void> {
+    this.#closed = true;
+    await this.settled();
     await this.sync.close();
-    await this.embedder.close();
+    await this.scheduler.close();
+  }
+
+  async #embedQuery(userId: number, query: string): Promise<Float32Array> {
+    const end = this.options.metrics.embeddingDuration.startTimer();
+    try {
+      const [vector] = await this.scheduler.embed(ownerOf(userId), [embeddableText(query)]);
+      return vector as Float32Array;
+    } catch (error) {
+      if (!(error instanceof EmbeddingQueueFullError)) throw error;
+      this.options.metrics.embeddingRejections.inc();
+      throw new ApiError(
+        "service_unavailable",
+        "Too many searches are waiting for the model; try again shortly.",
+        {
+          headers: { "retry-after": String(error.retryAfterSeconds) },
+        },
+      );
+    } finally {
+      end();
+    }
+  }
+
+  /**
+   * Candidates from the user's nearest vectors and best word matches, ranked by both scores. Vectors come from
+   * memory; an index that keeps them out of JavaScript's reach (faiss) has the few word-only candidates' vectors
+   * read from the database.
+   */
+  async #rank(userId: number, query: string, vector: Float32Array, k: number) {
+    const { index, options } = this;
+    const limit = Math.max(CANDIDATES_PER_INDEX, k);
+    const analyzed = analyze(query);
+    const dense = new Map<number, number | undefined>(
+      index.vectors.search(userId, vector, limit).map((hit) => [hit.id, hit.score]),
+    );
+    const lexical = index.lexicalOf(userId);
+    const lexicalScores = lexical?.scores(analyzed) ?? new Map<number, number>();
+    const wordMatches = new TopK(limit);
+    for (const [id, score] of lexicalScores) wordMatches.offer(score, id);
+    const unread: number[] = [];
+    for (const { item: id } of wordMatches.drain()) {
+      if (dense.has(id)) continue;
+      const stored = index.vectors.vectorOf(userId, id);
+      if (stored) dense.set(id, cosine(vector, stored));
+      else if (index.hasVector(userId, id)) unread.push(id);
+      // A prompt whose vector is still being computed competes on its words alone.
+      else dense.set(id, undefined);
+    }
+    if (unread.length > 0) {
+      const rows = await options.storage.embeddings.withEmbeddings(unread, options.model.id, userId);
+      for (const row of rows) dense.set(row.id, row.vector ? cosine(vector, row.vector) : undefined);
+    }
+    const scored = [...dense].map(([id, denseScore]) => ({
+      id,
+      dense: denseScore,
+      lexical: lexicalScores.get(id) ?? 0,
+    }));
+    return combineScores(scored, k, lexicalWeight(analyzed, options.model.languages));
+  }
+
+  async #embedStored(prompt: StoredPrompt): Promise<void> {
+    const { storage, model, log } = this.options;
+    for (let attempt = 1; attempt <= EMBED_ATTEMPTS && !this.#closed; attempt++) {
+      try {
+        const [vector] = await this.scheduler.embed(ownerOf(prompt.userId), [embeddableText(prompt.prompt)], {
+          bounded: false,
+        });
+        // In memory first, so that a search right after sees it; the row follows for the other instances.
+        this.index.add(prompt.userId, prompt.id, prompt.prompt, vector as Float32Array);
+        this.sync.markChanged();
+        await storage.embeddings.setEmbedding(prompt.id, { vector: vector as Float32Array, model: model.id });
+        return;
+      } catch (error) {
+        if (attempt === EMBED_ATTEMPTS || this.#closed) {
+          log.error(
+            { err: error, promptId: prompt.id },
+            "could not embed a stored prompt; retried at the next start",
+          );
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, EMBED_RETRY_MS * attempt));
+      }
+    }
   }
 }

@@ -76,8 +76,8 @@ export interface IndexablePrompt {
 export interface PromptEmbeddingRepository {
   /** Every prompt after `afterId`, in id order, without vectors: the boot-time reconciliation scan. */
   scan(afterId: number, limit: number): Promise<IndexablePrompt[]>;
-  /** Ids of prompts created at or after `since`, by the database's clock. */
-  idsCreatedSince(since: Date): Promise<number[]>;
+  /** Ids of prompts created, or given a vector, at or after `since`, by the database's clock. */
+  idsChangedSince(since: Date): Promise<number[]>;
   /** The database's clock, which every instance shares. */
   now(): Promise<Date>;
   /** The prompts with these ids (of `userId` only, when given), with their embeddings when stored by `model`. */
@@ -86,7 +86,7 @@ export interface PromptEmbeddingRepository {
     model: string,
     userId?: number,
   ): Promise<Array<StoredPrompt & { vector: Float32Array | undefined }>>;
-  /** Stores a prompt's embedding (re-embedding after a model change). */
+  /** Stores a prompt's embedding, computed after the prompt was stored (or again, after a model change). */
   setEmbedding(id: number, embedding: PromptEmbedding): Promise<void>;
 }
 
@@ -103,11 +103,13 @@ export interface PromptRepository {
     prompt: string;
     response: string;
     model: string;
-    /** Stored in the same row, so that a prompt and its vector never diverge. */
+    /** When already known (seeding, imports); otherwise the vector follows with `embeddings.setEmbedding`. */
     embedding?: PromptEmbedding;
   }): Promise<StoredPrompt>;
   /** Undefined when the prompt does not exist or belongs to another user. */
   get(userId: number, id: number): Promise<StoredPrompt | undefined>;
+  /** The user's prompts among these ids, in no particular order; others' ids are left out. */
+  getMany(userId: number, ids: readonly number[]): Promise<StoredPrompt[]>;
   /** The user's prompts, newest first, after `cursor` when given. */
   list(userId: number, page: { limit: number; after?: PromptCursor }): Promise<StoredPrompt[]>;
 }

@@ -163,8 +163,10 @@ class SqlPrompts implements PromptRepository {
   }): Promise<StoredPrompt> {
     // An explicit id is one taken with reserveId; OVERRIDING SYSTEM VALUE lets it into the identity column.
     const { rows } = await this.db.query<PromptRow>(
-      `INSERT INTO prompts (id, user_id, prompt, response, model, embedding, embedding_model) OVERRIDING SYSTEM VALUE
-        VALUES (COALESCE($1, nextval(pg_get_serial_sequence('prompts', 'id'))), $2, $3, $4, $5, $6, $7)
+      `INSERT INTO prompts (id, user_id, prompt, response, model, embedding, embedding_model, embedded_at)
+        OVERRIDING SYSTEM VALUE
+        VALUES (COALESCE($1, nextval(pg_get_serial_sequence('prompts', 'id'))), $2, $3, $4, $5, $6, $7,
+          CASE WHEN $6::bytea IS NULL THEN NULL ELSE now() END)
         RETURNING ${PROMPT_COLUMNS}`,
       [
         prompt.id ?? null,
@@ -185,6 +187,15 @@ class SqlPrompts implements PromptRepository {
       [id, userId],
     );
     return rows[0] && toPrompt(rows[0]);
+  }
+
+  async getMany(userId: number, ids: readonly number[]): Promise<StoredPrompt[]> {
+    if (ids.length === 0) return [];
+    const { rows } = await this.db.query<PromptRow>(
+      `SELECT ${PROMPT_COLUMNS} FROM prompts WHERE id = ANY($1::bigint[]) AND user_id = $2`,
+      [ids, userId],
+    );
+    return rows.map(toPrompt);
   }
 
   async list(userId: number, page: { limit: number; after?: PromptCursor }): Promise<StoredPrompt[]> {
@@ -226,9 +237,10 @@ class SqlPromptEmbeddings implements PromptEmbeddingRepository {
     }));
   }
 
-  async idsCreatedSince(since: Date): Promise<number[]> {
+  async idsChangedSince(since: Date): Promise<number[]> {
+    // A UNION rather than an OR, so that each side reads its own index.
     const { rows } = await this.db.query<{ id: string | number }>(
-      "SELECT id FROM prompts WHERE created_at >= $1",
+      "SELECT id FROM prompts WHERE created_at >= $1 UNION SELECT id FROM prompts WHERE embedded_at >= $1",
       [since],
     );
     return rows.map((row) => toId(row.id));
@@ -259,11 +271,10 @@ class SqlPromptEmbeddings implements PromptEmbeddingRepository {
   }
 
   async setEmbedding(id: number, embedding: PromptEmbedding): Promise<void> {
-    await this.db.query("UPDATE prompts SET embedding = $2, embedding_model = $3 WHERE id = $1", [
-      id,
-      vectorToBytes(embedding.vector),
-      embedding.model,
-    ]);
+    await this.db.query(
+      "UPDATE prompts SET embedding = $2, embedding_model = $3, embedded_at = now() WHERE id = $1",
+      [id, vectorToBytes(embedding.vector), embedding.model],
+    );
   }
 }
 

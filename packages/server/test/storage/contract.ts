@@ -238,11 +238,41 @@ export function storageContract(name: string, makeHarness: () => Promise<Storage
         { id: first.id, userId: user.id, prompt: "one", embeddingModel: null },
         { id: second.id, userId: user.id, prompt: "two", embeddingModel: null },
       ]);
-      expect(await storage.embeddings.idsCreatedSince(before)).toEqual(
+      expect(await storage.embeddings.idsChangedSince(before)).toEqual(
         expect.arrayContaining([first.id, second.id]),
       );
       const later = new Date((await storage.embeddings.now()).getTime() + 60_000);
-      expect(await storage.embeddings.idsCreatedSince(later)).toEqual([]);
+      expect(await storage.embeddings.idsChangedSince(later)).toEqual([]);
+    });
+
+    it("lists a prompt whose vector arrives after it among the prompts changed since", async () => {
+      const user = await newUser();
+      const stored = await storage.prompts.insert({
+        userId: user.id,
+        prompt: "later",
+        response: "r",
+        model: "m",
+      });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const afterInsert = await storage.embeddings.now();
+      expect(await storage.embeddings.idsChangedSince(afterInsert)).not.toContain(stored.id);
+      await storage.embeddings.setEmbedding(stored.id, { vector: Float32Array.of(1, 0), model: "m" });
+      expect(await storage.embeddings.idsChangedSince(afterInsert)).toContain(stored.id);
+    });
+
+    it("reads several prompts of one user by id, never another user's", async () => {
+      const owner = await newUser();
+      const other = await newUser();
+      const mine = await storage.prompts.insert({ userId: owner.id, prompt: "a", response: "r", model: "m" });
+      const theirs = await storage.prompts.insert({
+        userId: other.id,
+        prompt: "b",
+        response: "r",
+        model: "m",
+      });
+      const rows = await storage.prompts.getMany(owner.id, [mine.id, theirs.id, 999_999_999]);
+      expect(rows).toEqual([mine]);
+      expect(await storage.prompts.getMany(owner.id, [])).toEqual([]);
     });
 
     it("answers a ping", async () => {

@@ -1,16 +1,22 @@
 import { ConfigError } from "../../errors.js";
-import { BundledEmbedder } from "./bundled.js";
 import { OpenAiEmbedder } from "./openai.js";
 import type { Embedder } from "./port.js";
 import { parseEmbeddingsSpec } from "./spec.js";
-import { TransformersEmbedder } from "./transformers.js";
+import { localModelFolder } from "./transformers.js";
+import { defaultEmbeddingThreads, WorkerPoolEmbedder } from "./worker-pool.js";
 
-export { BatchingEmbedder, type BatchingOptions } from "./batching.js";
 export { BundledEmbedder } from "./bundled.js";
+export {
+  EmbeddingQueueFullError,
+  FairScheduler,
+  type FairSchedulerOptions,
+  type QueueLimit,
+} from "./fair-scheduler.js";
 export { OpenAiEmbedder, type OpenAiEmbedderOptions } from "./openai.js";
 export type { Embedder } from "./port.js";
 export { type EmbeddingsSpec, parseEmbeddingsSpec } from "./spec.js";
 export { TransformersEmbedder } from "./transformers.js";
+export { defaultEmbeddingThreads, WorkerPoolEmbedder } from "./worker-pool.js";
 
 export interface EmbedderOptions {
   /** Required by `openai:<model>`. */
@@ -19,19 +25,28 @@ export interface EmbedderOptions {
   openaiBaseUrl?: string;
   /** Where `transformers:<hub id>` keeps downloaded models, e.g. under DATA_DIR. */
   cacheDir?: string;
+  /** Worker threads that run a local model (bundled, Transformers.js). Default: cores − 1, at least 1. */
+  threads?: number;
 }
 
 /**
- * The embedder the EMBEDDINGS setting names, loaded and ready: `bundled` (the default, offline), a Transformers.js
- * model, or an OpenAI-compatible API. Throws a ConfigError naming EMBEDDINGS for a malformed setting.
+ * The embedder the EMBEDDINGS setting names, loaded and ready: `bundled` (the default, offline) or a Transformers.js
+ * model, each in worker threads; or an OpenAI-compatible API. Throws a ConfigError naming EMBEDDINGS for a malformed
+ * setting.
  */
 export async function createEmbedder(spec: string, options: EmbedderOptions = {}): Promise<Embedder> {
   const parsed = parseEmbeddingsSpec(spec);
+  const threads = options.threads ?? defaultEmbeddingThreads();
   switch (parsed.kind) {
     case "bundled":
-      return BundledEmbedder.load();
+      return WorkerPoolEmbedder.start({ kind: "bundled" }, threads);
     case "transformers":
-      return TransformersEmbedder.load(parsed.model, { cacheDir: options.cacheDir });
+      // Checked here, where a ConfigError keeps its class: a worker's error reaches this thread as a plain Error.
+      await localModelFolder(parsed.model);
+      return WorkerPoolEmbedder.start(
+        { kind: "transformers", model: parsed.model, cacheDir: options.cacheDir },
+        threads,
+      );
     case "openai":
       if (!options.openaiApiKey)
         throw new ConfigError("EMBEDDINGS", `is ${spec.trim()} but OPENAI_API_KEY is not set`);

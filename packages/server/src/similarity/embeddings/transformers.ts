@@ -33,7 +33,7 @@ export class TransformersEmbedder implements Embedder {
    * "Xenova/all-MiniLM-L6-v2", read from `cacheDir` when it was downloaded before and downloaded into it otherwise.
    */
   static async load(model: string, options: { cacheDir?: string } = {}): Promise<TransformersEmbedder> {
-    const folder = await localFolder(model);
+    const folder = await localModelFolder(model);
     // Imported on demand: the ONNX runtime is large, and only this adapter needs it.
     const { env, pipeline } = await import("@huggingface/transformers");
     // `env` is global to the library: it is set right before each load, which is all it is read for. A folder is
@@ -72,7 +72,7 @@ async function embedWith(extractor: FeatureExtractionPipeline, texts: string[]):
  * The absolute path when `model` names an existing folder; undefined for a Hub id. A path that looks local ("./x",
  * "/x") but does not exist is a configuration error rather than a download attempt.
  */
-async function localFolder(model: string): Promise<string | undefined> {
+export async function localModelFolder(model: string): Promise<string | undefined> {
   const path = resolve(model);
   const isFolder = await stat(path).then(
     (stats) => stats.isDirectory(),

@@ -1,6 +1,6 @@
 import { assertK } from "../vector-index/checks.js";
 import { dotProduct } from "../vector-index/dot-product.js";
-import { analyze } from "./analyze.js";
+import { type AnalyzedText, analyze } from "./analyze.js";
 import { type CorpusStatistics, lexicalScore, statisticsOf, type TermCounts, termCounts } from "./bm25.js";
 
 export interface HybridQuery {
@@ -68,22 +68,47 @@ export function rankHybrid(
   const analyzedQuery = analyze(query.text);
   const documents = candidates.map((candidate) => termCounts(analyze(candidate.text)));
   const statistics = options.statistics ?? statisticsOf(documents);
+  const scored = candidates.map((candidate, index) => ({
+    id: candidate.id,
+    dense: cosine(query.vector, candidate.vector),
+    lexical: lexicalScore(analyzedQuery, documents[index] as TermCounts, statistics),
+  }));
+  return combineScores(scored, k, lexicalWeight(analyzedQuery, options.denseLanguages));
+}
+
+/**
+ * The lexical share of the score for this query: the model's languages (`Embedder.languages`, undefined for any)
+ * decide whether its vectors can be trusted for the query's language; a query whose language cannot be told gets
+ * the model's weighting.
+ */
+export function lexicalWeight(query: AnalyzedText, denseLanguages: readonly string[] | undefined): number {
   const known =
-    options.denseLanguages === undefined ||
-    analyzedQuery.language === undefined ||
-    options.denseLanguages.includes(analyzedQuery.language);
-  const weight = known ? LEXICAL_WEIGHT.knownLanguage : LEXICAL_WEIGHT.otherLanguage;
-  const ranked = candidates.map((candidate, index) => {
-    const dense = Math.max(0, cosine(query.vector, candidate.vector));
-    const lexical = lexicalScore(analyzedQuery, documents[index] as TermCounts, statistics);
-    return { id: candidate.id, score: (1 - weight) * dense + weight * lexical, dense, lexical };
+    denseLanguages === undefined || query.language === undefined || denseLanguages.includes(query.language);
+  return known ? LEXICAL_WEIGHT.knownLanguage : LEXICAL_WEIGHT.otherLanguage;
+}
+
+/**
+ * The best `k` of candidates by the weighted mean of their dense (cosine, in [-1, 1]; negatives clamped to 0) and
+ * lexical (in [0, 1]) scores. A candidate without a dense score (its vector is still being computed) is ranked by
+ * its words alone rather than as if its meaning were unrelated. Ties go to the denser match, then to the older prompt.
+ */
+export function combineScores(
+  scored: ReadonlyArray<{ id: number; dense: number | undefined; lexical: number }>,
+  k: number,
+  weight: number,
+): RankedResult[] {
+  assertK(k);
+  const ranked = scored.map(({ id, dense, lexical }) => {
+    if (dense === undefined) return { id, score: lexical, dense: 0, lexical };
+    const clamped = Math.max(0, dense);
+    return { id, score: (1 - weight) * clamped + weight * lexical, dense: clamped, lexical };
   });
   ranked.sort((a, b) => b.score - a.score || b.dense - a.dense || a.id - b.id);
   return ranked.slice(0, k);
 }
 
 /** The inner product, which is the cosine for the unit vectors every embedder returns. */
-function cosine(a: Float32Array, b: Float32Array): number {
+export function cosine(a: Float32Array, b: Float32Array): number {
   if (a.length !== b.length) throw new RangeError(`vectors differ in length: ${a.length} and ${b.length}`);
   return dotProduct(a, 0, b, 0, a.length);
 }

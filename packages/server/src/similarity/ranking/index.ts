@@ -1,10 +1,13 @@
 export { type AnalyzedText, analyze } from "./analyze.js";
 export { type CorpusStatistics, lexicalScore } from "./bm25.js";
 export {
+  combineScores,
+  cosine,
   type HybridCandidate,
   type HybridOptions,
   type HybridQuery,
   LEXICAL_WEIGHT,
+  lexicalWeight,
   type RankedResult,
   rankHybrid,
 } from "./hybrid.js";

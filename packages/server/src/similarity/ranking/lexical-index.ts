@@ -99,6 +99,13 @@ export class LexicalIndex implements CorpusStatistics {
    */
   search(query: string | AnalyzedText, limit: number): LexicalHit[] {
     assertK(limit);
+    const top = new TopK(limit);
+    for (const [id, score] of this.scores(query)) top.offer(score, id);
+    return top.drain().map(({ item, score }) => ({ id: item, score }));
+  }
+
+  /** The lexical score of every document sharing at least one word with the query (the others score 0). */
+  scores(query: string | AnalyzedText): Map<number, number> {
     const analyzed = typeof query === "string" ? analyze(query) : query;
     const sums = new Map<number, number>();
     const averageLength = this.averageLength;
@@ -126,9 +133,8 @@ export class LexicalIndex implements CorpusStatistics {
       }
       if (parts !== sums) for (const [id, part] of parts) sums.set(id, (sums.get(id) ?? 0) + weight * part);
     }
-    const top = new TopK(limit);
-    for (const [id, sum] of sums) top.offer(Math.min(1, sum / total), id);
-    return top.drain().map(({ item, score }) => ({ id: item, score }));
+    for (const [id, sum] of sums) sums.set(id, Math.min(1, sum / total));
+    return sums;
   }
 
   /**

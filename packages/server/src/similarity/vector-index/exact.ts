@@ -36,6 +36,13 @@ class DenseVectors implements UserVectorStore {
     return this.slots.has(id);
   }
 
+  vector(id: number): Float32Array | undefined {
+    const slot = this.slots.get(id);
+    return slot === undefined
+      ? undefined
+      : this.data.subarray(slot * this.dimensions, (slot + 1) * this.dimensions);
+  }
+
   set(id: number, vector: Float32Array): void {
     let slot = this.slots.get(id);
     if (slot === undefined) {

@@ -6,6 +6,8 @@ import { decodeSnapshot, encodeSnapshot, type Partition } from "./snapshot.js";
 export interface UserVectorStore {
   readonly count: number;
   has(id: number): boolean;
+  /** The stored vector, when the store keeps it in JavaScript memory. */
+  vector?(id: number): Float32Array | undefined;
   /** Inserts or replaces. */
   set(id: number, vector: Float32Array): void;
   delete(id: number): void;
@@ -77,6 +79,10 @@ export class PerUserVectorIndex implements VectorIndex {
 
   has(userId: number, id: number): boolean {
     return this.users.get(userId)?.has(id) ?? false;
+  }
+
+  vectorOf(userId: number, id: number): Float32Array | undefined {
+    return this.users.get(userId)?.vector?.(id);
   }
 
   search(userId: number, query: Float32Array, k: number): SearchHit[] {

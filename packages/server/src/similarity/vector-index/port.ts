@@ -25,6 +25,11 @@ export interface VectorIndex {
   remove(userId: number, id: number): void;
   has(userId: number, id: number): boolean;
   /**
+   * The stored vector of (userId, id), shared (not to be modified); undefined when it is not there, or when the
+   * adapter does not keep vectors where JavaScript can read them (faiss keeps the only copy in native memory).
+   */
+  vectorOf(userId: number, id: number): Float32Array | undefined;
+  /**
    * The user's `k` vectors most similar to the unit vector `query`, best first; fewer when the user has fewer.
    * Exact in the `exact` adapter, and in the `faiss` adapter for users below its partition threshold (10,000 vectors
    * by default). Above it faiss scans only the part of the user's vectors nearest to the query: a few of the true

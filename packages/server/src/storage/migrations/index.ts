@@ -1,5 +1,6 @@
 import { initial } from "./0001_initial.js";
 import { promptsCreatedAt } from "./0002_prompts_created_at.js";
+import { promptsEmbeddedAt } from "./0003_prompts_embedded_at.js";
 
 export interface Migration {
   version: number;
@@ -11,4 +12,4 @@ export interface Migration {
  * Every schema change, in order. Append only: a released migration is never edited, so that every database,
  * embedded or PostgreSQL, passes through the same versions.
  */
-export const MIGRATIONS: readonly Migration[] = [initial, promptsCreatedAt];
+export const MIGRATIONS: readonly Migration[] = [initial, promptsCreatedAt, promptsEmbeddedAt];

@@ -8,7 +8,11 @@ import {
   writeTinyModel,
 } from "../../../../../scripts/make-tiny-model.js";
 import { ConfigError } from "../../../src/errors.js";
-import { createEmbedder, TransformersEmbedder } from "../../../src/similarity/embeddings/index.js";
+import {
+  createEmbedder,
+  TransformersEmbedder,
+  WorkerPoolEmbedder,
+} from "../../../src/similarity/embeddings/index.js";
 import { embedderContract } from "./contract.js";
 import { withoutNetwork } from "./network-guard.js";
 
@@ -60,17 +64,29 @@ describe("Transformers.js embedder", () => {
     }
   });
 
-  it("is chosen by EMBEDDINGS=transformers:<path>, relative paths included", async () => {
-    const embedder = await createEmbedder(`transformers:${relative(process.cwd(), TINY_MODEL_DIR)}`);
-    await embedder.close();
-    expect(embedder.dimensions).toBe(TINY_MODEL_DIMENSIONS);
+  it("is chosen by EMBEDDINGS=transformers:<path>, relative paths included, and runs in worker threads", async () => {
+    const embedder = await createEmbedder(`transformers:${relative(process.cwd(), TINY_MODEL_DIR)}`, {
+      threads: 1,
+    });
+    try {
+      expect(embedder).toBeInstanceOf(WorkerPoolEmbedder);
+      expect(embedder.dimensions).toBe(TINY_MODEL_DIMENSIONS);
+      const [fromWorker] = await embedder.embed(["cat dog"]);
+      const inThread = await TransformersEmbedder.load(TINY_MODEL_DIR);
+      const [here] = await inThread.embed(["cat dog"]);
+      await inThread.close();
+      expect(Array.from(fromWorker ?? [])).toEqual(Array.from(here ?? []));
+    } finally {
+      await embedder.close();
+    }
   });
 
   it("reads a Hub id from the cache when it was downloaded before, without the network", async () => {
     const cacheDir = join(scratch, "cache");
     await writeTinyModel(join(cacheDir, "test-org", "tiny-bert"));
     const { result, attempts } = await withoutNetwork(async () => {
-      const embedder = await createEmbedder("transformers:test-org/tiny-bert", { cacheDir });
+      // In this thread, where the guard watches the network (the pool would load it in a worker).
+      const embedder = await TransformersEmbedder.load("test-org/tiny-bert", { cacheDir });
       await embedder.close();
       return embedder;
     });
@@ -84,7 +100,7 @@ describe("Transformers.js embedder", () => {
   it("downloads a Hub id that is not in the cache", async () => {
     const cacheDir = join(scratch, "empty-cache");
     const { result, attempts } = await withoutNetwork(() =>
-      createEmbedder("transformers:test-org/not-cached", { cacheDir }).then(
+      TransformersEmbedder.load("test-org/not-cached", { cacheDir }).then(
         () => "loaded",
         () => "failed",
       ),

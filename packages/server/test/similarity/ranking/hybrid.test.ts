@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { LEXICAL_WEIGHT, LexicalIndex, rankHybrid } from "../../../src/similarity/ranking/index.js";
+import {
+  combineScores,
+  LEXICAL_WEIGHT,
+  LexicalIndex,
+  rankHybrid,
+} from "../../../src/similarity/ranking/index.js";
 
 /** A unit vector at `degrees` from the x axis in the plane: its cosine with the query below is cos(degrees). */
 function at(degrees: number): Float32Array {
@@ -80,5 +85,24 @@ describe("rankHybrid", () => {
     const candidate = { id: 1, text: "x", vector: Float32Array.of(1, 0, 0) };
     expect(() => rankHybrid({ text: "x", vector: QUERY_VECTOR }, [candidate], 1)).toThrow(RangeError);
     expect(() => rankHybrid({ text: "x", vector: QUERY_VECTOR }, [], -1)).toThrow(RangeError);
+  });
+});
+
+describe("combineScores", () => {
+  it("ranks a candidate whose vector is still being computed by its words alone", () => {
+    const ranked = combineScores(
+      [
+        { id: 1, dense: 0.5, lexical: 0.2 },
+        { id: 2, dense: undefined, lexical: 0.9 },
+        { id: 3, dense: -0.4, lexical: 0 },
+      ],
+      3,
+      LEXICAL_WEIGHT.knownLanguage,
+    );
+    expect(ranked.map((result) => result.id)).toEqual([2, 1, 3]);
+    expect(ranked[0]).toEqual({ id: 2, score: 0.9, dense: 0, lexical: 0.9 });
+    expect(ranked[1]?.score).toBeCloseTo(0.9 * 0.5 + 0.1 * 0.2);
+    // A negative cosine counts as unrelated, not as less than unrelated.
+    expect(ranked[2]).toEqual({ id: 3, score: 0, dense: 0, lexical: 0 });
   });
 });

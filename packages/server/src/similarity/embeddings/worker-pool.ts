@@ -1,0 +1,86 @@
+import { availableParallelism } from "node:os";
+import { pathToFileURL } from "node:url";
+import { Piscina } from "piscina";
+import type { LocalModelSpec } from "./local-model.js";
+import type { Embedder } from "./port.js";
+
+/** EMBEDDING_THREADS' default: every core but the one that serves requests, and at least one. */
+export const defaultEmbeddingThreads = (): number => Math.max(1, availableParallelism() - 1);
+
+/**
+ * A local model (bundled, Transformers.js) run by a pool of worker threads, so that inference never holds the thread
+ * that serves requests, logins and heartbeats. Each worker loads the model once when it starts; `start` resolves when
+ * one has, and the others load meanwhile. A worker that dies is replaced by piscina and the batch it was running
+ * fails (its callers see the error; see FairScheduler and IndexSync for what is retried).
+ *
+ * Piscina is the maintained worker pool of the Node ecosystem (it is Fastify's and Node's own benchmarks' choice):
+ * it starts and replaces workers, moves tasks and errors across threads, and ends its workers on `destroy`.
+ */
+export class WorkerPoolEmbedder implements Embedder {
+  readonly id: string;
+  readonly dimensions: number;
+  readonly languages: readonly string[] | undefined;
+  readonly threads: number;
+  readonly #pool: Piscina;
+
+  private constructor(
+    pool: Piscina,
+    threads: number,
+    description: Pick<Embedder, "id" | "dimensions" | "languages">,
+  ) {
+    this.#pool = pool;
+    this.threads = threads;
+    this.id = description.id;
+    this.dimensions = description.dimensions;
+    this.languages = description.languages;
+  }
+
+  static async start(spec: LocalModelSpec, threads: number): Promise<WorkerPoolEmbedder> {
+    const pool = new Piscina({
+      filename: workerFile(),
+      workerData: spec,
+      minThreads: threads,
+      maxThreads: threads,
+      // Workers hold a loaded model: they live as long as the pool.
+      idleTimeout: Number.POSITIVE_INFINITY,
+      // The scheduler gives each worker one batch at a time, so piscina's own queue only holds a batch a moment.
+      concurrentTasksPerWorker: 1,
+    });
+    try {
+      const description = (await pool.run(undefined, { name: "describe" })) as Pick<
+        Embedder,
+        "id" | "dimensions" | "languages"
+      >;
+      return new WorkerPoolEmbedder(pool, threads, description);
+    } catch (error) {
+      await pool.destroy();
+      throw error;
+    }
+  }
+
+  /** The pool's threads, for tests that end one as a crash would. */
+  get workers(): ReadonlyArray<{ terminate(): Promise<number> }> {
+    return this.#pool.threads;
+  }
+
+  embed(texts: string[]): Promise<Float32Array[]> {
+    if (texts.length === 0) return Promise.resolve([]);
+    return this.#pool.run(texts) as Promise<Float32Array[]>;
+  }
+
+  /** Ends every worker; a batch still running fails. */
+  async close(): Promise<void> {
+    await this.#pool.destroy();
+  }
+}
+
+/**
+ * The worker's module, next to this one: the built file (tsup emits dist/embedding-worker.js beside the bundles that
+ * contain this code), or, when the server runs from its TypeScript sources, the module that loads the source through
+ * tsx.
+ */
+function workerFile(): string {
+  // The CommonJS build has an empty import.meta (esbuild), but __filename instead.
+  const here = import.meta.url ?? pathToFileURL(__filename).href;
+  return new URL(here.endsWith(".ts") ? "./embedding-worker-source.mjs" : "./embedding-worker.js", here).href;
+}

@@ -1,0 +1,82 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Metrics } from "../../src/observability/metrics.js";
+import { WorkerPoolEmbedder } from "../../src/similarity/embeddings/index.js";
+import { SimilarityService } from "../../src/similarity/similarity-service.js";
+import { openStorage, type Storage } from "../../src/storage/index.js";
+
+describe("SimilarityService with the model in worker threads", () => {
+  let dataDir: string;
+  let storage: Storage;
+  let model: WorkerPoolEmbedder;
+  let userId: number;
+
+  const open = () =>
+    SimilarityService.open({
+      storage,
+      log: pino({ level: "silent" }),
+      metrics: new Metrics(),
+      dataDir,
+      model,
+      concurrency: model.threads,
+      queueLimit: { total: 100, perOwner: 10 },
+      vectorIndex: "exact",
+    });
+  const vectorOf = async (id: number) => (await storage.embeddings.withEmbeddings([id], model.id))[0]?.vector;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "similarity-service-"));
+    storage = await openStorage({ dataDir });
+    model = await WorkerPoolEmbedder.start({ kind: "bundled" }, 1);
+    userId = (await storage.users.create({ username: "ana", email: "a@example.com", passwordHash: "x" })).id;
+  });
+  afterAll(async () => {
+    await model.close();
+    await storage.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("stores the vector of a prompt whose worker died while embedding it", async () => {
+    const similarity = await open();
+    try {
+      const stored = await storage.prompts.insert({
+        userId,
+        prompt: "How do I repot a cactus without getting hurt?",
+        response: "r",
+        model: "m",
+      });
+      similarity.indexStored(stored);
+      await model.workers[0]?.terminate();
+      await similarity.settled();
+      expect(await vectorOf(stored.id)).toHaveLength(512);
+      const [best] = await similarity.search(userId, "repotting a cactus safely", 1);
+      expect(best?.id).toBe(stored.id);
+    } finally {
+      await similarity.close();
+    }
+  });
+
+  it("embeds, at the next start, a prompt stored by a process that died before its vector", async () => {
+    const orphan = await storage.prompts.insert({
+      userId,
+      prompt: "Which wine goes with grilled salmon?",
+      response: "r",
+      model: "m",
+    });
+    expect(await vectorOf(orphan.id)).toBeUndefined();
+    const similarity = await open();
+    try {
+      // Findable by its words at once, then by its meaning once the background work has stored its vector.
+      const [byWords] = await similarity.search(userId, "wine grilled salmon", 1);
+      expect(byWords?.id).toBe(orphan.id);
+      await expect.poll(() => vectorOf(orphan.id), { timeout: 10_000 }).toHaveLength(512);
+      const [byMeaning] = await similarity.search(userId, "what to drink with fish", 1);
+      expect(byMeaning?.id).toBe(orphan.id);
+    } finally {
+      await similarity.close();
+    }
+  });
+});
