@@ -1,5 +1,5 @@
 /**
- * (c) GET /api/prompts/similar latency, p50/p99, at 10k and 100k stored prompts of one user, over real sockets, one
+ * (c) GET /api/prompts/similar latency, p50/p99, at 100 to 100k stored prompts of one user, over real sockets, one
  * query at a time, each a text the server has not embedded before (the query's embedding is part of the cost); and
  * (e) the server's resident memory per 100k stored prompts: the RSS growth from 10k to 100k, scaled.
  * The prompts are written straight into the embedded database (see support/seed.ts); the server then starts on it

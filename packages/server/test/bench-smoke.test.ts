@@ -26,6 +26,7 @@ it("runs every section of the benchmark in its smoke mode", async () => {
     expect(report.failed).toEqual({});
     expect(Object.keys(report.raw).sort()).toEqual(
       [
+        "contention",
         "embeddings",
         "first-answer",
         "load",
@@ -37,7 +38,7 @@ it("runs every section of the benchmark in its smoke mode", async () => {
       ].sort(),
     );
     // One table with a row per measurement of the issue, each with a figure.
-    for (const id of ["index", "embed", "(a)", "(b)", "(c)", "(d)", "(e)", "(f)", "load"]) {
+    for (const id of ["fair", "index", "embed", "(a)", "(b)", "(c)", "(d)", "(e)", "(f)", "load"]) {
       expect(report.rows.map((row) => row.id)).toContain(id);
     }
     for (const row of report.rows) expect(row.result, row.measurement).toMatch(/\d/);
