@@ -1,15 +1,18 @@
 import { Type } from "typebox";
+import { StoredText } from "../http/schemas.js";
 
 export const RegisterBody = Type.Object({
+  // ASCII only: Unicode letters let look-alike names ("аlice" with a Cyrillic а) pass for someone else's, and some
+  // tools compile patterns without Unicode mode.
   username: Type.String({
     minLength: 3,
     maxLength: 150,
-    pattern: "^[\\p{L}\\p{N}_.@+-]+$",
+    pattern: "^[A-Za-z0-9_.@+-]+$",
     "x-error":
-      "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.",
+      "Enter a valid username. This value may contain only English letters, numbers, and @/./+/-/_ characters.",
     example: "alice",
   }),
-  email: Type.String({ format: "email", maxLength: 254, example: "a@b.c" }),
+  email: StoredText({ format: "email", maxLength: 254, example: "alice@example.com" }),
   password: Type.String({ minLength: 8, maxLength: 1024, example: "secret123" }),
 });
 
@@ -23,7 +26,7 @@ export const UserBody = Type.Object(
 );
 
 export const LoginBody = Type.Object({
-  username: Type.String({ minLength: 1, maxLength: 150 }),
+  username: StoredText({ minLength: 1, maxLength: 150, example: "alice" }),
   password: Type.String({ minLength: 1, maxLength: 1024 }),
 });
 

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { ApiError, ERROR_CODES, type ErrorCode, validationError } from "../errors.js";
+import { isDataException } from "../storage/sql.js";
 import { isDatabaseUnavailable } from "../storage/unavailable.js";
 import { fieldErrors } from "./validation.js";
 
@@ -39,6 +40,10 @@ export function toApiError(error: FastifyError | ApiError): ApiError {
       headers: { "retry-after": UNAVAILABLE_RETRY_SECONDS },
       cause: error,
     });
+  }
+  if (isDataException(error)) {
+    // Input that passed validation but that the database cannot take: the client's to fix, not a server fault.
+    return new ApiError("invalid", "A value in the request cannot be stored.", { cause: error });
   }
   const code = FASTIFY_CODES[error.code] ?? (error.statusCode ? CODE_OF_STATUS[error.statusCode] : undefined);
   if (code) return new ApiError(code, code === "parse_error" ? error.message : ERROR_CODES[code].detail);

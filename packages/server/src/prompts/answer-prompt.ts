@@ -1,5 +1,6 @@
-import type { FastifyBaseLogger } from "fastify";
+import type { FastifyBaseLogger, FastifyError } from "fastify";
 import { ApiError } from "../errors.js";
+import { toApiError } from "../http/error-handler.js";
 import type { LlmProvider } from "../llm/port.js";
 import { completedEvent, deltaEvent, failedEvent, type PromptEvent } from "../realtime/events.js";
 import { type EventHub, userGroup } from "../realtime/hub/index.js";
@@ -18,8 +19,8 @@ export interface AnswerDependencies {
  * Asks the model, stores prompt and answer as soon as the answer exists (a failing provider leaves nothing behind),
  * and hands the stored prompt to the similarity index, whose vector follows in the background: the answer never
  * waits for the embedding model. With `notify`, the answer streams to the user's sockets as `prompt.delta` events
- * under the id it will be stored with, followed by `prompt.message` once stored (or `prompt.error` if the model
- * fails midway, so no client waits forever).
+ * under the id it will be stored with, followed by `prompt.message` once stored, or `prompt.error` whenever the
+ * prompt ends without being stored (the model failed midway, the database refused), so no client waits forever.
  */
 export async function answerPrompt(
   dependencies: AnswerDependencies,
@@ -31,7 +32,18 @@ export async function answerPrompt(
   const response = notify
     ? await streamAnswer(dependencies, userId, id as number, text)
     : await llm.complete(text);
-  const stored = await storage.prompts.insert({ id, userId, prompt: text, response, model: llm.model });
+  let stored: StoredPrompt;
+  try {
+    // A model may write U+0000, which PostgreSQL text cannot hold: it is stored as the replacement character.
+    const storable = response.replaceAll("\u0000", "\uFFFD");
+    stored = await storage.prompts.insert({ id, userId, prompt: text, response: storable, model: llm.model });
+  } catch (error) {
+    if (notify) {
+      const failure = toApiError(error as FastifyError);
+      publish(dependencies, userId, failedEvent(id as number, failure.code, failure.message));
+    }
+    throw error;
+  }
   similarity.indexStored(stored);
   if (notify) publish(dependencies, userId, completedEvent(stored));
   return stored;

@@ -1,7 +1,8 @@
 import { Type } from "typebox";
+import { StoredText } from "../http/schemas.js";
 
 export const CreatePromptBody = Type.Object({
-  prompt: Type.String({
+  prompt: StoredText({
     description:
       "The prompt; surrounding whitespace is trimmed, then 1 to PROMPT_MAX_LENGTH (8000) characters.",
     example: "hola mundo",

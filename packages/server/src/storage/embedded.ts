@@ -1,15 +1,19 @@
 import { mkdir } from "node:fs/promises";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { lockDataDir } from "./data-dir-lock.js";
-import type { SqlDatabase, SqlExecutor } from "./sql.js";
+import { type SqlDatabase, type SqlExecutor, withoutData } from "./sql.js";
 
 const executor = (db: PGlite | Transaction): SqlExecutor => ({
   query: async <Row>(text: string, params?: unknown[]) => {
-    const result = await db.query<Row>(text, params);
-    return { rows: result.rows };
+    try {
+      const result = await db.query<Row>(text, params);
+      return { rows: result.rows };
+    } catch (error) {
+      throw withoutData(error);
+    }
   },
   exec: async (script) => {
-    await db.exec(script);
+    await db.exec(script).catch((error: unknown) => Promise.reject(withoutData(error)));
   },
 });
 

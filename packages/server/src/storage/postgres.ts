@@ -1,5 +1,5 @@
 import pg from "pg";
-import { type SqlDatabase, type SqlExecutor, UNIQUE_VIOLATION } from "./sql.js";
+import { type SqlDatabase, type SqlExecutor, UNIQUE_VIOLATION, withoutData } from "./sql.js";
 
 export interface PostgresOptions {
   connectionString: string;
@@ -14,11 +14,15 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 const executor = (client: pg.PoolClient | pg.Pool): SqlExecutor => ({
   query: async <Row>(text: string, params?: unknown[]) => {
-    const result = await client.query(text, params);
-    return { rows: result.rows as Row[] };
+    try {
+      const result = await client.query(text, params);
+      return { rows: result.rows as Row[] };
+    } catch (error) {
+      throw withoutData(error);
+    }
   },
   exec: async (script) => {
-    await client.query(script);
+    await client.query(script).catch((error: unknown) => Promise.reject(withoutData(error)));
   },
 });
 

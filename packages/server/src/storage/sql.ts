@@ -16,3 +16,25 @@ export interface SqlDatabase extends SqlExecutor {
 
 /** SQLSTATE of a unique violation, the same in PostgreSQL and PGlite. */
 export const UNIQUE_VIOLATION = "23505";
+
+/** SQLSTATE class 22, data exception: a value the database cannot take (a NUL character, a date out of range…). */
+export function isDataException(error: unknown): boolean {
+  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === "string" && code.startsWith("22");
+}
+
+/** What a database error may carry of the data it was given: statements, parameters, and rows quoted in details. */
+const DATA_BEARING_FIELDS = ["query", "params", "parameters", "detail", "where", "internalQuery"];
+
+/**
+ * The same error without the statement, its parameters or the values quoted in its detail: they hold prompts,
+ * answers and vectors, and errors are logged. The SQLSTATE code and the message stay.
+ */
+export function withoutData(error: unknown): unknown {
+  if (typeof error === "object" && error !== null) {
+    for (const field of DATA_BEARING_FIELDS) {
+      if (field in error) delete (error as Record<string, unknown>)[field];
+    }
+  }
+  return error;
+}

@@ -68,13 +68,32 @@ describe("POST /api/auth/register/", () => {
     expect(Object.keys(body.fields)).toContain(field);
   });
 
-  it("accepts the characters Django allows: letters of any script, digits and @.+-_", async () => {
-    const response = await post("/api/auth/register/", {
-      username: "josé.o+1@x-y_z",
+  it("accepts English letters, digits and @.+-_, and refuses look-alikes from other scripts", async () => {
+    const accepted = await post("/api/auth/register/", {
+      username: "jose.o+1@x-y_Z",
       email: "j@b.c",
       password: "secret123",
     });
-    expect(response.statusCode).toBe(201);
+    expect(accepted.statusCode).toBe(201);
+    await post("/api/auth/register/", { username: "alice", email: "a@b.c", password: "secret123" });
+    // "аlice" begins with a Cyrillic а: it would pass for alice.
+    for (const username of ["аlice", "josé"]) {
+      const refused = await post("/api/auth/register/", { username, email: "x@b.c", password: "secret123" });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json()).toMatchObject({
+        code: "invalid",
+        fields: { username: [expect.stringContaining("English letters")] },
+      });
+    }
+  });
+
+  it("refuses a NUL character in a login username with 400, not 500", async () => {
+    const response = await post("/api/auth/login/", { username: "ali\u0000ce", password: "secret123" });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({
+      code: "invalid",
+      fields: { username: ["Null characters are not allowed."] },
+    });
   });
 });
 

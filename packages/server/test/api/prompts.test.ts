@@ -67,6 +67,20 @@ describe("POST /api/prompts", () => {
     expect(await server.storage.prompts.list(alice.id, { limit: 1000 })).toHaveLength(before.length);
   });
 
+  it("refuses a prompt holding a NUL character with 400 before asking the model", async () => {
+    const response = await server.app.inject({
+      method: "POST",
+      url: "/api/prompts",
+      headers: alice.headers,
+      payload: { prompt: "before\u0000after" },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({
+      code: "invalid",
+      fields: { prompt: ["Null characters are not allowed."] },
+    });
+  });
+
   it("counts the length limit in characters after trimming, not in UTF-16 units", async () => {
     const emoji = "😀".repeat(50); // 50 characters, 100 UTF-16 code units
     expect((await create(alice, { prompt: `  ${emoji}  ` })).statusCode).toBe(201);
@@ -155,8 +169,14 @@ describe("GET /api/prompts and /api/prompts/:id", () => {
     expect(theirs.json()).toEqual({ detail: "Prompt not found.", code: "not_found" });
   });
 
+  const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
   it.each([
     "/api/prompts?cursor=garbage",
+    `/api/prompts?cursor=${forged(["0000-01-01T00:00:00Z", 1])}`,
+    `/api/prompts?cursor=${forged(["+275760-09-13T00:00:00.000Z", 1])}`,
+    `/api/prompts?cursor=${forged(["2026-01-01T00:00:00.000Z", 0])}`,
+    `/api/prompts?cursor=${forged(["2026-01-01T00:00:00.000Z", 1, "extra"])}`,
+    `/api/prompts?cursor=${forged({ createdAt: "2026-01-01T00:00:00.000Z", id: 1 })}`,
     "/api/prompts?limit=0",
     "/api/prompts?limit=1000",
     "/api/prompts/abc",
