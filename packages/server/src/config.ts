@@ -24,6 +24,11 @@ export interface PromptServiceOptions {
   /** A duration such as "5m", or a number of seconds. */
   accessTokenTtl?: string | number;
   refreshTokenTtl?: string | number;
+  /**
+   * How long a used refresh token may be presented again without counting as theft (a retried request, two tabs);
+   * each time it gets a working successor. After it, presenting the token again ends the session.
+   */
+  refreshReuseGrace?: string | number;
   openaiApiKey?: string;
   openaiBaseUrl?: string;
   openaiModel?: string;
@@ -48,7 +53,13 @@ export interface PromptServiceOptions {
   vectorIndex?: VectorIndexKind;
   /** Throttle of POST /api/prompts per user, e.g. "1/s,10/min". */
   promptRateLimits?: string;
-  /** Throttle of login attempts per username, against password guessing. */
+  /** Throttle of similarity searches per user: each runs the embedding model. */
+  searchRateLimits?: string;
+  /** Throttle of registrations per client address: unlimited accounts would defeat every per-user limit. */
+  registerRateLimits?: string;
+  /** Throttle of token refreshes and logouts per client address. */
+  refreshRateLimits?: string;
+  /** Throttle of login attempts per username and client address, against password guessing. */
   loginRateLimits?: string;
   /** Throttle of login attempts per client address. */
   loginAddressRateLimits?: string;
@@ -71,6 +82,7 @@ export interface ResolvedOptions {
   jwtSecret: string | undefined;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  refreshReuseGraceMs: number;
   openaiApiKey: string | undefined;
   openaiBaseUrl: string | undefined;
   openaiModel: string | undefined;
@@ -83,6 +95,9 @@ export interface ResolvedOptions {
   embeddingQueueLimit: QueueLimit;
   vectorIndex: VectorIndexKind;
   promptRateLimits: RateLimitRule[];
+  searchRateLimits: RateLimitRule[];
+  registerRateLimits: RateLimitRule[];
+  refreshRateLimits: RateLimitRule[];
   loginRateLimits: RateLimitRule[];
   loginAddressRateLimits: RateLimitRule[];
   rateLimitFailMode: "open" | "closed";
@@ -97,6 +112,7 @@ export const DEFAULTS = {
   dataDir: "./.prompt-service",
   accessTokenTtl: "5m",
   refreshTokenTtl: "1d",
+  refreshReuseGrace: "30s",
   llmTimeout: "30s",
   promptMaxLength: 8000,
   bodyLimit: 256 * 1024,
@@ -105,6 +121,9 @@ export const DEFAULTS = {
   embeddingQueueLimit: "256,32",
   vectorIndex: "auto",
   promptRateLimits: "1/s,10/min",
+  searchRateLimits: "2/s,60/min",
+  registerRateLimits: "10/h,50/d",
+  refreshRateLimits: "30/min,300/h",
   loginRateLimits: "10/min,50/h",
   loginAddressRateLimits: "30/min,300/h",
   rateLimitFailMode: "open",
@@ -159,6 +178,10 @@ export function resolveOptions(options: PromptServiceOptions = {}): ResolvedOpti
       parseDurationMs(options.accessTokenTtl ?? DEFAULTS.accessTokenTtl, "accessTokenTtl") / 1000,
     refreshTokenTtlSeconds:
       parseDurationMs(options.refreshTokenTtl ?? DEFAULTS.refreshTokenTtl, "refreshTokenTtl") / 1000,
+    refreshReuseGraceMs: parseDurationMs(
+      options.refreshReuseGrace ?? DEFAULTS.refreshReuseGrace,
+      "refreshReuseGrace",
+    ),
     openaiApiKey: options.openaiApiKey || undefined,
     openaiBaseUrl: options.openaiBaseUrl,
     openaiModel: options.openaiModel,
@@ -176,6 +199,18 @@ export function resolveOptions(options: PromptServiceOptions = {}): ResolvedOpti
     promptRateLimits: parseRateLimits(
       options.promptRateLimits ?? DEFAULTS.promptRateLimits,
       "promptRateLimits",
+    ),
+    searchRateLimits: parseRateLimits(
+      options.searchRateLimits ?? DEFAULTS.searchRateLimits,
+      "searchRateLimits",
+    ),
+    registerRateLimits: parseRateLimits(
+      options.registerRateLimits ?? DEFAULTS.registerRateLimits,
+      "registerRateLimits",
+    ),
+    refreshRateLimits: parseRateLimits(
+      options.refreshRateLimits ?? DEFAULTS.refreshRateLimits,
+      "refreshRateLimits",
     ),
     loginRateLimits: parseRateLimits(options.loginRateLimits ?? DEFAULTS.loginRateLimits, "loginRateLimits"),
     loginAddressRateLimits: parseRateLimits(
@@ -249,6 +284,7 @@ const EnvironmentSchema = Type.Object({
   JWT_SECRET: Type.Optional(Type.String({ minLength: MIN_SECRET_LENGTH })),
   ACCESS_TOKEN_TTL: Type.String({ ...Duration, default: DEFAULTS.accessTokenTtl }),
   REFRESH_TOKEN_TTL: Type.String({ ...Duration, default: DEFAULTS.refreshTokenTtl }),
+  REFRESH_REUSE_GRACE: Type.String({ ...Duration, default: DEFAULTS.refreshReuseGrace }),
   OPENAI_API_KEY: Type.Optional(Type.String()),
   OPENAI_BASE_URL: Type.Optional(Type.String({ pattern: "^https?://" })),
   OPENAI_MODEL: Type.Optional(Type.String({ minLength: 1 })),
@@ -260,6 +296,9 @@ const EnvironmentSchema = Type.Object({
     default: DEFAULTS.vectorIndex,
   }),
   PROMPT_RATE_LIMITS: Type.String({ minLength: 1, default: DEFAULTS.promptRateLimits }),
+  SEARCH_RATE_LIMITS: Type.String({ minLength: 1, default: DEFAULTS.searchRateLimits }),
+  REGISTER_RATE_LIMITS: Type.String({ minLength: 1, default: DEFAULTS.registerRateLimits }),
+  REFRESH_RATE_LIMITS: Type.String({ minLength: 1, default: DEFAULTS.refreshRateLimits }),
   LOGIN_RATE_LIMITS: Type.String({ minLength: 1, default: DEFAULTS.loginRateLimits }),
   LOGIN_ADDRESS_RATE_LIMITS: Type.String({ minLength: 1, default: DEFAULTS.loginAddressRateLimits }),
   RATE_LIMIT_FAIL_MODE: Type.Union([Type.Literal("open"), Type.Literal("closed")], {
@@ -299,11 +338,15 @@ const ENV_NAME_OF_OPTION: Record<string, string> = {
   embeddingThreads: "EMBEDDING_THREADS",
   embeddingQueueLimit: "EMBEDDING_QUEUE_LIMIT",
   promptRateLimits: "PROMPT_RATE_LIMITS",
+  searchRateLimits: "SEARCH_RATE_LIMITS",
+  registerRateLimits: "REGISTER_RATE_LIMITS",
+  refreshRateLimits: "REFRESH_RATE_LIMITS",
   loginRateLimits: "LOGIN_RATE_LIMITS",
   loginAddressRateLimits: "LOGIN_ADDRESS_RATE_LIMITS",
   wsHeartbeatInterval: "WS_HEARTBEAT_INTERVAL",
   accessTokenTtl: "ACCESS_TOKEN_TTL",
   refreshTokenTtl: "REFRESH_TOKEN_TTL",
+  refreshReuseGrace: "REFRESH_REUSE_GRACE",
   llmTimeout: "LLM_TIMEOUT",
   promptMaxLength: "PROMPT_MAX_LENGTH",
 };
@@ -329,6 +372,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConf
     jwtSecret: parsed.JWT_SECRET,
     accessTokenTtl: parsed.ACCESS_TOKEN_TTL,
     refreshTokenTtl: parsed.REFRESH_TOKEN_TTL,
+    refreshReuseGrace: parsed.REFRESH_REUSE_GRACE,
     openaiApiKey: parsed.OPENAI_API_KEY,
     openaiBaseUrl: parsed.OPENAI_BASE_URL,
     openaiModel: parsed.OPENAI_MODEL,
@@ -341,6 +385,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConf
     embeddingQueueLimit: parsed.EMBEDDING_QUEUE_LIMIT,
     vectorIndex: parsed.VECTOR_INDEX,
     promptRateLimits: parsed.PROMPT_RATE_LIMITS,
+    searchRateLimits: parsed.SEARCH_RATE_LIMITS,
+    registerRateLimits: parsed.REGISTER_RATE_LIMITS,
+    refreshRateLimits: parsed.REFRESH_RATE_LIMITS,
     loginRateLimits: parsed.LOGIN_RATE_LIMITS,
     loginAddressRateLimits: parsed.LOGIN_ADDRESS_RATE_LIMITS,
     rateLimitFailMode: parsed.RATE_LIMIT_FAIL_MODE,

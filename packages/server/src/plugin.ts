@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { authenticate } from "./auth/authenticate.js";
 import { loadOrCreateDevSecret } from "./auth/dev-secret.js";
 import { authRoutes } from "./auth/routes.js";
+import { SessionRevocations } from "./auth/session-revocations.js";
 import { TokenService } from "./auth/tokens.js";
 import { type PromptServiceOptions, resolveOptions } from "./config.js";
 import { errorHandler, notFoundHandler } from "./http/error-handler.js";
@@ -101,6 +102,14 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
     refresh: config.refreshTokenTtlSeconds,
   });
 
+  const revocations = new SessionRevocations({
+    storage,
+    log: app.log,
+    accessTokenTtlMs: config.accessTokenTtlSeconds * 1000,
+  });
+  await revocations.start();
+  app.addHook("onClose", async () => revocations.close());
+
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
@@ -147,10 +156,11 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
     llm: instrumentLlm(llm, metrics),
     hub,
     tokens,
+    revocations,
     similarity,
     metrics,
     limiters,
-    authenticate: authenticate(tokens),
+    authenticate: authenticate(tokens, revocations),
   };
   await app.register(authRoutes, context);
   await app.register(promptRoutes, context);

@@ -1,4 +1,5 @@
 import type { onRequestAsyncHookHandler } from "fastify";
+import type { SessionRevocations } from "./auth/session-revocations.js";
 import type { TokenService } from "./auth/tokens.js";
 import type { ResolvedOptions } from "./config.js";
 import type { LlmProvider } from "./llm/port.js";
@@ -16,6 +17,8 @@ export interface ServiceContext {
   /** Delivers events to the sockets of a user on every instance. */
   hub: EventHub;
   tokens: TokenService;
+  /** Sessions that have ended: their access tokens are refused and their sockets closed. */
+  revocations: SessionRevocations;
   /** Embeds prompts as they are stored and finds a user's similar ones. */
   similarity: SimilarityService;
   /** Prometheus metrics of this app. */

@@ -50,6 +50,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     // Tests of other behaviours create prompts and log in faster than a person would; the throttle's own tests
     // set the real limits.
     promptRateLimits: UNTHROTTLED,
+    searchRateLimits: UNTHROTTLED,
+    registerRateLimits: UNTHROTTLED,
+    refreshRateLimits: UNTHROTTLED,
     loginRateLimits: UNTHROTTLED,
     loginAddressRateLimits: UNTHROTTLED,
     ...serverOptions,

@@ -6,7 +6,8 @@ import { fakeJwt } from "../support/jwt.js";
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startServer();
+  // A short grace window for used refresh tokens, so that a replay after it is quick to test.
+  server = await startServer({ refreshReuseGrace: "200ms" });
 });
 afterAll(() => server.close());
 
@@ -61,6 +62,7 @@ describe("auth", () => {
     expect(rotated.refresh).not.toBe(user.refresh);
     await expect(client.auth.me()).resolves.toMatchObject({ id: user.id });
 
+    await new Promise((resolve) => setTimeout(resolve, 250));
     const replay = new PromptClient({ baseUrl: server.url, refreshToken: user.refresh });
     await expect(replay.auth.refresh()).rejects.toMatchObject({
       name: "AuthenticationError",

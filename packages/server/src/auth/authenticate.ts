@@ -1,6 +1,7 @@
 import type { FastifyRequest } from "fastify";
 import { ApiError } from "../errors.js";
-import type { TokenService } from "./tokens.js";
+import type { SessionRevocations } from "./session-revocations.js";
+import { invalidToken, type TokenService, type VerifiedToken } from "./tokens.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -24,13 +25,26 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return match[1];
 }
 
+/** Verifies an access token and refuses one whose session has ended (logged out, or its refresh token stolen). */
+export async function verifyAccess(
+  tokens: TokenService,
+  revocations: SessionRevocations,
+  token: string,
+): Promise<VerifiedToken> {
+  const verified = await tokens.verify(token, "access");
+  if (verified.session !== undefined && revocations.has(verified.session)) {
+    throw invalidToken("Token is blacklisted.");
+  }
+  return verified;
+}
+
 /** An onRequest hook that requires (before the body is read, so anonymous callers get 401, not 400) a valid access token and records the caller's id on the request. */
-export function authenticate(tokens: TokenService) {
+export function authenticate(tokens: TokenService, revocations: SessionRevocations) {
   return async function requireUser(request: FastifyRequest): Promise<void> {
     const token = bearerToken(request);
     if (!token)
       throw new ApiError("not_authenticated", undefined, { headers: { "www-authenticate": CHALLENGE } });
-    request.userId = (await tokens.verify(token, "access")).userId;
+    request.userId = (await verifyAccess(tokens, revocations, token)).userId;
   };
 }
 

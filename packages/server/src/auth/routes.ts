@@ -14,27 +14,46 @@ import { UserLookup } from "./user-lookup.js";
 
 const tags = ["auth"];
 
+/** How often refresh tokens that have expired are deleted. */
+const EXPIRED_TOKENS_SWEEP_MS = 60 * 60 * 1000;
+
 export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app, context) => {
-  const { storage, tokens, authenticate, limiters, metrics } = context;
+  const { storage, tokens, authenticate, limiters, metrics, revocations } = context;
   const users = new UserLookup(storage);
+  const sweep = setInterval(() => {
+    storage.refreshTokens
+      .deleteExpired(new Date())
+      .then((deleted) => deleted > 0 && app.log.info({ deleted }, "expired refresh tokens deleted"))
+      .catch((error: unknown) => app.log.warn({ err: error }, "could not delete expired refresh tokens"));
+  }, EXPIRED_TOKENS_SWEEP_MS);
+  sweep.unref();
+  app.addHook("onClose", async () => clearInterval(sweep));
   const onThrottled = (request: FastifyRequest) =>
     metrics.throttledRequests.inc({ route: request.routeOptions.url ?? "unmatched" });
-  // Against password guessing: per username (one account attacked from many places) and per client address
-  // (many accounts tried from one place). Counted after validation, since the username comes from the body.
-  const throttleLogin = [
-    throttle({
-      limiter: limiters.loginByUsername,
-      keysOf: (request) => [(request.body as { username: string }).username],
-      onThrottled,
-    }),
-    throttle({ limiter: limiters.loginByAddress, keysOf: (request) => [request.ip], onThrottled }),
-  ];
+  // Against password guessing: per client address first (many accounts tried from one place), then per username
+  // from that address (one account tried over and over). Keyed by username and address, so that nobody can lock
+  // another person out of their account by failing to log in as them. Counted after validation, since the username
+  // comes from the body.
+  const throttleLogin = throttle({
+    checks: [
+      { limiter: limiters.loginByAddress, keyOf: (request) => request.ip },
+      {
+        limiter: limiters.loginByUsername,
+        keyOf: (request) => `${(request.body as { username: string }).username}\u0000${request.ip}`,
+      },
+    ],
+    onThrottled,
+  });
+  const perAddress = (limiter: typeof limiters.register) =>
+    throttle({ checks: [{ limiter, keyOf: (request) => request.ip }], onThrottled });
+  const throttleRegister = perAddress(limiters.register);
+  const throttleTokens = perAddress(limiters.tokens);
 
   /** A new access token and a refresh token, recorded as the start of (or the next in) a rotation family. */
   async function issuePair(userId: number, familyId: string = randomUUID()) {
     const [access, refresh] = await Promise.all([
-      tokens.issue("access", userId),
-      tokens.issue("refresh", userId),
+      tokens.issue("access", userId, { session: familyId }),
+      tokens.issue("refresh", userId, { session: familyId }),
     ]);
     await storage.refreshTokens.issue({ jti: refresh.jti, userId, familyId, expiresAt: refresh.expiresAt });
     return { access: access.token, refresh: refresh.token };
@@ -44,11 +63,15 @@ export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app,
     tags,
     summary: "Create an account",
     body: RegisterBody,
-    response: { 201: UserBody, 400: ErrorBody },
+    response: { 201: UserBody, 400: ErrorBody, 429: ErrorBody },
   };
+  const taken = () => validationError({ username: ["A user with that username already exists."] });
   for (const route of slashVariants("/api/auth/register/", registerSchema)) {
-    app.post(route.url, { schema: route.schema }, async (request, reply) => {
+    app.post(route.url, { schema: route.schema, onRequest: throttleRegister }, async (request, reply) => {
       const { username, email, password } = request.body;
+      // A taken name costs no password hash (scrypt is made to be slow): asked before, and the unique index
+      // still decides a race between two registrations of one name.
+      if (await storage.users.findByUsername(username)) throw taken();
       try {
         const user = await storage.users.create({
           username,
@@ -58,9 +81,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app,
         request.log.info({ userId: user.id }, "user registered");
         return reply.code(201).send({ id: user.id, username: user.username, email: user.email });
       } catch (error) {
-        if (error instanceof UniqueViolationError) {
-          throw validationError({ [error.field]: ["A user with that username already exists."] });
-        }
+        if (error instanceof UniqueViolationError) throw taken();
         throw error;
       }
     });
@@ -89,18 +110,25 @@ export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app,
       "Each refresh token works once. Presenting one that was already used revokes its whole family: " +
       "the holder must log in again.",
     body: RefreshBody,
-    response: { 200: TokenPair, 400: ErrorBody, 401: ErrorBody },
+    response: { 200: TokenPair, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody },
   };
   for (const route of slashVariants("/api/auth/refresh/", refreshSchema)) {
-    app.post(route.url, { schema: route.schema }, async (request) => {
+    app.post(route.url, { schema: route.schema, onRequest: throttleTokens }, async (request) => {
       const presented = await tokens.verify(request.body.refresh, "refresh");
-      const successor = await tokens.issue("refresh", presented.userId);
-      const outcome = await storage.refreshTokens.rotate(presented.jti, successor, new Date());
+      const successor = await tokens.issue("refresh", presented.userId, { session: presented.session });
+      const outcome = await storage.refreshTokens.rotate(
+        presented.jti,
+        successor,
+        new Date(),
+        // A retried request, two tabs or two CLI processes refreshing at once: each gets a working successor.
+        context.config.refreshReuseGraceMs,
+      );
       if (outcome.status === "reused") {
         request.log.warn({ userId: outcome.userId }, "refresh token re-used: token family revoked");
+        if (presented.session) revocations.revoke(presented.session);
       }
       if (outcome.status !== "rotated") throw invalidToken("Token is blacklisted.");
-      const access = await tokens.issue("access", outcome.userId);
+      const access = await tokens.issue("access", outcome.userId, { session: outcome.familyId });
       return { access: access.token, refresh: successor.token };
     });
   }
@@ -109,12 +137,19 @@ export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app,
     tags,
     summary: "Revoke a refresh token and every token rotated from it",
     body: RefreshBody,
-    response: { 204: { type: "null", description: "Revoked." }, 400: ErrorBody, 401: ErrorBody },
+    response: {
+      204: { type: "null", description: "Revoked." },
+      400: ErrorBody,
+      401: ErrorBody,
+      429: ErrorBody,
+    },
   };
   for (const route of slashVariants("/api/auth/logout/", logoutSchema)) {
-    app.post(route.url, { schema: route.schema }, async (request, reply) => {
+    app.post(route.url, { schema: route.schema, onRequest: throttleTokens }, async (request, reply) => {
       const presented = await tokens.verify(request.body.refresh, "refresh");
-      await storage.refreshTokens.revokeFamilyOf(presented.jti, new Date());
+      const session = await storage.refreshTokens.revokeFamilyOf(presented.jti, new Date());
+      // Its access tokens are refused and its sockets closed here at once, on other instances within a poll.
+      if (session) revocations.revoke(session);
       return reply.code(204).send();
     });
   }

@@ -11,6 +11,8 @@ export interface VerifiedToken {
   jti: string;
   /** Expiry, in seconds since the epoch. */
   exp: number;
+  /** The session (refresh-token family) the token belongs to; absent in tokens issued before sessions had ids. */
+  session?: string;
 }
 
 export interface IssuedToken {
@@ -26,7 +28,7 @@ export function invalidToken(detail: string): ApiError {
   });
 }
 
-/** HS256 JSON Web Tokens with the claims sub, type, jti, iat and exp. */
+/** HS256 JSON Web Tokens with the claims sub, type, jti, iat, exp and sid (the session). */
 export class TokenService {
   // A KeyObject rather than raw bytes: jose then signs and verifies with node:crypto directly instead of importing
   // the key into WebCrypto on every call, which was a quarter of an authenticated request's CPU.
@@ -45,11 +47,15 @@ export class TokenService {
     this.key = createSecretKey(Buffer.from(secret, "utf8"));
   }
 
-  async issue(type: TokenType, userId: number, now = new Date()): Promise<IssuedToken> {
+  async issue(
+    type: TokenType,
+    userId: number,
+    { session, now = new Date() }: { session?: string; now?: Date } = {},
+  ): Promise<IssuedToken> {
     const jti = randomUUID();
     const issuedAt = Math.floor(now.getTime() / 1000);
     const expiresAt = issuedAt + this.ttlSeconds[type];
-    const token = await new SignJWT({ type })
+    const token = await new SignJWT(session ? { type, sid: session } : { type })
       .setProtectedHeader({ alg: "HS256", typ: "JWT" })
       .setSubject(String(userId))
       .setJti(jti)
@@ -76,9 +82,12 @@ export class TokenService {
     }
     const userId = Number(payload.sub);
     if (payload.type !== expected || !Number.isSafeInteger(userId) || typeof payload.jti !== "string") {
-      throw invalidToken(`Token has wrong type; expected an ${expected} token.`);
+      throw invalidToken(
+        `Token has wrong type; expected ${expected === "access" ? "an" : "a"} ${expected} token.`,
+      );
     }
     const verified: VerifiedToken = { userId, type: expected, jti: payload.jti, exp: Number(payload.exp) };
+    if (typeof payload.sid === "string") verified.session = payload.sid;
     this.verified.set(token, verified);
     return verified;
   }

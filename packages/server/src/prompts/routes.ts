@@ -23,8 +23,7 @@ export const toPromptBody = (prompt: StoredPrompt) => ({
 export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app, context) => {
   const { storage, llm, hub, similarity, authenticate, config, limiters, metrics } = context;
   const throttlePrompts = throttle({
-    limiter: limiters.prompts,
-    keysOf: (request) => [String(userIdOf(request))],
+    checks: [{ limiter: limiters.prompts, keyOf: (request) => String(userIdOf(request)) }],
     onThrottled: (request) =>
       metrics.throttledRequests.inc({ route: request.routeOptions.url ?? "unmatched" }),
   });

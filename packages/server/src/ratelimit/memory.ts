@@ -5,17 +5,24 @@ import type { RateLimitRule } from "./rules.js";
 export interface MemoryRateLimiterOptions {
   /** Milliseconds on a monotonic clock; injectable so that tests control time. */
   now?: () => number;
+  /** Keys kept at most; past it the least recently used key is forgotten. Default 100,000. */
+  maxKeys?: number;
 }
+
+const DEFAULT_MAX_KEYS = 100_000;
 
 /**
  * Counts in this process only: for a single instance, or when no Redis is configured. Each key keeps a sliding
  * log of the times its admitted requests arrived, within the longest window, so the windows are exact (no burst
- * across a boundary) and a key holds at most as many entries as the longest window's limit.
+ * across a boundary) and a key holds at most as many entries as the longest window's limit. The keys are bounded
+ * too (`maxKeys`): keys an attacker makes up (a username per attempt) cannot grow memory without end; forgetting
+ * the least recently used key only ever forgets the quietest counts.
  */
 export class MemoryRateLimiter implements RateLimiter {
   private readonly logs = new Map<string, number[]>();
   private readonly now: () => number;
   private readonly longestMs: number;
+  private readonly maxKeys: number;
   private lastSweep: number;
 
   constructor(
@@ -25,6 +32,7 @@ export class MemoryRateLimiter implements RateLimiter {
     // performance.now, not Date.now: a wall clock set back would reopen windows that are full.
     this.now = options.now ?? (() => performance.now());
     this.longestMs = Math.max(...rules.map((rule) => rule.windowMs));
+    this.maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
     this.lastSweep = this.now();
   }
 
@@ -43,8 +51,10 @@ export class MemoryRateLimiter implements RateLimiter {
       this.rules.map((rule) => windowState(log, rule, now)),
     );
     if (decision.allowed) log.push(now);
+    // Deleted and set again, so that the map's order is the order of last use.
+    this.logs.delete(key);
     if (log.length > 0) this.logs.set(key, log);
-    else this.logs.delete(key);
+    if (this.logs.size > this.maxKeys) this.logs.delete(this.logs.keys().next().value as string);
     return decision;
   }
 

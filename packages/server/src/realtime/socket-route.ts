@@ -1,5 +1,6 @@
 import websocket from "@fastify/websocket";
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
+import { verifyAccess } from "../auth/authenticate.js";
 import { ApiError } from "../errors.js";
 import { slashVariants } from "../http/slash-variants.js";
 import type { ServiceContext } from "../service-context.js";
@@ -12,6 +13,8 @@ declare module "fastify" {
   interface FastifyRequest {
     /** Expiry (seconds since the epoch) of the access token that opened a WebSocket. */
     socketTokenExpiresAt?: number;
+    /** The session of that token, when it has one. */
+    socketSession?: string;
   }
 }
 
@@ -20,8 +23,16 @@ declare module "fastify" {
  * every event published to it, from whichever instance.
  */
 export const socketRoutes: FastifyPluginAsync<ServiceContext> = async (app, context) => {
-  const { tokens, hub, config, metrics } = context;
+  const { tokens, hub, config, metrics, revocations } = context;
   const sessionsByUser = new Map<number, Set<SocketSession>>();
+  // Sockets of a session that ends (logout) close at once rather than when their token expires.
+  const socketsBySession = new Map<string, Set<SocketSession>>();
+  const stopWatching = revocations.onRevoked((ended) => {
+    for (const session of socketsBySession.get(ended) ?? []) {
+      session.close(CLOSE_CODES.unauthorized, "session ended");
+    }
+  });
+  app.addHook("onClose", async () => stopWatching());
 
   await app.register(websocket, {
     options: { maxPayload: 16 * 1024, handleProtocols: selectProtocol },
@@ -47,9 +58,10 @@ export const socketRoutes: FastifyPluginAsync<ServiceContext> = async (app, cont
         "not_authenticated",
         "Send the access token as ?token=, a Bearer header, or the 'bearer, <token>' subprotocol.",
       );
-    const verified = await tokens.verify(token, "access");
+    const verified = await verifyAccess(tokens, revocations, token);
     request.userId = verified.userId;
     request.socketTokenExpiresAt = verified.exp;
+    request.socketSession = verified.session;
   }
 
   const schema = {
@@ -80,6 +92,12 @@ export const socketRoutes: FastifyPluginAsync<ServiceContext> = async (app, cont
         );
         sessions.add(session);
         sessionsByUser.set(userId, sessions);
+        const tokenSession = request.socketSession;
+        const ofTokenSession = tokenSession ? (socketsBySession.get(tokenSession) ?? new Set()) : undefined;
+        if (tokenSession && ofTokenSession) {
+          ofTokenSession.add(session);
+          socketsBySession.set(tokenSession, ofTokenSession);
+        }
         metrics.websocketConnections.inc();
 
         let unsubscribe: (() => Promise<void>) | undefined;
@@ -87,6 +105,8 @@ export const socketRoutes: FastifyPluginAsync<ServiceContext> = async (app, cont
           session.dispose();
           sessions.delete(session);
           if (sessions.size === 0) sessionsByUser.delete(userId);
+          ofTokenSession?.delete(session);
+          if (tokenSession && ofTokenSession?.size === 0) socketsBySession.delete(tokenSession);
           metrics.websocketConnections.dec();
           void unsubscribe?.();
         });

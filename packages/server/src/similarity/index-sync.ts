@@ -54,7 +54,7 @@ export class IndexSync {
   async start(): Promise<void> {
     const { storage, log } = this.#options;
     const started = Date.now();
-    this.#lastPoll = await storage.embeddings.now();
+    this.#lastPoll = await storage.now();
     const fromSnapshot = await this.#loadSnapshot();
     const { missing, stale } = await this.#reconcile();
     stale.push(...(await this.#fetchVectors(missing)));
@@ -176,7 +176,7 @@ export class IndexSync {
     if (this.#closed || !this.#lastPoll || this.#polling) return;
     this.#polling = true;
     try {
-      const now = await storage.embeddings.now();
+      const now = await storage.now();
       const since = new Date(this.#lastPoll.getTime() - POLL_OVERLAP_MS);
       const changed = await storage.embeddings.idsChangedSince(since);
       const incomplete = changed.filter((id) => !index.knows(id) || !index.hasVectorFor(id));

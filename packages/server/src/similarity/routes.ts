@@ -1,31 +1,42 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { userIdOf } from "../auth/authenticate.js";
 import { validationError } from "../errors.js";
-import { authenticatedErrors } from "../http/schemas.js";
+import { authenticatedErrors, ErrorBody } from "../http/schemas.js";
 import { slashVariants } from "../http/slash-variants.js";
 import { toPromptBody } from "../prompts/routes.js";
+import { throttle } from "../ratelimit/throttle-hook.js";
 import type { ServiceContext } from "../service-context.js";
 import { SimilarQuery, SimilarResponse } from "./schemas.js";
 
 export const similarityRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app, context) => {
-  const { similarity, authenticate } = context;
+  const { similarity, authenticate, limiters, metrics } = context;
+  // Each search runs the embedding model: counted per user, right after authentication.
+  const throttleSearches = throttle({
+    checks: [{ limiter: limiters.search, keyOf: (request) => String(userIdOf(request)) }],
+    onThrottled: (request) =>
+      metrics.throttledRequests.inc({ route: request.routeOptions.url ?? "unmatched" }),
+  });
   const schema = {
     tags: ["prompts"],
     security: [{ bearerAuth: [] }],
     summary: "The caller's earlier prompts that mean the same as a text, best first, with scores",
     querystring: SimilarQuery,
-    response: { 200: SimilarResponse, ...authenticatedErrors },
+    response: { 200: SimilarResponse, ...authenticatedErrors, 429: ErrorBody, 503: ErrorBody },
   };
   for (const route of slashVariants("/api/prompts/similar", schema)) {
-    app.get(route.url, { schema: route.schema, onRequest: authenticate }, async (request) => {
-      const { q, k, min_score: minScore } = request.query;
-      const query = q.trim();
-      if (query.length === 0) throw validationError({ q: ["This field may not be blank."] });
-      const results = await similarity.search(userIdOf(request), query, k, minScore);
-      return {
-        query: q,
-        results: results.map((result) => ({ ...toPromptBody(result), score: result.score })),
-      };
-    });
+    app.get(
+      route.url,
+      { schema: route.schema, onRequest: [authenticate, throttleSearches] },
+      async (request) => {
+        const { q, k, min_score: minScore } = request.query;
+        const query = q.trim();
+        if (query.length === 0) throw validationError({ q: ["This field may not be blank."] });
+        const results = await similarity.search(userIdOf(request), query, k, minScore);
+        return {
+          query: q,
+          results: results.map((result) => ({ ...toPromptBody(result), score: result.score })),
+        };
+      },
+    );
   }
 };

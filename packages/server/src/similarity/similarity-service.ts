@@ -56,6 +56,8 @@ const ownerOf = (userId: number) => `user:${userId}`;
  */
 export class SimilarityService {
   readonly #background = new Set<Promise<void>>();
+  /** Per user, the stored prompts whose vectors are being computed on this instance. */
+  readonly #pendingVectors = new Map<number, Set<Promise<void>>>();
   #closed = false;
 
   private constructor(
@@ -101,7 +103,19 @@ export class SimilarityService {
    */
   indexStored(prompt: StoredPrompt): void {
     this.index.addText(prompt.userId, prompt.id, prompt.prompt);
-    const work = this.#embedStored(prompt).finally(() => this.#background.delete(work));
+    let indexed!: () => void;
+    const inIndex = new Promise<void>((resolve) => (indexed = resolve));
+    const pending = this.#pendingVectors.get(prompt.userId) ?? new Set<Promise<void>>();
+    this.#pendingVectors.set(prompt.userId, pending);
+    pending.add(inIndex);
+    const work = this.#embedStored(prompt, indexed).finally(() => {
+      indexed();
+      pending.delete(inIndex);
+      if (pending.size === 0 && this.#pendingVectors.get(prompt.userId) === pending) {
+        this.#pendingVectors.delete(prompt.userId);
+      }
+      this.#background.delete(work);
+    });
     this.#background.add(work);
   }
 
@@ -116,6 +130,9 @@ export class SimilarityService {
    */
   async search(userId: number, query: string, k: number, minScore = 0): Promise<SimilarResult[]> {
     const vector = await this.#embedQuery(userId, query);
+    // The user's own prompts stored here a moment ago were queued for the model before this query, in the same
+    // per-user queue, so their vectors are ready or nearly: a search right after a POST finds them by meaning.
+    await Promise.all(this.#pendingVectors.get(userId) ?? []);
     const end = this.options.metrics.similaritySearchDuration.startTimer();
     try {
       const ranked = await this.#rank(userId, query, vector, k);
@@ -203,7 +220,8 @@ export class SimilarityService {
     return combineScores(scored, k, lexicalWeight(analyzed, options.model.languages));
   }
 
-  async #embedStored(prompt: StoredPrompt): Promise<void> {
+  /** Computes and stores the vector; `indexed` is called once it is searchable on this instance. */
+  async #embedStored(prompt: StoredPrompt, indexed: () => void): Promise<void> {
     const { storage, model, log } = this.options;
     for (let attempt = 1; attempt <= EMBED_ATTEMPTS && !this.#closed; attempt++) {
       try {
@@ -213,6 +231,7 @@ export class SimilarityService {
         // In memory first, so that a search right after sees it; the row follows for the other instances.
         this.index.add(prompt.userId, prompt.id, prompt.prompt, vector as Float32Array);
         this.sync.markChanged();
+        indexed();
         await storage.embeddings.setEmbedding(prompt.id, { vector: vector as Float32Array, model: model.id });
         return;
       } catch (error) {

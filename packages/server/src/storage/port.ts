@@ -50,11 +50,22 @@ export interface RefreshTokenRepository {
   issue(token: { jti: string; userId: number; familyId: string; expiresAt: Date }): Promise<void>;
   /**
    * Atomically marks `jti` used and records its successor in the same family. Re-use of a token already used
-   * revokes the whole family, so a stolen refresh token dies with the one its owner keeps using.
+   * revokes the whole family, so a stolen refresh token dies with the one its owner keeps using; except within
+   * `reuseGraceMs` of its first use, when it is the same client asking twice (a retried request, two tabs) and gets
+   * a successor of its own.
    */
-  rotate(jti: string, successor: { jti: string; expiresAt: Date }, now: Date): Promise<RotationOutcome>;
-  /** Revokes the family of `jti`; returns false when no such token exists. */
-  revokeFamilyOf(jti: string, now: Date): Promise<boolean>;
+  rotate(
+    jti: string,
+    successor: { jti: string; expiresAt: Date },
+    now: Date,
+    reuseGraceMs: number,
+  ): Promise<RotationOutcome>;
+  /** Revokes the family of `jti`; returns its id, or undefined when no such token exists. */
+  revokeFamilyOf(jti: string, now: Date): Promise<string | undefined>;
+  /** Families revoked at or after `since` (by logout or by a detected reuse), by the database's clock. */
+  revokedSince(since: Date): Promise<Array<{ familyId: string; revokedAt: Date }>>;
+  /** Deletes the tokens that expired before `before`; returns how many. */
+  deleteExpired(before: Date): Promise<number>;
 }
 
 /** A prompt's embedding and the model that computed it: vectors of different models are never compared. */
@@ -78,8 +89,6 @@ export interface PromptEmbeddingRepository {
   scan(afterId: number, limit: number): Promise<IndexablePrompt[]>;
   /** Ids of prompts created, or given a vector, at or after `since`, by the database's clock. */
   idsChangedSince(since: Date): Promise<number[]>;
-  /** The database's clock, which every instance shares. */
-  now(): Promise<Date>;
   /** The prompts with these ids (of `userId` only, when given), with their embeddings when stored by `model`. */
   withEmbeddings(
     ids: readonly number[],
@@ -117,6 +126,8 @@ export interface PromptRepository {
 export interface Storage {
   /** "postgres" or "embedded", for logs and health checks. */
   readonly kind: string;
+  /** The database's clock, which every instance shares. */
+  now(): Promise<Date>;
   readonly users: UserRepository;
   readonly refreshTokens: RefreshTokenRepository;
   readonly prompts: PromptRepository;

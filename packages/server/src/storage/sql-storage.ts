@@ -105,7 +105,12 @@ class SqlRefreshTokens implements RefreshTokenRepository {
     );
   }
 
-  rotate(jti: string, successor: { jti: string; expiresAt: Date }, now: Date): Promise<RotationOutcome> {
+  rotate(
+    jti: string,
+    successor: { jti: string; expiresAt: Date },
+    now: Date,
+    reuseGraceMs: number,
+  ): Promise<RotationOutcome> {
     return this.db.transaction(async (tx) => {
       // FOR UPDATE makes two concurrent refreshes with the same token queue up: exactly one rotates it.
       const { rows } = await tx.query<RefreshTokenRow>(
@@ -115,7 +120,8 @@ class SqlRefreshTokens implements RefreshTokenRepository {
       const current = rows[0];
       if (!current) return { status: "unknown" };
       if (current.revoked_at) return { status: "revoked" };
-      if (current.used_at) {
+      const retried = current.used_at && now.getTime() - current.used_at.getTime() < reuseGraceMs;
+      if (current.used_at && !retried) {
         await tx.query(
           "UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL",
           [current.family_id, now],
@@ -123,7 +129,8 @@ class SqlRefreshTokens implements RefreshTokenRepository {
         return { status: "reused", userId: toId(current.user_id) };
       }
       if (current.expires_at.getTime() <= now.getTime()) return { status: "expired" };
-      await tx.query("UPDATE refresh_tokens SET used_at = $2 WHERE jti = $1", [jti, now]);
+      // A retry keeps the time of the first use, so that the grace window is not stretched by retrying.
+      if (!retried) await tx.query("UPDATE refresh_tokens SET used_at = $2 WHERE jti = $1", [jti, now]);
       await tx.query(
         "INSERT INTO refresh_tokens (jti, user_id, family_id, expires_at) VALUES ($1, $2, $3, $4)",
         [successor.jti, current.user_id, current.family_id, successor.expiresAt],
@@ -132,14 +139,31 @@ class SqlRefreshTokens implements RefreshTokenRepository {
     });
   }
 
-  async revokeFamilyOf(jti: string, now: Date): Promise<boolean> {
-    const { rows } = await this.db.query<{ jti: string }>(
+  async revokeFamilyOf(jti: string, now: Date): Promise<string | undefined> {
+    const { rows } = await this.db.query<{ family_id: string }>(
       `UPDATE refresh_tokens SET revoked_at = COALESCE(revoked_at, $2)
         WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE jti = $1)
-        RETURNING jti`,
+        RETURNING family_id`,
       [jti, now],
     );
-    return rows.length > 0;
+    return rows[0]?.family_id;
+  }
+
+  async revokedSince(since: Date): Promise<Array<{ familyId: string; revokedAt: Date }>> {
+    const { rows } = await this.db.query<{ family_id: string; revoked_at: Date }>(
+      `SELECT family_id, max(revoked_at) AS revoked_at FROM refresh_tokens
+        WHERE revoked_at >= $1 GROUP BY family_id`,
+      [since],
+    );
+    return rows.map((row) => ({ familyId: row.family_id, revokedAt: row.revoked_at }));
+  }
+
+  async deleteExpired(before: Date): Promise<number> {
+    const { rows } = await this.db.query<{ jti: string }>(
+      "DELETE FROM refresh_tokens WHERE expires_at < $1 RETURNING jti",
+      [before],
+    );
+    return rows.length;
   }
 }
 
@@ -246,11 +270,6 @@ class SqlPromptEmbeddings implements PromptEmbeddingRepository {
     return rows.map((row) => toId(row.id));
   }
 
-  async now(): Promise<Date> {
-    const { rows } = await this.db.query<{ now: Date }>("SELECT now() AS now");
-    return (rows[0] as { now: Date }).now;
-  }
-
   async withEmbeddings(
     ids: readonly number[],
     model: string,
@@ -293,6 +312,11 @@ export class SqlStorage implements Storage {
     this.refreshTokens = new SqlRefreshTokens(db);
     this.prompts = new SqlPrompts(db);
     this.embeddings = new SqlPromptEmbeddings(db);
+  }
+
+  async now(): Promise<Date> {
+    const { rows } = await this.db.query<{ now: Date }>("SELECT now() AS now");
+    return (rows[0] as { now: Date }).now;
   }
 
   async ping(): Promise<void> {

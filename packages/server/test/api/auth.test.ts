@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startServer({ listen: false });
+  // A short grace window, so that a replay after it can be tested without waiting the default 30 s.
+  server = await startServer({ listen: false, refreshReuseGrace: "300ms" });
 });
 afterAll(() => server.close());
 
@@ -138,15 +139,29 @@ describe("POST /api/auth/refresh/", () => {
     expect((await me(access)).json()).toMatchObject({ id: user.id, username: user.username });
   });
 
-  it("revokes the whole family when an already used refresh token comes back", async () => {
+  it("revokes the whole family when an already used refresh token comes back after the grace window", async () => {
     const user = await registerUser(server.app);
     const rotated = (await post("/api/auth/refresh/", { refresh: user.refresh })).json();
+    await new Promise((resolve) => setTimeout(resolve, 350));
     const replay = await post("/api/auth/refresh/", { refresh: user.refresh });
     expect(replay.statusCode).toBe(401);
     expect(replay.json().code).toBe("token_not_valid");
     // The legitimate successor dies with it: whoever stole the first token gains nothing.
     const successor = await post("/api/auth/refresh/", { refresh: rotated.refresh });
     expect(successor.statusCode).toBe(401);
+  });
+
+  it("lets two refreshes with one token at once both succeed, each successor working (two tabs, a retry)", async () => {
+    const user = await registerUser(server.app);
+    const [one, two] = await Promise.all([
+      post("/api/auth/refresh/", { refresh: user.refresh }),
+      post("/api/auth/refresh/", { refresh: user.refresh }),
+    ]);
+    expect([one.statusCode, two.statusCode]).toEqual([200, 200]);
+    for (const answer of [one, two]) {
+      expect((await me(answer.json().access)).statusCode).toBe(200);
+      expect((await post("/api/auth/refresh/", { refresh: answer.json().refresh })).statusCode).toBe(200);
+    }
   });
 
   it("refuses an access token where a refresh token is expected", async () => {
@@ -162,6 +177,19 @@ describe("POST /api/auth/logout/", () => {
     const user = await registerUser(server.app);
     expect((await post("/api/auth/logout/", { refresh: user.refresh })).statusCode).toBe(204);
     expect((await post("/api/auth/refresh/", { refresh: user.refresh })).statusCode).toBe(401);
+  });
+
+  it("ends the session's access tokens at once, and only that session's", async () => {
+    const user = await registerUser(server.app);
+    const other = (
+      await post("/api/auth/login/", { username: user.username, password: user.password })
+    ).json<{ access: string }>();
+    expect((await me(user.access)).statusCode).toBe(200);
+    expect((await post("/api/auth/logout/", { refresh: user.refresh })).statusCode).toBe(204);
+    const refused = await me(user.access);
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json()).toMatchObject({ code: "token_not_valid", detail: "Token is blacklisted." });
+    expect((await me(other.access)).statusCode).toBe(200);
   });
 });
 

@@ -146,6 +146,7 @@ async function expectAllDurable(environment: Record<string, string>): Promise<vo
 const baseEnvironment = {
   JWT_SECRET,
   PROMPT_RATE_LIMITS: UNTHROTTLED,
+  SEARCH_RATE_LIMITS: UNTHROTTLED,
   LOGIN_RATE_LIMITS: UNTHROTTLED,
   LOGIN_ADDRESS_RATE_LIMITS: UNTHROTTLED,
 };

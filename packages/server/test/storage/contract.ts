@@ -95,23 +95,82 @@ export function storageContract(name: string, makeHarness: () => Promise<Storage
       await storage.refreshTokens.issue({ jti: first, userId: user.id, familyId, expiresAt });
 
       const second = randomUUID();
-      expect(await storage.refreshTokens.rotate(first, { jti: second, expiresAt }, new Date())).toEqual({
+      expect(await storage.refreshTokens.rotate(first, { jti: second, expiresAt }, new Date(), 0)).toEqual({
         status: "rotated",
         userId: user.id,
         familyId,
       });
       // The first token again: theft is assumed, and the whole family (the second token too) dies.
-      expect(await storage.refreshTokens.rotate(first, { jti: randomUUID(), expiresAt }, new Date())).toEqual(
-        {
-          status: "reused",
-          userId: user.id,
-        },
-      );
       expect(
-        await storage.refreshTokens.rotate(second, { jti: randomUUID(), expiresAt }, new Date()),
+        await storage.refreshTokens.rotate(first, { jti: randomUUID(), expiresAt }, new Date(), 0),
+      ).toEqual({
+        status: "reused",
+        userId: user.id,
+      });
+      expect(
+        await storage.refreshTokens.rotate(second, { jti: randomUUID(), expiresAt }, new Date(), 0),
       ).toEqual({
         status: "revoked",
       });
+    });
+
+    it("lets the same token be presented again within the grace window, each time with a working successor", async () => {
+      const user = await newUser();
+      const familyId = randomUUID();
+      const jti = randomUUID();
+      const expiresAt = new Date(Date.now() + 60_000);
+      await storage.refreshTokens.issue({ jti, userId: user.id, familyId, expiresAt });
+      const [one, two] = [randomUUID(), randomUUID()];
+      const firstUse = new Date();
+      const outcomes = await Promise.all([
+        storage.refreshTokens.rotate(jti, { jti: one, expiresAt }, firstUse, 10_000),
+        storage.refreshTokens.rotate(jti, { jti: two, expiresAt }, new Date(firstUse.getTime() + 5), 10_000),
+      ]);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(["rotated", "rotated"]);
+      // Both successors work; the original, presented after the window, revokes the family.
+      expect(
+        (await storage.refreshTokens.rotate(one, { jti: randomUUID(), expiresAt }, new Date(), 0)).status,
+      ).toBe("rotated");
+      const late = new Date(firstUse.getTime() + 10_001);
+      expect(
+        (await storage.refreshTokens.rotate(jti, { jti: randomUUID(), expiresAt }, late, 10_000)).status,
+      ).toBe("reused");
+      expect(
+        (await storage.refreshTokens.rotate(two, { jti: randomUUID(), expiresAt }, new Date(), 0)).status,
+      ).toBe("revoked");
+    });
+
+    it("deletes expired tokens and keeps the others", async () => {
+      const user = await newUser();
+      const [old, fresh] = [randomUUID(), randomUUID()];
+      const familyId = randomUUID();
+      await storage.refreshTokens.issue({
+        jti: old,
+        userId: user.id,
+        familyId,
+        expiresAt: new Date(Date.now() - 1000),
+      });
+      await storage.refreshTokens.issue({
+        jti: fresh,
+        userId: user.id,
+        familyId,
+        expiresAt: new Date(Date.now() + 60_000),
+      });
+      expect(await storage.refreshTokens.deleteExpired(new Date())).toBeGreaterThanOrEqual(1);
+      expect(
+        (await storage.refreshTokens.rotate(old, { jti: randomUUID(), expiresAt: new Date() }, new Date(), 0))
+          .status,
+      ).toBe("unknown");
+      expect(
+        (
+          await storage.refreshTokens.rotate(
+            fresh,
+            { jti: randomUUID(), expiresAt: new Date(Date.now() + 60_000) },
+            new Date(),
+            0,
+          )
+        ).status,
+      ).toBe("rotated");
     });
 
     it("lets exactly one of two concurrent rotations of the same token win", async () => {
@@ -120,8 +179,8 @@ export function storageContract(name: string, makeHarness: () => Promise<Storage
       const expiresAt = new Date(Date.now() + 60_000);
       await storage.refreshTokens.issue({ jti, userId: user.id, familyId: randomUUID(), expiresAt });
       const outcomes = await Promise.all([
-        storage.refreshTokens.rotate(jti, { jti: randomUUID(), expiresAt }, new Date()),
-        storage.refreshTokens.rotate(jti, { jti: randomUUID(), expiresAt }, new Date()),
+        storage.refreshTokens.rotate(jti, { jti: randomUUID(), expiresAt }, new Date(), 0),
+        storage.refreshTokens.rotate(jti, { jti: randomUUID(), expiresAt }, new Date(), 0),
       ]);
       expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(["reused", "rotated"]);
     });
@@ -130,7 +189,7 @@ export function storageContract(name: string, makeHarness: () => Promise<Storage
       const user = await newUser();
       const expiresAt = new Date(Date.now() + 60_000);
       expect(
-        await storage.refreshTokens.rotate(randomUUID(), { jti: randomUUID(), expiresAt }, new Date()),
+        await storage.refreshTokens.rotate(randomUUID(), { jti: randomUUID(), expiresAt }, new Date(), 0),
       ).toEqual({
         status: "unknown",
       });
@@ -143,16 +202,30 @@ export function storageContract(name: string, makeHarness: () => Promise<Storage
         expiresAt: new Date(Date.now() - 1000),
       });
       expect(
-        await storage.refreshTokens.rotate(expired, { jti: randomUUID(), expiresAt }, new Date()),
+        await storage.refreshTokens.rotate(expired, { jti: randomUUID(), expiresAt }, new Date(), 0),
       ).toEqual({
         status: "expired",
       });
 
       const live = randomUUID();
       await storage.refreshTokens.issue({ jti: live, userId: user.id, familyId: randomUUID(), expiresAt });
-      expect(await storage.refreshTokens.revokeFamilyOf(live, new Date())).toBe(true);
-      expect(await storage.refreshTokens.revokeFamilyOf(randomUUID(), new Date())).toBe(false);
-      expect(await storage.refreshTokens.rotate(live, { jti: randomUUID(), expiresAt }, new Date())).toEqual({
+      const liveFamily = randomUUID();
+      await storage.refreshTokens.issue({
+        jti: randomUUID(),
+        userId: user.id,
+        familyId: liveFamily,
+        expiresAt,
+      });
+      const before = await storage.now();
+      const revokedFamily = await storage.refreshTokens.revokeFamilyOf(live, new Date());
+      expect(revokedFamily).toEqual(expect.any(String));
+      expect(await storage.refreshTokens.revokeFamilyOf(randomUUID(), new Date())).toBeUndefined();
+      const revoked = (await storage.refreshTokens.revokedSince(before)).map((entry) => entry.familyId);
+      expect(revoked).toContain(revokedFamily);
+      expect(revoked).not.toContain(liveFamily);
+      expect(
+        await storage.refreshTokens.rotate(live, { jti: randomUUID(), expiresAt }, new Date(), 0),
+      ).toEqual({
         status: "revoked",
       });
     });
@@ -220,7 +293,7 @@ export function storageContract(name: string, makeHarness: () => Promise<Storage
 
     it("scans prompts in id order and finds those created since a moment of the database's clock", async () => {
       const user = await newUser();
-      const before = await storage.embeddings.now();
+      const before = await storage.now();
       const first = await storage.prompts.insert({
         userId: user.id,
         prompt: "one",
@@ -241,7 +314,7 @@ export function storageContract(name: string, makeHarness: () => Promise<Storage
       expect(await storage.embeddings.idsChangedSince(before)).toEqual(
         expect.arrayContaining([first.id, second.id]),
       );
-      const later = new Date((await storage.embeddings.now()).getTime() + 60_000);
+      const later = new Date((await storage.now()).getTime() + 60_000);
       expect(await storage.embeddings.idsChangedSince(later)).toEqual([]);
     });
 
@@ -254,7 +327,7 @@ export function storageContract(name: string, makeHarness: () => Promise<Storage
         model: "m",
       });
       await new Promise((resolve) => setTimeout(resolve, 20));
-      const afterInsert = await storage.embeddings.now();
+      const afterInsert = await storage.now();
       expect(await storage.embeddings.idsChangedSince(afterInsert)).not.toContain(stored.id);
       await storage.embeddings.setEmbedding(stored.id, { vector: Float32Array.of(1, 0), model: "m" });
       expect(await storage.embeddings.idsChangedSince(afterInsert)).toContain(stored.id);

@@ -1,6 +1,7 @@
 import { initial } from "./0001_initial.js";
 import { promptsCreatedAt } from "./0002_prompts_created_at.js";
 import { promptsEmbeddedAt } from "./0003_prompts_embedded_at.js";
+import { refreshTokensRevokedAt } from "./0004_refresh_tokens_revoked_at.js";
 
 export interface Migration {
   version: number;
@@ -12,4 +13,9 @@ export interface Migration {
  * Every schema change, in order. Append only: a released migration is never edited, so that every database,
  * embedded or PostgreSQL, passes through the same versions.
  */
-export const MIGRATIONS: readonly Migration[] = [initial, promptsCreatedAt, promptsEmbeddedAt];
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  promptsCreatedAt,
+  promptsEmbeddedAt,
+  refreshTokensRevokedAt,
+];
