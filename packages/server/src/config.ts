@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import envSchema from "env-schema";
 import ms from "ms";
 import { type Static, Type } from "typebox";
+import { looksGuessable } from "./auth/secret-strength.js";
 import { ConfigError } from "./errors.js";
 import { parseRateLimits, type RateLimitRule } from "./ratelimit/rules.js";
 import type { QueueLimit } from "./similarity/embeddings/fair-scheduler.js";
@@ -67,6 +68,12 @@ export interface PromptServiceOptions {
   rateLimitFailMode?: "open" | "closed";
   /** Open WebSockets per user on one instance; one more is closed with code 4429. */
   wsMaxSocketsPerUser?: number;
+  /** Open WebSockets per client address on one instance, whatever the accounts. */
+  wsMaxSocketsPerAddress?: number;
+  /** Open WebSockets on one instance in all. */
+  wsMaxSockets?: number;
+  /** Messages a client may send on one socket in any second; one more closes it with 4429. */
+  wsMaxMessagesPerSecond?: number;
   /** How often sockets are pinged; one that misses a ping is dropped at the next. */
   wsHeartbeatInterval?: string | number;
   /** Bytes waiting to be sent to one socket before it is dropped as too slow (code 4408). */
@@ -102,6 +109,9 @@ export interface ResolvedOptions {
   loginAddressRateLimits: RateLimitRule[];
   rateLimitFailMode: "open" | "closed";
   wsMaxSocketsPerUser: number;
+  wsMaxSocketsPerAddress: number;
+  wsMaxSockets: number;
+  wsMaxMessagesPerSecond: number;
   wsHeartbeatIntervalMs: number;
   wsMaxBufferedBytes: number;
 }
@@ -128,12 +138,18 @@ export const DEFAULTS = {
   loginAddressRateLimits: "30/min,300/h",
   rateLimitFailMode: "open",
   wsMaxSocketsPerUser: 10,
+  wsMaxSocketsPerAddress: 200,
+  wsMaxSockets: 20_000,
+  wsMaxMessagesPerSecond: 20,
   wsHeartbeatInterval: "30s",
   wsMaxBufferedBytes: 1024 * 1024,
   logLevel: "info",
 } as const;
 
 const MIN_SECRET_LENGTH = 32;
+/** NODE_ENV as people write it: "production", "Production" and " PRODUCTION" alike. */
+export const isProduction = (nodeEnv: string | undefined): boolean =>
+  nodeEnv?.trim().toLowerCase() === "production";
 
 /** "5m", "1d", "90s" (via `ms`) or a bare number of seconds. */
 export function parseDurationMs(value: string | number, name: string): number {
@@ -151,12 +167,18 @@ export function parseDurationMs(value: string | number, name: string): number {
 }
 
 export function resolveOptions(options: PromptServiceOptions = {}): ResolvedOptions {
-  const production = options.production ?? process.env.NODE_ENV === "production";
+  const production = options.production ?? isProduction(process.env.NODE_ENV);
   if (options.jwtSecret !== undefined && options.jwtSecret.length < MIN_SECRET_LENGTH) {
     throw new ConfigError("jwtSecret", `must be at least ${MIN_SECRET_LENGTH} characters long`);
   }
   if (production && !options.jwtSecret) {
     throw new ConfigError("jwtSecret", "is required in production");
+  }
+  if (production && options.jwtSecret && looksGuessable(options.jwtSecret)) {
+    throw new ConfigError(
+      "jwtSecret",
+      "looks guessable (too few distinct characters, or too little randomness); make one with openssl rand -hex 32",
+    );
   }
   if (options.databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(options.databaseUrl)) {
     throw new ConfigError("databaseUrl", "must be a postgres:// or postgresql:// URL");
@@ -221,6 +243,15 @@ export function resolveOptions(options: PromptServiceOptions = {}): ResolvedOpti
     wsMaxSocketsPerUser: positiveInteger(
       options.wsMaxSocketsPerUser ?? DEFAULTS.wsMaxSocketsPerUser,
       "wsMaxSocketsPerUser",
+    ),
+    wsMaxSocketsPerAddress: positiveInteger(
+      options.wsMaxSocketsPerAddress ?? DEFAULTS.wsMaxSocketsPerAddress,
+      "wsMaxSocketsPerAddress",
+    ),
+    wsMaxSockets: positiveInteger(options.wsMaxSockets ?? DEFAULTS.wsMaxSockets, "wsMaxSockets"),
+    wsMaxMessagesPerSecond: positiveInteger(
+      options.wsMaxMessagesPerSecond ?? DEFAULTS.wsMaxMessagesPerSecond,
+      "wsMaxMessagesPerSecond",
     ),
     wsHeartbeatIntervalMs: parseDurationMs(
       options.wsHeartbeatInterval ?? DEFAULTS.wsHeartbeatInterval,
@@ -307,6 +338,9 @@ const EnvironmentSchema = Type.Object({
   LLM_TIMEOUT: Type.String({ ...Duration, default: DEFAULTS.llmTimeout }),
   PROMPT_MAX_LENGTH: Type.Integer({ minimum: 1, default: DEFAULTS.promptMaxLength }),
   WS_MAX_SOCKETS_PER_USER: Type.Integer({ minimum: 1, default: DEFAULTS.wsMaxSocketsPerUser }),
+  WS_MAX_SOCKETS_PER_ADDRESS: Type.Integer({ minimum: 1, default: DEFAULTS.wsMaxSocketsPerAddress }),
+  WS_MAX_SOCKETS: Type.Integer({ minimum: 1, default: DEFAULTS.wsMaxSockets }),
+  WS_MAX_MESSAGES_PER_SECOND: Type.Integer({ minimum: 1, default: DEFAULTS.wsMaxMessagesPerSecond }),
   WS_HEARTBEAT_INTERVAL: Type.String({ ...Duration, default: DEFAULTS.wsHeartbeatInterval }),
   WS_MAX_BUFFERED_BYTES: Type.Integer({ minimum: 1024, default: DEFAULTS.wsMaxBufferedBytes }),
   BODY_LIMIT: Type.Integer({ minimum: 1024, default: DEFAULTS.bodyLimit }),
@@ -378,7 +412,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConf
     openaiModel: parsed.OPENAI_MODEL,
     llmTimeout: parsed.LLM_TIMEOUT,
     promptMaxLength: parsed.PROMPT_MAX_LENGTH,
-    production: parsed.NODE_ENV === "production",
+    production: isProduction(parsed.NODE_ENV),
     metricsToken: parsed.METRICS_TOKEN,
     embeddings: parsed.EMBEDDINGS,
     embeddingThreads: parsed.EMBEDDING_THREADS,
@@ -392,6 +426,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConf
     loginAddressRateLimits: parsed.LOGIN_ADDRESS_RATE_LIMITS,
     rateLimitFailMode: parsed.RATE_LIMIT_FAIL_MODE,
     wsMaxSocketsPerUser: parsed.WS_MAX_SOCKETS_PER_USER,
+    wsMaxSocketsPerAddress: parsed.WS_MAX_SOCKETS_PER_ADDRESS,
+    wsMaxSockets: parsed.WS_MAX_SOCKETS,
+    wsMaxMessagesPerSecond: parsed.WS_MAX_MESSAGES_PER_SECOND,
     wsHeartbeatInterval: parsed.WS_HEARTBEAT_INTERVAL,
     wsMaxBufferedBytes: parsed.WS_MAX_BUFFERED_BYTES,
   };
@@ -414,21 +451,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConf
 }
 
 /**
- * TRUST_PROXY: "true" (every proxy), a number of hops, or a comma-separated list of proxy addresses or CIDR ranges
- * (e.g. the load balancer's subnet). Unset: the socket's address is the client's.
+ * TRUST_PROXY: a number of hops (the proxies in front of the server, each appending the address it saw to
+ * X-Forwarded-For), or a comma-separated list of proxy addresses or CIDR ranges (e.g. the load balancer's subnet).
+ * "true" means one hop, the common single balancer: trusting every hop would take the leftmost X-Forwarded-For
+ * entry, which the client writes itself, and let anyone pick the address the per-address throttles count.
+ * Unset: the socket's address is the client's.
  */
 export function parseTrustProxy(value: string | undefined): StandaloneConfig["trustProxy"] {
   if (value === undefined || value === "false") return undefined;
-  if (value === "true") return true;
-  if (/^\d+$/.test(value)) {
-    const hops = Number(value);
-    return (_address, hop) => hop < hops;
-  }
+  const hops = value === "true" ? 1 : /^\d+$/.test(value) ? Number(value) : undefined;
+  if (hops !== undefined) return (_address, hop) => hop < hops;
   const addresses = value.split(",").map((entry) => entry.trim());
   if (addresses.some((entry) => !/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(entry))) {
     throw new ConfigError(
       "TRUST_PROXY",
-      'must be "true", a number of hops, or addresses/CIDR ranges separated by commas',
+      'must be a number of hops ("true" is one), or addresses/CIDR ranges separated by commas',
     );
   }
   return addresses;

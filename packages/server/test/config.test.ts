@@ -21,11 +21,16 @@ describe("loadConfig", () => {
     expect(loadConfig({ OPENAI_API_KEY: "", PORT: "" }).options.openaiApiKey).toBeUndefined();
   });
 
-  it.each([
-    [{ TRUST_PROXY: "true" }, true],
-    [{ TRUST_PROXY: "10.0.0.0/8, 192.168.1.7" }, ["10.0.0.0/8", "192.168.1.7"]],
-  ])("reads TRUST_PROXY %j", (env, expected) => {
-    expect(loadConfig(env).trustProxy).toEqual(expected);
+  it("reads TRUST_PROXY as proxy addresses or CIDR ranges", () => {
+    expect(loadConfig({ TRUST_PROXY: "10.0.0.0/8, 192.168.1.7" }).trustProxy).toEqual([
+      "10.0.0.0/8",
+      "192.168.1.7",
+    ]);
+  });
+
+  it("reads TRUST_PROXY=true as one hop, never as trusting what the client wrote", () => {
+    const trust = loadConfig({ TRUST_PROXY: "true" }).trustProxy as (address: string, hop: number) => boolean;
+    expect([trust("10.0.0.2", 0), trust("6.6.6.6", 1)]).toEqual([true, false]);
   });
 
   it("reads TRUST_PROXY as a number of hops", () => {
@@ -49,5 +54,26 @@ describe("loadConfig", () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).variable).toBe(variable);
+  });
+});
+
+describe("secrets in production", () => {
+  const production = (env: Record<string, string>) => () => loadConfig({ NODE_ENV: "production", ...env });
+
+  it.each(["Production", " PRODUCTION ", "production"])("takes NODE_ENV=%j as production", (nodeEnv) => {
+    expect(() => loadConfig({ NODE_ENV: nodeEnv })).toThrow(/JWT_SECRET is required in production/);
+  });
+
+  it.each([
+    "a".repeat(40),
+    "password123password123password123",
+    "abababababababababababababababab1234567890",
+  ])("refuses the guessable JWT_SECRET %j, naming JWT_SECRET", (secret) => {
+    expect(production({ JWT_SECRET: secret })).toThrow(/^JWT_SECRET looks guessable/);
+  });
+
+  it("takes a random secret such as openssl rand -hex 32 makes", () => {
+    const secret = "9f2c1e7a4b8d03f6a5c2e1b7d9048f3a6c5e2b1d7f9a0384c6e5b2a1d7f90e3b";
+    expect(production({ JWT_SECRET: secret })().options.production).toBe(true);
   });
 });

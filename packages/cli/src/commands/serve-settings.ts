@@ -71,6 +71,17 @@ export const SERVE_SETTINGS: ReadonlyArray<{ env: string; value: string; descrip
   { env: "LOGIN_ADDRESS_RATE_LIMITS", value: "rules", description: "throttle of logins per client address" },
   { env: "RATE_LIMIT_FAIL_MODE", value: "mode", description: "open or closed, while Redis is unreachable" },
   { env: "WS_MAX_SOCKETS_PER_USER", value: "n", description: "open WebSockets per user (default 10)" },
+  {
+    env: "WS_MAX_SOCKETS_PER_ADDRESS",
+    value: "n",
+    description: "open WebSockets per client address (default 200)",
+  },
+  { env: "WS_MAX_SOCKETS", value: "n", description: "open WebSockets on one instance (default 20000)" },
+  {
+    env: "WS_MAX_MESSAGES_PER_SECOND",
+    value: "n",
+    description: "messages a client may send on a socket per second (default 20)",
+  },
   { env: "WS_HEARTBEAT_INTERVAL", value: "duration", description: "WebSocket ping interval (default 30s)" },
   {
     env: "WS_MAX_BUFFERED_BYTES",

@@ -11,6 +11,9 @@ export const CLOSE_CODES = {
   unauthorized: 4401,
   /** The client reads too slowly: too much data is waiting for it. Reconnect and read faster. */
   slowConsumer: 4408,
-  /** The user already has the maximum number of sockets open. */
+  /**
+   * Too many: the user, the client address or the instance already has the most sockets open, or the client sent
+   * too many messages in a second. Wait before reconnecting.
+   */
   tooManyConnections: 4429,
 } as const;

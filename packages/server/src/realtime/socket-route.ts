@@ -25,6 +25,9 @@ declare module "fastify" {
 export const socketRoutes: FastifyPluginAsync<ServiceContext> = async (app, context) => {
   const { tokens, hub, config, metrics, revocations } = context;
   const sessionsByUser = new Map<number, Set<SocketSession>>();
+  // Bounds that no number of accounts gets around: sockets per client address, and in all on this instance.
+  const socketsByAddress = new Map<string, number>();
+  let openSockets = 0;
   // Sockets of a session that ends (logout) close at once rather than when their token expires.
   const socketsBySession = new Map<string, Set<SocketSession>>();
   const stopWatching = revocations.onRevoked((ended) => {
@@ -76,18 +79,28 @@ export const socketRoutes: FastifyPluginAsync<ServiceContext> = async (app, cont
       async (socket, request) => {
         const userId = request.userId as number;
         const sessions = sessionsByUser.get(userId) ?? new Set<SocketSession>();
-        if (sessions.size >= config.wsMaxSocketsPerUser) {
-          socket.close(
-            CLOSE_CODES.tooManyConnections,
-            `at most ${config.wsMaxSocketsPerUser} sockets per user`,
-          );
+        const refusal =
+          sessions.size >= config.wsMaxSocketsPerUser
+            ? `at most ${config.wsMaxSocketsPerUser} sockets per user`
+            : (socketsByAddress.get(request.ip) ?? 0) >= config.wsMaxSocketsPerAddress
+              ? `at most ${config.wsMaxSocketsPerAddress} sockets per client address`
+              : openSockets >= config.wsMaxSockets
+                ? "this instance has as many sockets as it takes; try again shortly"
+                : undefined;
+        if (refusal) {
+          socket.close(CLOSE_CODES.tooManyConnections, refusal);
           return;
         }
+        openSockets++;
+        socketsByAddress.set(request.ip, (socketsByAddress.get(request.ip) ?? 0) + 1);
         const session = new SocketSession(
           socket,
           userId,
           request.socketTokenExpiresAt as number,
-          { maxBufferedBytes: config.wsMaxBufferedBytes },
+          {
+            maxBufferedBytes: config.wsMaxBufferedBytes,
+            maxMessagesPerSecond: config.wsMaxMessagesPerSecond,
+          },
           request.log,
         );
         sessions.add(session);
@@ -103,6 +116,10 @@ export const socketRoutes: FastifyPluginAsync<ServiceContext> = async (app, cont
         let unsubscribe: (() => Promise<void>) | undefined;
         socket.on("close", () => {
           session.dispose();
+          openSockets--;
+          const fromAddress = (socketsByAddress.get(request.ip) ?? 1) - 1;
+          if (fromAddress > 0) socketsByAddress.set(request.ip, fromAddress);
+          else socketsByAddress.delete(request.ip);
           sessions.delete(session);
           if (sessions.size === 0) sessionsByUser.delete(userId);
           ofTokenSession?.delete(session);

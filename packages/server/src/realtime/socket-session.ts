@@ -5,6 +5,8 @@ import { CLOSE_CODES } from "./close-codes.js";
 export interface SessionLimits {
   /** Above this many bytes waiting to be sent, the client is too slow and is disconnected. */
   maxBufferedBytes: number;
+  /** Messages a client may send in any second; one more closes the socket (4429). */
+  maxMessagesPerSecond: number;
 }
 
 // setTimeout takes at most a 32-bit signed delay; longer token lifetimes are re-armed in steps.
@@ -17,6 +19,8 @@ const MAX_TIMER_MS = 2_147_483_647;
 export class SocketSession {
   private alive = true;
   private expiryTimer: NodeJS.Timeout | undefined;
+  /** Arrival times of the client's messages within the last second. */
+  private readonly received: number[] = [];
 
   constructor(
     readonly socket: WebSocket,
@@ -79,6 +83,15 @@ export class SocketSession {
   }
 
   private receive(data: RawData, isBinary: boolean): void {
+    // A sliding second: a client that floods the socket with messages (each one answered) is disconnected.
+    const now = performance.now();
+    while (this.received.length > 0 && (this.received[0] as number) <= now - 1000) this.received.shift();
+    this.received.push(now);
+    if (this.received.length > this.limits.maxMessagesPerSecond) {
+      this.log.warn({ userId: this.userId }, "websocket client sent too many messages: closed");
+      this.close(CLOSE_CODES.tooManyConnections, "too many messages");
+      return;
+    }
     let message: unknown;
     try {
       message = isBinary ? undefined : JSON.parse(data.toString());

@@ -1,6 +1,7 @@
 import { registerUser, startServer, type TestServer } from "@prompt-service/testkit";
 import { Agent, type Dispatcher, request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
 
 /** A client on its own loopback address: 127.0.0.2 and 127.0.0.3 are two clients to the server. */
 function clientAt(address: string) {
@@ -129,5 +130,32 @@ describe("throttles an attacker cannot turn on a victim", () => {
     expect(statuses).toEqual([401, 401, 401, 401, 429]);
     expect((await attacker.post(server, "/api/auth/logout/", { refresh: user.refresh })).status).toBe(429);
     expect((await victim.post(server, "/api/auth/logout/", { refresh: user.refresh })).status).toBe(204);
+  });
+});
+
+describe("client addresses behind one balancer (TRUST_PROXY=true)", () => {
+  it("counts the address the balancer saw, whatever the client wrote into X-Forwarded-For", async () => {
+    const server = await startServer({
+      listen: false,
+      loginAddressRateLimits: "2/min",
+      fastify: { trustProxy: loadConfig({ TRUST_PROXY: "true" }).trustProxy },
+    });
+    try {
+      const statuses = [];
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const answer = await server.app.inject({
+          method: "POST",
+          url: "/api/auth/login/",
+          remoteAddress: "10.0.0.2",
+          // The client forges a new leftmost entry each time; the balancer appends the address it saw.
+          headers: { "x-forwarded-for": `198.51.100.${attempt}, 203.0.113.7` },
+          payload: { username: `someone${attempt}`, password: "wrong-password" },
+        });
+        statuses.push(answer.statusCode);
+      }
+      expect(statuses).toEqual([401, 401, 429]);
+    } finally {
+      await server.close();
+    }
   });
 });
