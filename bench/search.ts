@@ -50,7 +50,8 @@ export async function benchSearch(options: SearchBenchOptions): Promise<SearchBe
     userId = await seedPrompts({ dataDir, count: size - stored, userId, seed: 1000 + stored });
     stored = size;
     await rm(join(dataDir, "index"), { recursive: true, force: true });
-    const target = await startTarget({ dataDir, tokenUserIds: [userId] });
+    // Latency one query at a time, faster than the default 2 searches a second a user may make.
+    const target = await startTarget({ dataDir, tokenUserIds: [userId], searchRateLimits: "1000/s" });
     const agent = new Agent();
     try {
       const token = target.users[0]?.token as string;

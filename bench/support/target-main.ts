@@ -30,6 +30,7 @@ const app = await createServer({
   jwtSecret: config.jwtSecret,
   ...(config.redisUrl ? { redisUrl: config.redisUrl, redisPrefix: config.redisPrefix } : {}),
   ...(config.promptRateLimits ? { promptRateLimits: config.promptRateLimits } : {}),
+  ...(config.searchRateLimits ? { searchRateLimits: config.searchRateLimits } : {}),
   ...(config.vectorIndex ? { vectorIndex: config.vectorIndex } : {}),
   ...(config.wsMaxSocketsPerUser ? { wsMaxSocketsPerUser: config.wsMaxSocketsPerUser } : {}),
 });

@@ -18,6 +18,8 @@ export interface TargetConfig {
   jwtSecret: string;
   /** Unset: the service's default, 1/s,10/min. */
   promptRateLimits?: string;
+  /** Unset: the service's default, 2/s,60/min. */
+  searchRateLimits?: string;
   vectorIndex?: VectorIndexKind;
   wsMaxSocketsPerUser?: number;
   logLevel?: string | false;

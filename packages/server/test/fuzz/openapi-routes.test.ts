@@ -108,6 +108,7 @@ const edgeStrings = fc.constantFrom(
   "",
   " ",
   "\u0000",
+  "hola\u0000mundo",
   "\uFEFF",
   "\uD800",
   "NaN",
@@ -123,6 +124,13 @@ const edgeStrings = fc.constantFrom(
   "__proto__",
   "constructor",
   "x".repeat(9_000),
+  // Forged pagination cursors: years PostgreSQL refuses or that are out of range, a zero id, another shape.
+  ...[
+    ["0000-01-01T00:00:00Z", 1],
+    ["+275760-09-13T00:00:00.000Z", 1],
+    ["2026-01-01T00:00:00.000Z", 0],
+    { createdAt: "2026-01-01", id: 1 },
+  ].map((forged) => Buffer.from(JSON.stringify(forged)).toString("base64url")),
 );
 
 /** Anything at all, as a JSON value. */

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Storage } from "../../src/storage/index.js";
 import { UniqueViolationError } from "../../src/storage/index.js";
+import { isDataException } from "../../src/storage/sql.js";
 
 export interface StorageHarness {
   /** Opens the storage under test (migrations applied). Called again to check that data survives a reopen. */
@@ -346,6 +347,22 @@ export function storageContract(name: string, makeHarness: () => Promise<Storage
       const rows = await storage.prompts.getMany(owner.id, [mine.id, theirs.id, 999_999_999]);
       expect(rows).toEqual([mine]);
       expect(await storage.prompts.getMany(owner.id, [])).toEqual([]);
+    });
+
+    it("refuses text it cannot hold with a data exception that carries neither the statement nor the values", async () => {
+      const user = await newUser();
+      const secret = "the user's private prompt \u0000 with a NUL";
+      const error = await storage.prompts
+        .insert({ userId: user.id, prompt: secret, response: "r", model: "m" })
+        .then(
+          () => undefined,
+          (thrown: unknown) => thrown,
+        );
+      expect(isDataException(error)).toBe(true);
+      const logged = JSON.stringify({ ...(error as object), message: (error as Error).message });
+      expect(logged).not.toContain("private prompt");
+      expect(error).not.toHaveProperty("params");
+      expect(error).not.toHaveProperty("query");
     });
 
     it("answers a ping", async () => {
