@@ -52,6 +52,7 @@ export async function benchWebsocketLatency(
       databaseUrl: schema.databaseUrl,
       schema: schema.name,
       newUsers: users,
+      wsMaxSocketsPerAddress: options.sockets,
     });
     try {
       rows.push(await measure("one instance", single, single, single.users, options));
@@ -61,6 +62,7 @@ export async function benchWebsocketLatency(
 
     const redisPrefix = `bench:${randomBytes(4).toString("hex")}:`;
     const common = {
+      wsMaxSocketsPerAddress: options.sockets,
       databaseUrl: schema.databaseUrl,
       schema: schema.name,
       redisUrl: TEST_REDIS_URL,

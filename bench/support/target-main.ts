@@ -33,6 +33,7 @@ const app = await createServer({
   ...(config.searchRateLimits ? { searchRateLimits: config.searchRateLimits } : {}),
   ...(config.vectorIndex ? { vectorIndex: config.vectorIndex } : {}),
   ...(config.wsMaxSocketsPerUser ? { wsMaxSocketsPerUser: config.wsMaxSocketsPerUser } : {}),
+  ...(config.wsMaxSocketsPerAddress ? { wsMaxSocketsPerAddress: config.wsMaxSocketsPerAddress } : {}),
 });
 const url = await app.listen({ port: 0, host: "127.0.0.1" });
 

@@ -22,6 +22,8 @@ export interface TargetConfig {
   searchRateLimits?: string;
   vectorIndex?: VectorIndexKind;
   wsMaxSocketsPerUser?: number;
+  /** The benchmark opens all its sockets from one address. */
+  wsMaxSocketsPerAddress?: number;
   logLevel?: string | false;
   /** Users to create, each with an access token valid for a day. */
   newUsers?: number;

@@ -138,7 +138,7 @@ export const DEFAULTS = {
   loginAddressRateLimits: "30/min,300/h",
   rateLimitFailMode: "open",
   wsMaxSocketsPerUser: 10,
-  wsMaxSocketsPerAddress: 200,
+  wsMaxSocketsPerAddress: 500,
   wsMaxSockets: 20_000,
   wsMaxMessagesPerSecond: 20,
   wsHeartbeatInterval: "30s",

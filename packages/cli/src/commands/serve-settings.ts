@@ -74,7 +74,7 @@ export const SERVE_SETTINGS: ReadonlyArray<{ env: string; value: string; descrip
   {
     env: "WS_MAX_SOCKETS_PER_ADDRESS",
     value: "n",
-    description: "open WebSockets per client address (default 200)",
+    description: "open WebSockets per client address (default 500)",
   },
   { env: "WS_MAX_SOCKETS", value: "n", description: "open WebSockets on one instance (default 20000)" },
   {
