@@ -87,4 +87,17 @@ describe("memory rate limiter with the default PROMPT_RATE_LIMITS", () => {
     await limiter.consume("active");
     expect(limiter.size).toBe(1);
   });
+
+  it("keeps at most maxKeys keys, forgetting the least recently used: made-up usernames cannot grow memory", async () => {
+    const clock = fakeClock(0);
+    const limiter = new MemoryRateLimiter(parseRateLimits("2/h", "test"), { now: clock.now, maxKeys: 3 });
+    await limiter.consume("victim");
+    for (let attempt = 0; attempt < 1000; attempt++) {
+      await limiter.consume(`made-up-${attempt}`);
+      // The victim keeps being active, so it is never the least recently used.
+      if (attempt % 2 === 0) await limiter.consume("victim").catch(() => undefined);
+    }
+    expect(limiter.size).toBe(3);
+    expect((await limiter.consume("victim")).allowed).toBe(false);
+  });
 });
