@@ -3,14 +3,19 @@
  * defaults to the first prompt answered: a fresh DATA_DIR (PGlite creates its database, the development secret is
  * generated, the bundled model loads), then a restart on the same DATA_DIR. Each time: register, log in, POST a
  * prompt, over HTTP, as a new user would. Without `fresh` (the smoke run), only a start on a DATA_DIR that already
- * holds a database.
+ * holds a database. Then the built server (what `npm start` runs, dist/standalone.js, built first) on an empty
+ * DATA_DIR: the time from spawning it to its first `GET /metrics` answered 200.
  */
+import { execFile, spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { spawnServer } from "../packages/testkit/src/process.js";
 import type { DataDirs } from "./support/data-dirs.js";
 import { sleep } from "./support/stats.js";
 
 export interface FirstAnswerRow {
-  start: "fresh DATA_DIR" | "restart" | "existing DATA_DIR";
+  start: "fresh DATA_DIR" | "restart" | "existing DATA_DIR" | "built server, empty DATA_DIR, to /metrics 200";
   listeningMs: number;
   firstAnswerMs: number;
 }
@@ -58,7 +63,46 @@ export async function benchFirstAnswer(options: {
       await server.exited;
     }
   }
+  if (options.fresh) rows.push(await builtStartToMetrics(await options.dataDirs.empty("built-start")));
   return rows;
+}
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+/** `npm start`'s server, built, on an empty DATA_DIR: spawned → first /metrics 200. */
+async function builtStartToMetrics(dataDir: string): Promise<FirstAnswerRow> {
+  await promisify(execFile)("npm", ["run", "build:js", "--silent", "-w", "@prompt-service/server"], {
+    cwd: ROOT,
+  });
+  const port = 18_000 + Math.floor(Math.random() * 1_000);
+  const started = performance.now();
+  const child = spawn(process.execPath, ["packages/server/dist/standalone.js"], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "warn" },
+    stdio: "ignore",
+  });
+  try {
+    for (;;) {
+      const status = await fetch(`http://127.0.0.1:${port}/metrics`).then(
+        (response) => response.status,
+        () => 0,
+      );
+      if (status === 200) break;
+      if (child.exitCode !== null || performance.now() - started > 120_000) {
+        throw new Error(`the built server did not answer /metrics (exit ${child.exitCode})`);
+      }
+      await sleep(10);
+    }
+    const elapsed = Math.round(performance.now() - started);
+    return {
+      start: "built server, empty DATA_DIR, to /metrics 200",
+      listeningMs: elapsed,
+      firstAnswerMs: elapsed,
+    };
+  } finally {
+    child.kill("SIGTERM");
+    await once(child, "exit");
+  }
 }
 
 async function post(url: string, body: unknown, token?: string): Promise<unknown> {
