@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { BundledEmbedder, modelInput } from "../../../src/similarity/embeddings/bundled.js";
-import { embedderContract } from "./contract.js";
+import { embedderContract, PARAPHRASES } from "./contract.js";
 import { withoutNetwork } from "./network-guard.js";
 
-embedderContract("bundled Universal Sentence Encoder Lite", () => BundledEmbedder.load(), { semantic: true });
+embedderContract("bundled Universal Sentence Encoder Lite", () => BundledEmbedder.load(), {
+  orderings: PARAPHRASES,
+});
 
 describe("bundled embedder", () => {
   it("loads and embeds without opening any network connection", async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { WorkerPoolEmbedder } from "../../../src/similarity/embeddings/index.js";
-import { embedderContract } from "./contract.js";
+import { embedderContract, PARAPHRASES } from "./contract.js";
 
 embedderContract("bundled model in worker threads", () => WorkerPoolEmbedder.start({ kind: "bundled" }, 1), {
-  semantic: true,
+  orderings: PARAPHRASES,
 });
 
 describe("embedding worker pool", () => {
