@@ -166,6 +166,15 @@ export function parseDurationMs(value: string | number, name: string): number {
   return milliseconds;
 }
 
+/** The settings that are throttle rules, such as "1/s,10/min". */
+type RateLimitSetting =
+  | "promptRateLimits"
+  | "searchRateLimits"
+  | "registerRateLimits"
+  | "refreshRateLimits"
+  | "loginRateLimits"
+  | "loginAddressRateLimits";
+
 export function resolveOptions(options: PromptServiceOptions = {}): ResolvedOptions {
   const production = options.production ?? isProduction(process.env.NODE_ENV);
   if (options.jwtSecret !== undefined && options.jwtSecret.length < MIN_SECRET_LENGTH) {
@@ -186,6 +195,7 @@ export function resolveOptions(options: PromptServiceOptions = {}): ResolvedOpti
   if (options.redisUrl !== undefined && !/^rediss?:\/\//.test(options.redisUrl)) {
     throw new ConfigError("redisUrl", "must be a redis:// or rediss:// URL");
   }
+  const rules = (name: RateLimitSetting) => parseRateLimits(options[name] ?? DEFAULTS[name], name);
   const promptMaxLength = positiveInteger(
     options.promptMaxLength ?? DEFAULTS.promptMaxLength,
     "promptMaxLength",
@@ -218,27 +228,12 @@ export function resolveOptions(options: PromptServiceOptions = {}): ResolvedOpti
     ),
     embeddingQueueLimit: queueLimit(options.embeddingQueueLimit ?? DEFAULTS.embeddingQueueLimit),
     vectorIndex: vectorIndexKind(options.vectorIndex ?? DEFAULTS.vectorIndex),
-    promptRateLimits: parseRateLimits(
-      options.promptRateLimits ?? DEFAULTS.promptRateLimits,
-      "promptRateLimits",
-    ),
-    searchRateLimits: parseRateLimits(
-      options.searchRateLimits ?? DEFAULTS.searchRateLimits,
-      "searchRateLimits",
-    ),
-    registerRateLimits: parseRateLimits(
-      options.registerRateLimits ?? DEFAULTS.registerRateLimits,
-      "registerRateLimits",
-    ),
-    refreshRateLimits: parseRateLimits(
-      options.refreshRateLimits ?? DEFAULTS.refreshRateLimits,
-      "refreshRateLimits",
-    ),
-    loginRateLimits: parseRateLimits(options.loginRateLimits ?? DEFAULTS.loginRateLimits, "loginRateLimits"),
-    loginAddressRateLimits: parseRateLimits(
-      options.loginAddressRateLimits ?? DEFAULTS.loginAddressRateLimits,
-      "loginAddressRateLimits",
-    ),
+    promptRateLimits: rules("promptRateLimits"),
+    searchRateLimits: rules("searchRateLimits"),
+    registerRateLimits: rules("registerRateLimits"),
+    refreshRateLimits: rules("refreshRateLimits"),
+    loginRateLimits: rules("loginRateLimits"),
+    loginAddressRateLimits: rules("loginAddressRateLimits"),
     rateLimitFailMode: failMode(options.rateLimitFailMode ?? DEFAULTS.rateLimitFailMode),
     wsMaxSocketsPerUser: positiveInteger(
       options.wsMaxSocketsPerUser ?? DEFAULTS.wsMaxSocketsPerUser,

@@ -10,11 +10,10 @@ import {
   type QueueLimit,
 } from "./embeddings/index.js";
 import { IndexSync } from "./index-sync.js";
-import { analyze, combineScores, cosine, lexicalWeight } from "./ranking/index.js";
+import { analyze, bestScores, combineScores, cosine, lexicalWeight } from "./ranking/index.js";
 import { SemanticIndex } from "./semantic-index.js";
 import { SnapshotFile } from "./snapshot-file.js";
 import { createVectorIndex, type VectorIndexKind } from "./vector-index/index.js";
-import { TopK } from "./vector-index/top-k.js";
 
 export interface SimilarityOptions {
   storage: Storage;
@@ -197,10 +196,8 @@ export class SimilarityService {
     );
     const lexical = index.lexicalOf(userId);
     const lexicalScores = lexical?.scores(analyzed) ?? new Map<number, number>();
-    const wordMatches = new TopK(limit);
-    for (const [id, score] of lexicalScores) wordMatches.offer(score, id);
     const unread: number[] = [];
-    for (const { item: id } of wordMatches.drain()) {
+    for (const { id } of bestScores(lexicalScores, limit)) {
       if (dense.has(id)) continue;
       const stored = index.vectors.vectorOf(userId, id);
       if (stored) dense.set(id, cosine(vector, stored));

@@ -12,4 +12,4 @@ export {
   rankHybrid,
 } from "./hybrid.js";
 export { detectLanguage, type Language } from "./language.js";
-export { type LexicalHit, LexicalIndex } from "./lexical-index.js";
+export { bestScores, type LexicalHit, LexicalIndex } from "./lexical-index.js";

@@ -98,10 +98,7 @@ export class LexicalIndex implements CorpusStatistics {
    * the query. Scores equal what `lexicalScore` gives the same document against this index's statistics.
    */
   search(query: string | AnalyzedText, limit: number): LexicalHit[] {
-    assertK(limit);
-    const top = new TopK(limit);
-    for (const [id, score] of this.scores(query)) top.offer(score, id);
-    return top.drain().map(({ item, score }) => ({ id: item, score }));
+    return bestScores(this.scores(query), limit);
   }
 
   /** The lexical score of every document sharing at least one word with the query (the others score 0). */
@@ -158,4 +155,12 @@ export class LexicalIndex implements CorpusStatistics {
     }
     return bucket;
   }
+}
+
+/** The `limit` best of `scores` (as LexicalIndex.scores gives them), best first. */
+export function bestScores(scores: ReadonlyMap<number, number>, limit: number): LexicalHit[] {
+  assertK(limit);
+  const top = new TopK(limit);
+  for (const [id, score] of scores) top.offer(score, id);
+  return top.drain().map(({ item, score }) => ({ id: item, score }));
 }
