@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import bytes from "bytes";
 import envSchema from "env-schema";
 import ms from "ms";
 import { type Static, Type } from "typebox";
@@ -12,7 +13,7 @@ import type { VectorIndexKind } from "./similarity/vector-index/index.js";
 
 /** Options of the plugin; `prompt serve` flags and environment variables map onto the same names. */
 export interface PromptServiceOptions {
-  /** Embedded database, index snapshots and the development JWT secret live here. */
+  /** The embedded database, downloaded models and the development JWT secret live here. */
   dataDir?: string;
   /** `postgres://…`; unset means embedded PGlite in dataDir. */
   databaseUrl?: string;
@@ -52,6 +53,11 @@ export interface PromptServiceOptions {
   embeddingQueueLimit?: string;
   /** "faiss", "exact", or "auto" (faiss when faiss-node loads). */
   vectorIndex?: VectorIndexKind;
+  /**
+   * Memory for the similarity indexes of the users searched lately, e.g. "256MB" (units of 1024) or a number of
+   * bytes; past it the least recently searched users' indexes are dropped, to be loaded again from the database.
+   */
+  indexMemoryBudget?: string | number;
   /** Throttle of POST /api/prompts per user, e.g. "1/s,10/min". */
   promptRateLimits?: string;
   /** Throttle of similarity searches per user: each runs the embedding model. */
@@ -101,6 +107,7 @@ export interface ResolvedOptions {
   embeddingThreads: number;
   embeddingQueueLimit: QueueLimit;
   vectorIndex: VectorIndexKind;
+  indexMemoryBudgetBytes: number;
   promptRateLimits: RateLimitRule[];
   searchRateLimits: RateLimitRule[];
   registerRateLimits: RateLimitRule[];
@@ -130,6 +137,7 @@ export const DEFAULTS = {
   embeddings: "bundled",
   embeddingQueueLimit: "256,32",
   vectorIndex: "auto",
+  indexMemoryBudget: "256MB",
   promptRateLimits: "1/s,10/min",
   searchRateLimits: "2/s,60/min",
   registerRateLimits: "10/h,50/d",
@@ -228,6 +236,10 @@ export function resolveOptions(options: PromptServiceOptions = {}): ResolvedOpti
     ),
     embeddingQueueLimit: queueLimit(options.embeddingQueueLimit ?? DEFAULTS.embeddingQueueLimit),
     vectorIndex: vectorIndexKind(options.vectorIndex ?? DEFAULTS.vectorIndex),
+    indexMemoryBudgetBytes: byteSize(
+      options.indexMemoryBudget ?? DEFAULTS.indexMemoryBudget,
+      "indexMemoryBudget",
+    ),
     promptRateLimits: rules("promptRateLimits"),
     searchRateLimits: rules("searchRateLimits"),
     registerRateLimits: rules("registerRateLimits"),
@@ -285,6 +297,19 @@ function vectorIndexKind(value: string): VectorIndexKind {
   return value;
 }
 
+/** A number of bytes, or a size such as "256MB" or "1.5gb" (b, kb, mb, gb, tb; units of 1024). */
+function byteSize(value: string | number, name: string): number {
+  // bytes.parse reads "1GiB" as 1: only the forms it understands are let through.
+  const parsed =
+    typeof value === "number" || /^\s*\d+(\.\d+)?\s*(b|kb|mb|gb|tb)?\s*$/i.test(value)
+      ? bytes.parse(value)
+      : null;
+  if (parsed === null || !Number.isSafeInteger(parsed) || parsed < 1) {
+    throw new ConfigError(name, `must be a number of bytes or a size such as "256MB", got "${value}"`);
+  }
+  return parsed;
+}
+
 function failMode(value: string): "open" | "closed" {
   if (value !== "open" && value !== "closed")
     throw new ConfigError("rateLimitFailMode", 'must be "open" or "closed"');
@@ -321,6 +346,7 @@ const EnvironmentSchema = Type.Object({
   VECTOR_INDEX: Type.Union([Type.Literal("faiss"), Type.Literal("exact"), Type.Literal("auto")], {
     default: DEFAULTS.vectorIndex,
   }),
+  INDEX_MEMORY_BUDGET: Type.String({ minLength: 1, default: DEFAULTS.indexMemoryBudget }),
   PROMPT_RATE_LIMITS: Type.String({ minLength: 1, default: DEFAULTS.promptRateLimits }),
   SEARCH_RATE_LIMITS: Type.String({ minLength: 1, default: DEFAULTS.searchRateLimits }),
   REGISTER_RATE_LIMITS: Type.String({ minLength: 1, default: DEFAULTS.registerRateLimits }),
@@ -364,6 +390,7 @@ const ENV_NAME_OF_OPTION: Record<string, string> = {
   databaseUrl: "DATABASE_URL",
   redisUrl: "REDIS_URL",
   vectorIndex: "VECTOR_INDEX",
+  indexMemoryBudget: "INDEX_MEMORY_BUDGET",
   embeddingThreads: "EMBEDDING_THREADS",
   embeddingQueueLimit: "EMBEDDING_QUEUE_LIMIT",
   promptRateLimits: "PROMPT_RATE_LIMITS",
@@ -413,6 +440,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConf
     embeddingThreads: parsed.EMBEDDING_THREADS,
     embeddingQueueLimit: parsed.EMBEDDING_QUEUE_LIMIT,
     vectorIndex: parsed.VECTOR_INDEX,
+    indexMemoryBudget: parsed.INDEX_MEMORY_BUDGET,
     promptRateLimits: parsed.PROMPT_RATE_LIMITS,
     searchRateLimits: parsed.SEARCH_RATE_LIMITS,
     registerRateLimits: parsed.REGISTER_RATE_LIMITS,

@@ -135,12 +135,12 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
     storage,
     log: app.log,
     metrics,
-    dataDir: config.dataDir,
     model,
     // A remote model takes a few calls at once; a local one, one per worker thread.
     concurrency: model instanceof WorkerPoolEmbedder ? model.threads : REMOTE_EMBEDDING_CONCURRENCY,
     queueLimit: config.embeddingQueueLimit,
     vectorIndex: config.vectorIndex,
+    indexMemoryBudget: config.indexMemoryBudgetBytes,
   });
   app.addHook("onClose", () => similarity.close());
 

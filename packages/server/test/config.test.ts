@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../src/config.js";
+import { loadConfig, resolveOptions } from "../src/config.js";
 import { ConfigError } from "../src/errors.js";
 
 describe("loadConfig", () => {
@@ -15,6 +15,17 @@ describe("loadConfig", () => {
       vectorIndex: "auto",
       production: false,
     });
+  });
+
+  it.each([
+    [undefined, 256 * 1024 * 1024],
+    ["16MB", 16 * 1024 * 1024],
+    ["1.5gb", 1.5 * 1024 ** 3],
+    ["512kb", 512 * 1024],
+    ["1000000", 1_000_000],
+  ])("reads INDEX_MEMORY_BUDGET=%j as %d bytes", (value, expected) => {
+    const { options } = loadConfig(value === undefined ? {} : { INDEX_MEMORY_BUDGET: value });
+    expect(resolveOptions(options).indexMemoryBudgetBytes).toBe(expected);
   });
 
   it("treats empty variables as unset, as shells and compose files write them", () => {
@@ -43,6 +54,9 @@ describe("loadConfig", () => {
     [{ PROMPT_RATE_LIMITS: "lots" }, "PROMPT_RATE_LIMITS"],
     [{ EMBEDDINGS: "word2vec" }, "EMBEDDINGS"],
     [{ VECTOR_INDEX: "annoy" }, "VECTOR_INDEX"],
+    [{ INDEX_MEMORY_BUDGET: "1GiB" }, "INDEX_MEMORY_BUDGET"],
+    [{ INDEX_MEMORY_BUDGET: "lots" }, "INDEX_MEMORY_BUDGET"],
+    [{ INDEX_MEMORY_BUDGET: "0" }, "INDEX_MEMORY_BUDGET"],
     [{ REDIS_URL: "localhost:6379" }, "REDIS_URL"],
     [{ WS_HEARTBEAT_INTERVAL: "often" }, "WS_HEARTBEAT_INTERVAL"],
   ])("rejects %j naming %s", (env, variable) => {

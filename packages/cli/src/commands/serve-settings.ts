@@ -41,6 +41,11 @@ export const SERVE_SETTINGS: ReadonlyArray<{ env: string; value: string; descrip
     description: "texts waiting for the model, <total>[,<per user>] (default 256,32)",
   },
   { env: "VECTOR_INDEX", value: "kind", description: "faiss, exact or auto (default auto)" },
+  {
+    env: "INDEX_MEMORY_BUDGET",
+    value: "size",
+    description: "memory for the indexes of recently searched users, e.g. 256MB (default 256MB)",
+  },
   { env: "PROMPT_MAX_LENGTH", value: "n", description: "longest prompt, in characters (default 8000)" },
   { env: "BODY_LIMIT", value: "bytes", description: "largest request body (default 262144)" },
   {

@@ -2,6 +2,13 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom
 
 export type LlmOutcome = "success" | "error" | "timeout";
 
+/** The figures of the similarity index's resident users, read at each scrape. */
+export interface ResidentIndexReadings {
+  vectors(): number;
+  users(): number;
+  bytes(): number;
+}
+
 /**
  * prom-client's `nodejs_active_{handles,requests,resources}_total` are gauges named like counters, which
  * `promtool check metrics` rejects; they are the sums of the labelled `nodejs_active_*` gauges that stay.
@@ -107,27 +114,55 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly vectorIndexSize: Gauge;
+  readonly indexLoads = new Counter({
+    name: "index_loads_total",
+    help: "Users whose similarity index was loaded from the database (at their first search after a start or eviction).",
+    registers: [this.registry],
+  });
 
-  #indexSize: (() => number) | undefined;
+  readonly indexEvictions = new Counter({
+    name: "index_evictions_total",
+    help: "Users whose similarity index was dropped from memory to stay within INDEX_MEMORY_BUDGET.",
+    registers: [this.registry],
+  });
+
+  readonly indexLoadDuration = new Histogram({
+    name: "index_load_duration_seconds",
+    help: "Time to load one user's similarity index from the database.",
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [this.registry],
+  });
+
+  #residentIndex: ResidentIndexReadings | undefined;
 
   constructor() {
-    const readIndexSize = () => this.#indexSize?.();
-    // Read when scraped rather than set on every insert: the index knows its size, nobody has to keep it in step.
-    this.vectorIndexSize = new Gauge({
-      name: "vector_index_size",
-      help: "Vectors in the similarity index.",
-      registers: [this.registry],
-      collect() {
-        const size = readIndexSize();
-        if (size !== undefined) this.set(size);
-      },
-    });
+    // Read when scraped rather than set on every change: the index knows its figures, nobody has to keep them in step.
+    const gauges: Array<[name: string, help: string, reading: keyof ResidentIndexReadings]> = [
+      ["vector_index_size", "Vectors in the similarity index of the users resident in memory.", "vectors"],
+      ["index_resident_users", "Users whose similarity index is held in memory.", "users"],
+      [
+        "index_resident_bytes",
+        "Estimated memory of the resident users' similarity indexes, in bytes.",
+        "bytes",
+      ],
+    ];
+    const read = (reading: keyof ResidentIndexReadings) => this.#residentIndex?.[reading]();
+    for (const [name, help, reading] of gauges) {
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          const value = read(reading);
+          if (value !== undefined) this.set(value);
+        },
+      });
+    }
   }
 
-  /** Where `vector_index_size` reads the index size from at each scrape. */
-  observeVectorIndexSize(size: () => number): void {
-    this.#indexSize = size;
+  /** Where the resident-index gauges read their figures at each scrape. */
+  observeResidentIndex(readings: ResidentIndexReadings): void {
+    this.#residentIndex = readings;
   }
 
   get contentType(): string {

@@ -1,54 +1,165 @@
+import type { IndexedPromptRow } from "../storage/index.js";
 import { LexicalIndex } from "./ranking/index.js";
 import type { VectorIndex } from "./vector-index/index.js";
 
+/** One resident user's word index, and which of their prompts still wait for a vector. */
+export interface ResidentUser {
+  readonly lexical: LexicalIndex;
+  readonly withoutVector: ReadonlySet<number>;
+}
+
+export interface SemanticIndexOptions {
+  vectors: VectorIndex;
+  /** INDEX_MEMORY_BUDGET: the estimated bytes the resident users may take before the least recently used go. */
+  budgetBytes: number;
+  /** Reads one user's prompts, with their vectors of the current model, from the database. */
+  load(userId: number): Promise<IndexedPromptRow[]>;
+  /** Hears of each load (its duration) and each eviction, for metrics. */
+  onLoad?(seconds: number): void;
+  onEvict?(): void;
+}
+
+/** What a resident user costs beyond their vectors and words: the entries of this cache's maps and sets. */
+const BYTES_PER_USER = 600;
+const BYTES_PER_PENDING_VECTOR = 40;
+
+interface UserState {
+  lexical: LexicalIndex;
+  withoutVector: Set<number>;
+  /** The estimate last counted into the total. */
+  bytes: number;
+}
+
+/** A write that reached a user whose load was running: applied to the loaded index before anyone searches it. */
+type PendingWrite = (user: UserState, userId: number) => void;
+
 /**
- * The in-memory search structures of every user: nearest vectors (dense) and a word index (lexical), kept in
- * step. Both are derived from the database and can always be rebuilt from it.
+ * The in-memory search structures of the users searched lately on this instance: nearest vectors (dense) and a word
+ * index (lexical) per user, kept in step. They are derived from the database, so they are a cache: a user's are
+ * loaded at their first search (concurrent first searches load once), and the least recently searched users are
+ * dropped when the estimated bytes exceed the budget. The user being searched is never dropped, even alone over
+ * the budget. A user nobody searched costs nothing.
+ *
+ * Writes reach resident users only: a user who is not resident reads them from the database at their next load.
  */
 export class SemanticIndex {
-  readonly #lexical = new Map<number, LexicalIndex>();
-  /** Every indexed prompt id, to tell quickly which rows another instance added. */
-  readonly #known = new Set<number>();
-  /** Indexed prompts whose vector has not arrived yet. */
-  readonly #withoutVector = new Set<number>();
+  /** In least-recently-used order: the first entry goes first. */
+  readonly #resident = new Map<number, UserState>();
+  readonly #loading = new Map<number, { done: Promise<UserState>; writes: PendingWrite[] }>();
+  #bytes = 0;
 
-  constructor(readonly vectors: VectorIndex) {}
+  constructor(private readonly options: SemanticIndexOptions) {}
 
-  /** Adds or replaces one prompt; idempotent, as catching up replays rows. */
-  add(userId: number, id: number, text: string, vector: Float32Array): void {
-    this.vectors.add(userId, id, vector);
-    this.addText(userId, id, text);
-    this.#withoutVector.delete(id);
+  get vectors(): VectorIndex {
+    return this.options.vectors;
   }
 
-  /** Makes the prompt findable by its words while its vector is being computed. */
-  addText(userId: number, id: number, text: string): void {
-    let lexical = this.#lexical.get(userId);
-    if (!lexical) {
-      lexical = new LexicalIndex();
-      this.#lexical.set(userId, lexical);
+  /** Estimated bytes of every resident user. */
+  get residentBytes(): number {
+    return this.#bytes;
+  }
+
+  get residentUsers(): number {
+    return this.#resident.size;
+  }
+
+  /** The users whose index is held here, for the look at what other instances wrote. */
+  residentUserIds(): number[] {
+    return [...this.#resident.keys()];
+  }
+
+  /** The user's index, loaded from the database unless resident, and marked as the most recently used. */
+  async acquire(userId: number): Promise<ResidentUser> {
+    const resident = this.#resident.get(userId);
+    if (resident) {
+      this.#resident.delete(userId);
+      this.#resident.set(userId, resident);
+      return resident;
     }
-    if (!lexical.has(id)) lexical.add(id, text);
-    if (!this.#known.has(id)) {
-      this.#known.add(id);
-      if (!this.vectors.has(userId, id)) this.#withoutVector.add(id);
-    }
+    const loading = this.#loading.get(userId);
+    if (loading) return loading.done;
+    const writes: PendingWrite[] = [];
+    const done = this.#load(userId, writes).finally(() => this.#loading.delete(userId));
+    this.#loading.set(userId, { done, writes });
+    return done;
   }
 
-  knows(id: number): boolean {
-    return this.#known.has(id);
+  /**
+   * Adds or replaces one prompt of a resident user (or of one being loaded), with its vector when known; a prompt
+   * without one is searchable by its words until its vector is added. Idempotent, as catching up replays rows.
+   */
+  add(userId: number, id: number, text: string, vector?: Float32Array): void {
+    this.#write(userId, (user) => {
+      if (!user.lexical.has(id)) user.lexical.add(id, text);
+      if (vector) {
+        this.vectors.add(userId, id, vector);
+        user.withoutVector.delete(id);
+      } else if (!this.vectors.has(userId, id)) {
+        user.withoutVector.add(id);
+      }
+    });
   }
 
-  /** Whether a known prompt's vector is indexed, without knowing its user. */
-  hasVectorFor(id: number): boolean {
-    return this.#known.has(id) && !this.#withoutVector.has(id);
-  }
-
+  /** Whether the user is resident and their index holds this prompt with its vector. */
   hasVector(userId: number, id: number): boolean {
-    return this.vectors.has(userId, id);
+    return this.#resident.has(userId) && this.vectors.has(userId, id);
   }
 
-  lexicalOf(userId: number): LexicalIndex | undefined {
-    return this.#lexical.get(userId);
+  #write(userId: number, write: PendingWrite): void {
+    const resident = this.#resident.get(userId);
+    if (resident) {
+      write(resident, userId);
+      this.#recount(userId, resident);
+      this.#evictBeyondBudget(userId);
+      return;
+    }
+    this.#loading.get(userId)?.writes.push(write);
+  }
+
+  async #load(userId: number, writes: PendingWrite[]): Promise<UserState> {
+    const started = performance.now();
+    const rows = await this.options.load(userId);
+    const { dimensions } = this.vectors;
+    const withVector = rows.filter((row) => row.vector !== undefined);
+    const ids = new Float64Array(withVector.length);
+    const vectors = new Float32Array(withVector.length * dimensions);
+    withVector.forEach((row, position) => {
+      ids[position] = row.id;
+      vectors.set(row.vector as Float32Array, position * dimensions);
+    });
+    const user: UserState = { lexical: new LexicalIndex(), withoutVector: new Set(), bytes: 0 };
+    for (const row of rows) {
+      user.lexical.add(row.id, row.prompt);
+      if (!row.vector) user.withoutVector.add(row.id);
+    }
+    this.vectors.replaceUser(userId, ids, vectors);
+    for (const write of writes) write(user, userId);
+    this.#resident.set(userId, user);
+    this.#recount(userId, user);
+    this.#evictBeyondBudget(userId);
+    this.options.onLoad?.((performance.now() - started) / 1000);
+    return user;
+  }
+
+  #recount(userId: number, user: UserState): void {
+    const bytes =
+      BYTES_PER_USER +
+      this.vectors.bytesOf(userId) +
+      user.lexical.bytes +
+      user.withoutVector.size * BYTES_PER_PENDING_VECTOR;
+    this.#bytes += bytes - user.bytes;
+    user.bytes = bytes;
+  }
+
+  /** Drops the least recently used users, never `keep`, until the resident users fit the budget. */
+  #evictBeyondBudget(keep: number): void {
+    for (const [userId, user] of this.#resident) {
+      if (this.#bytes <= this.options.budgetBytes) return;
+      if (userId === keep) continue;
+      this.#resident.delete(userId);
+      this.vectors.dropUser(userId);
+      this.#bytes -= user.bytes;
+      this.options.onEvict?.();
+    }
   }
 }

@@ -11,15 +11,13 @@ import {
 } from "./embeddings/index.js";
 import { IndexSync } from "./index-sync.js";
 import { analyze, bestScores, combineScores, cosine, lexicalWeight } from "./ranking/index.js";
-import { SemanticIndex } from "./semantic-index.js";
-import { SnapshotFile } from "./snapshot-file.js";
+import { type ResidentUser, SemanticIndex } from "./semantic-index.js";
 import { createVectorIndex, type VectorIndexKind } from "./vector-index/index.js";
 
 export interface SimilarityOptions {
   storage: Storage;
   log: FastifyBaseLogger;
   metrics: Metrics;
-  dataDir: string;
   /** The loaded model (see createEmbedder); its owner closes it. */
   model: Embedder;
   /** Model calls at once: its worker threads, or a few for a remote model. */
@@ -27,10 +25,10 @@ export interface SimilarityOptions {
   /** EMBEDDING_QUEUE_LIMIT: texts waiting for the model, in total and per user. */
   queueLimit: QueueLimit;
   vectorIndex: VectorIndexKind;
-  /** How often to look for prompts created by other instances. Default 500 ms. */
+  /** INDEX_MEMORY_BUDGET: estimated bytes of the users' indexes held in memory. */
+  indexMemoryBudget: number;
+  /** How often to look for prompts other instances created for the resident users. Default 500 ms. */
   pollIntervalMs?: number;
-  /** How often to rewrite the index snapshot when it changed. Default 60 s. */
-  snapshotIntervalMs?: number;
 }
 
 export interface SimilarResult extends StoredPrompt {
@@ -50,8 +48,9 @@ const ownerOf = (userId: number) => `user:${userId}`;
 /**
  * Semantic search over each user's own prompts. A prompt is stored as soon as its answer exists and is searchable by
  * its words at once; its vector follows from the model's worker threads (see FairScheduler) and is stored in its row.
- * The index stays in step with the database (see IndexSync), and a query is ranked by meaning and shared words from
- * what the index holds in memory: only the `k` rows returned are read from the database.
+ * A user's index is loaded from the database at their first search and kept while memory allows (see SemanticIndex),
+ * in step with what other instances write (see IndexSync); a query is ranked by meaning and shared words from what
+ * the index holds in memory: only the `k` rows returned are read from the database.
  */
 export class SimilarityService {
   readonly #background = new Set<Promise<void>>();
@@ -73,17 +72,28 @@ export class SimilarityService {
       queueLimit: options.queueLimit,
       onQueueLength: (length) => metrics.embeddingQueueLength.set(length),
     });
-    const index = new SemanticIndex(createVectorIndex(options.vectorIndex, model.dimensions));
-    metrics.observeVectorIndexSize(() => index.vectors.size());
+    const index = new SemanticIndex({
+      vectors: createVectorIndex(options.vectorIndex, model.dimensions),
+      budgetBytes: options.indexMemoryBudget,
+      load: (userId) => options.storage.embeddings.ofUser(userId, model.id),
+      onLoad: (seconds) => {
+        metrics.indexLoads.inc();
+        metrics.indexLoadDuration.observe(seconds);
+      },
+      onEvict: () => metrics.indexEvictions.inc(),
+    });
+    metrics.observeResidentIndex({
+      vectors: () => index.vectors.size(),
+      users: () => index.residentUsers,
+      bytes: () => index.residentBytes,
+    });
     const sync = new IndexSync({
       storage: options.storage,
       embed: (userId, texts) => scheduler.embed(ownerOf(userId), texts, { bounded: false }),
       modelId: model.id,
       index,
-      snapshot: new SnapshotFile(options.dataDir, model.id),
       log: options.log,
       pollIntervalMs: options.pollIntervalMs ?? 500,
-      snapshotIntervalMs: options.snapshotIntervalMs ?? 60_000,
     });
     try {
       await sync.start();
@@ -101,7 +111,7 @@ export class SimilarityService {
    * is embedded at the next start.
    */
   indexStored(prompt: StoredPrompt): void {
-    this.index.addText(prompt.userId, prompt.id, prompt.prompt);
+    this.index.add(prompt.userId, prompt.id, prompt.prompt);
     let indexed!: () => void;
     const inIndex = new Promise<void>((resolve) => (indexed = resolve));
     const pending = this.#pendingVectors.get(prompt.userId) ?? new Set<Promise<void>>();
@@ -128,13 +138,14 @@ export class SimilarityService {
    * Retry-After when the model's queue is full.
    */
   async search(userId: number, query: string, k: number, minScore = 0): Promise<SimilarResult[]> {
-    const vector = await this.#embedQuery(userId, query);
+    // The user's index loads (when not resident) while the model embeds the query.
+    const [vector, user] = await Promise.all([this.#embedQuery(userId, query), this.index.acquire(userId)]);
     // The user's own prompts stored here a moment ago were queued for the model before this query, in the same
     // per-user queue, so their vectors are ready or nearly: a search right after a POST finds them by meaning.
     await Promise.all(this.#pendingVectors.get(userId) ?? []);
     const end = this.options.metrics.similaritySearchDuration.startTimer();
     try {
-      const ranked = await this.#rank(userId, query, vector, k);
+      const ranked = await this.#rank(userId, user, query, vector, k);
       const wanted = ranked.filter((result) => result.score >= minScore);
       // Read back with the user's id in the query too: isolation does not rest on the index alone.
       const rows = new Map(
@@ -187,23 +198,22 @@ export class SimilarityService {
    * memory; an index that keeps them out of JavaScript's reach (faiss) has the few word-only candidates' vectors
    * read from the database.
    */
-  async #rank(userId: number, query: string, vector: Float32Array, k: number) {
+  async #rank(userId: number, user: ResidentUser, query: string, vector: Float32Array, k: number) {
     const { index, options } = this;
     const limit = Math.max(CANDIDATES_PER_INDEX, k);
     const analyzed = analyze(query);
     const dense = new Map<number, number | undefined>(
       index.vectors.search(userId, vector, limit).map((hit) => [hit.id, hit.score]),
     );
-    const lexical = index.lexicalOf(userId);
-    const lexicalScores = lexical?.scores(analyzed) ?? new Map<number, number>();
+    const lexicalScores = user.lexical.scores(analyzed);
     const unread: number[] = [];
     for (const { id } of bestScores(lexicalScores, limit)) {
       if (dense.has(id)) continue;
       const stored = index.vectors.vectorOf(userId, id);
       if (stored) dense.set(id, cosine(vector, stored));
-      else if (index.hasVector(userId, id)) unread.push(id);
       // A prompt whose vector is still being computed competes on its words alone.
-      else dense.set(id, undefined);
+      else if (user.withoutVector.has(id)) dense.set(id, undefined);
+      else unread.push(id);
     }
     if (unread.length > 0) {
       const rows = await options.storage.embeddings.withEmbeddings(unread, options.model.id, userId);
@@ -225,11 +235,10 @@ export class SimilarityService {
         const [vector] = await this.scheduler.embed(ownerOf(prompt.userId), [embeddableText(prompt.prompt)], {
           bounded: false,
         });
-        // In memory first, so that a search right after sees it; the row follows for the other instances.
-        this.index.add(prompt.userId, prompt.id, prompt.prompt, vector as Float32Array);
-        this.sync.markChanged();
-        indexed();
+        // In the row first: a load of the user's index that starts from now on reads it there.
         await storage.embeddings.setEmbedding(prompt.id, { vector: vector as Float32Array, model: model.id });
+        this.index.add(prompt.userId, prompt.id, prompt.prompt, vector as Float32Array);
+        indexed();
         return;
       } catch (error) {
         if (attempt === EMBED_ATTEMPTS || this.#closed) {

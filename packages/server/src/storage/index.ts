@@ -5,7 +5,15 @@ import type { Storage } from "./port.js";
 import { openPostgres } from "./postgres.js";
 import { SqlStorage } from "./sql-storage.js";
 
-export type { IndexablePrompt, PromptCursor, PromptEmbedding, Storage, StoredPrompt, User } from "./port.js";
+export type {
+  IndexablePrompt,
+  IndexedPromptRow,
+  PromptCursor,
+  PromptEmbedding,
+  Storage,
+  StoredPrompt,
+  User,
+} from "./port.js";
 export { UniqueViolationError } from "./port.js";
 
 export interface OpenStorageOptions {

@@ -83,12 +83,24 @@ export interface IndexablePrompt {
   embeddingModel: string | null;
 }
 
+/** A prompt's text and, when stored by the model asked for, its vector: what a user's index is built from. */
+export interface IndexedPromptRow {
+  id: number;
+  prompt: string;
+  vector: Float32Array | undefined;
+}
+
 /** What the similarity index reads and writes to stay derived from the database. */
 export interface PromptEmbeddingRepository {
-  /** Every prompt after `afterId`, in id order, without vectors: the boot-time reconciliation scan. */
-  scan(afterId: number, limit: number): Promise<IndexablePrompt[]>;
-  /** Ids of prompts created, or given a vector, at or after `since`, by the database's clock. */
-  idsChangedSince(since: Date): Promise<number[]>;
+  /** Every prompt of one user, with its vector when stored by `model`: one user's index, loaded on demand. */
+  ofUser(userId: number, model: string): Promise<IndexedPromptRow[]>;
+  /** Prompts after `afterId`, in id order, without a vector of `model`: to embed (again) in the background. */
+  withoutVector(model: string, afterId: number, limit: number): Promise<IndexablePrompt[]>;
+  /**
+   * Prompts of these users created, or given a vector, at or after `since`, by the database's clock: what other
+   * instances wrote for the users whose index this one holds.
+   */
+  changedSince(since: Date, userIds: readonly number[]): Promise<Array<{ id: number; userId: number }>>;
   /** The prompts with these ids (of `userId` only, when given), with their embeddings when stored by `model`. */
   withEmbeddings(
     ids: readonly number[],

@@ -1,5 +1,6 @@
 import type {
   IndexablePrompt,
+  IndexedPromptRow,
   PromptCursor,
   PromptEmbedding,
   PromptEmbeddingRepository,
@@ -248,10 +249,25 @@ interface IndexableRow {
 class SqlPromptEmbeddings implements PromptEmbeddingRepository {
   constructor(private readonly db: SqlExecutor) {}
 
-  async scan(afterId: number, limit: number): Promise<IndexablePrompt[]> {
+  async ofUser(userId: number, model: string): Promise<IndexedPromptRow[]> {
+    const { rows } = await this.db.query<{
+      id: string | number;
+      prompt: string;
+      embedding: Uint8Array | null;
+      embedding_model: string | null;
+    }>("SELECT id, prompt, embedding, embedding_model FROM prompts WHERE user_id = $1", [userId]);
+    return rows.map((row) => ({
+      id: toId(row.id),
+      prompt: row.prompt,
+      vector: row.embedding && row.embedding_model === model ? bytesToVector(row.embedding) : undefined,
+    }));
+  }
+
+  async withoutVector(model: string, afterId: number, limit: number): Promise<IndexablePrompt[]> {
     const { rows } = await this.db.query<IndexableRow>(
-      "SELECT id, user_id, prompt, embedding_model FROM prompts WHERE id > $1 ORDER BY id LIMIT $2",
-      [afterId, limit],
+      `SELECT id, user_id, prompt, embedding_model FROM prompts
+        WHERE id > $1 AND embedding_model IS DISTINCT FROM $2 ORDER BY id LIMIT $3`,
+      [afterId, model, limit],
     );
     return rows.map((row) => ({
       id: toId(row.id),
@@ -261,13 +277,18 @@ class SqlPromptEmbeddings implements PromptEmbeddingRepository {
     }));
   }
 
-  async idsChangedSince(since: Date): Promise<number[]> {
+  async changedSince(
+    since: Date,
+    userIds: readonly number[],
+  ): Promise<Array<{ id: number; userId: number }>> {
+    if (userIds.length === 0) return [];
     // A UNION rather than an OR, so that each side reads its own index.
-    const { rows } = await this.db.query<{ id: string | number }>(
-      "SELECT id FROM prompts WHERE created_at >= $1 UNION SELECT id FROM prompts WHERE embedded_at >= $1",
-      [since],
+    const { rows } = await this.db.query<{ id: string | number; user_id: string | number }>(
+      `SELECT id, user_id FROM prompts WHERE created_at >= $1 AND user_id = ANY($2::bigint[])
+       UNION SELECT id, user_id FROM prompts WHERE embedded_at >= $1 AND user_id = ANY($2::bigint[])`,
+      [since, userIds],
     );
-    return rows.map((row) => toId(row.id));
+    return rows.map((row) => ({ id: toId(row.id), userId: toId(row.user_id) }));
   }
 
   async withEmbeddings(

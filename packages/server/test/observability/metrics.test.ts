@@ -185,11 +185,14 @@ describe("prompts_created_total", () => {
 });
 
 describe("Metrics", () => {
-  it("reads vector_index_size from the index when scraped", async () => {
+  it("reads the resident index's vectors, users and bytes when scraped", async () => {
     const metrics = new Metrics();
     let size = 3;
-    metrics.observeVectorIndexSize(() => size);
-    expect(await metrics.exposition()).toMatch(/^vector_index_size 3$/m);
+    metrics.observeResidentIndex({ vectors: () => size, users: () => 2, bytes: () => 4096 });
+    const text = await metrics.exposition();
+    expect(text).toMatch(/^vector_index_size 3$/m);
+    expect(text).toMatch(/^index_resident_users 2$/m);
+    expect(text).toMatch(/^index_resident_bytes 4096$/m);
     size = 7;
     expect(await metrics.exposition()).toMatch(/^vector_index_size 7$/m);
   });

@@ -26,11 +26,11 @@ beforeAll(async () => {
     storage,
     log: pino({ level: "silent" }),
     metrics: new Metrics(),
-    dataDir,
     model,
     concurrency: 1,
     queueLimit: { total: 10, perOwner: 10 },
     vectorIndex: "exact",
+    indexMemoryBudget: 64 * 1024 * 1024,
   });
 });
 afterAll(async () => {

@@ -19,11 +19,11 @@ describe("SimilarityService with the model in worker threads", () => {
       storage,
       log: pino({ level: "silent" }),
       metrics: new Metrics(),
-      dataDir,
       model,
       concurrency: model.threads,
       queueLimit: { total: 100, perOwner: 10 },
       vectorIndex: "exact",
+      indexMemoryBudget: 64 * 1024 * 1024,
     });
   const vectorOf = async (id: number) => (await storage.embeddings.withEmbeddings([id], model.id))[0]?.vector;
 

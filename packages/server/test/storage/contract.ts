@@ -292,8 +292,9 @@ export function storageContract(name: string, makeHarness: () => Promise<Storage
       expect(Array.from(after?.vector ?? [])).toEqual(Array.from(replaced));
     });
 
-    it("scans prompts in id order and finds those created since a moment of the database's clock", async () => {
+    it("lists prompts without a vector of a model in id order, and those of given users changed since a moment", async () => {
       const user = await newUser();
+      const other = await newUser();
       const before = await storage.now();
       const first = await storage.prompts.insert({
         userId: user.id,
@@ -307,16 +308,33 @@ export function storageContract(name: string, makeHarness: () => Promise<Storage
         response: "r",
         model: "m",
       });
-      const scanned = await storage.embeddings.scan(first.id - 1, 2);
-      expect(scanned).toEqual([
+      const others = await storage.prompts.insert({
+        userId: other.id,
+        prompt: "three",
+        response: "r",
+        model: "m",
+      });
+      await storage.embeddings.setEmbedding(second.id, { vector: Float32Array.of(1, 0), model: "current" });
+
+      const missing = await storage.embeddings.withoutVector("current", first.id - 1, 2);
+      expect(missing).toEqual([
         { id: first.id, userId: user.id, prompt: "one", embeddingModel: null },
-        { id: second.id, userId: user.id, prompt: "two", embeddingModel: null },
+        { id: others.id, userId: other.id, prompt: "three", embeddingModel: null },
       ]);
-      expect(await storage.embeddings.idsChangedSince(before)).toEqual(
-        expect.arrayContaining([first.id, second.id]),
+      // Another model's vector counts as none.
+      expect((await storage.embeddings.withoutVector("newer", second.id - 1, 1))[0]?.id).toBe(second.id);
+
+      const changed = await storage.embeddings.changedSince(before, [user.id]);
+      expect(changed).toEqual(
+        expect.arrayContaining([
+          { id: first.id, userId: user.id },
+          { id: second.id, userId: user.id },
+        ]),
       );
+      expect(changed.map((row) => row.id)).not.toContain(others.id);
+      expect(await storage.embeddings.changedSince(before, [])).toEqual([]);
       const later = new Date((await storage.now()).getTime() + 60_000);
-      expect(await storage.embeddings.idsChangedSince(later)).toEqual([]);
+      expect(await storage.embeddings.changedSince(later, [user.id, other.id])).toEqual([]);
     });
 
     it("lists a prompt whose vector arrives after it among the prompts changed since", async () => {
@@ -329,9 +347,45 @@ export function storageContract(name: string, makeHarness: () => Promise<Storage
       });
       await new Promise((resolve) => setTimeout(resolve, 20));
       const afterInsert = await storage.now();
-      expect(await storage.embeddings.idsChangedSince(afterInsert)).not.toContain(stored.id);
+      const changedIds = async () =>
+        (await storage.embeddings.changedSince(afterInsert, [user.id])).map((row) => row.id);
+      expect(await changedIds()).not.toContain(stored.id);
       await storage.embeddings.setEmbedding(stored.id, { vector: Float32Array.of(1, 0), model: "m" });
-      expect(await storage.embeddings.idsChangedSince(afterInsert)).toContain(stored.id);
+      expect(await changedIds()).toContain(stored.id);
+    });
+
+    it("reads every prompt of one user with the vectors of the model asked for, nobody else's", async () => {
+      const owner = await newUser();
+      const other = await newUser();
+      const embedded = await storage.prompts.insert({
+        userId: owner.id,
+        prompt: "with vector",
+        response: "r",
+        model: "m",
+        embedding: { vector: Float32Array.of(0.6, 0.8), model: "current" },
+      });
+      const bare = await storage.prompts.insert({
+        userId: owner.id,
+        prompt: "without",
+        response: "r",
+        model: "m",
+      });
+      const older = await storage.prompts.insert({
+        userId: owner.id,
+        prompt: "older model",
+        response: "r",
+        model: "m",
+        embedding: { vector: Float32Array.of(1, 0), model: "old" },
+      });
+      await storage.prompts.insert({ userId: other.id, prompt: "not yours", response: "r", model: "m" });
+
+      const rows = await storage.embeddings.ofUser(owner.id, "current");
+      expect(rows.sort((a, b) => a.id - b.id)).toEqual([
+        { id: embedded.id, prompt: "with vector", vector: Float32Array.of(0.6, 0.8) },
+        { id: bare.id, prompt: "without", vector: undefined },
+        { id: older.id, prompt: "older model", vector: undefined },
+      ]);
+      expect(await storage.embeddings.ofUser(0, "current")).toEqual([]);
     });
 
     it("reads several prompts of one user by id, never another user's", async () => {

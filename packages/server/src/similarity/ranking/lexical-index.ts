@@ -17,6 +17,15 @@ export interface LexicalHit {
   score: number;
 }
 
+/**
+ * What V8 spends per document (its entry and term list), per posting (a document's entry in a term's map) and per
+ * distinct term (its key, map and prefix-table entry), measured with `npm run bench` (section index-cache): estimates,
+ * for the memory budget of the resident users.
+ */
+const BYTES_PER_DOCUMENT = 160;
+const BYTES_PER_POSTING = 56;
+const BYTES_PER_TERM = 260;
+
 interface IndexedDocument {
   /** Distinct terms, to find the postings to update on removal. */
   terms: string[];
@@ -41,6 +50,7 @@ export class LexicalIndex implements CorpusStatistics {
   /** Indexed terms by their first MIN_PREFIX_LENGTH letters, to find the longer stems a query stem begins. */
   readonly #termsByPrefix = new Map<string, Set<string>>();
   #totalLength = 0;
+  #postingCount = 0;
 
   get documentCount(): number {
     return this.#documents.size;
@@ -48,6 +58,15 @@ export class LexicalIndex implements CorpusStatistics {
 
   get averageLength(): number {
     return this.#documents.size === 0 ? 0 : this.#totalLength / this.#documents.size;
+  }
+
+  /** An estimate of the memory the index takes, in bytes. */
+  get bytes(): number {
+    return (
+      this.#documents.size * BYTES_PER_DOCUMENT +
+      this.#postingCount * BYTES_PER_POSTING +
+      this.#postings.size * BYTES_PER_TERM
+    );
   }
 
   documentFrequency(term: string): number {
@@ -74,6 +93,7 @@ export class LexicalIndex implements CorpusStatistics {
     }
     this.#documents.set(id, { terms: [...counts.keys()], length });
     this.#totalLength += length;
+    this.#postingCount += counts.size;
   }
 
   /** Forgets `id`; does nothing when it is not there. */
@@ -91,6 +111,7 @@ export class LexicalIndex implements CorpusStatistics {
     }
     this.#documents.delete(id);
     this.#totalLength -= document.length;
+    this.#postingCount -= document.terms.length;
   }
 
   /**

@@ -4,6 +4,12 @@ import type { SearchHit } from "./port.js";
 import { TopK } from "./top-k.js";
 
 const INITIAL_CAPACITY = 16;
+/**
+ * What V8 spends on one entry of the id → slot map and on the store's objects, measured with `npm run bench`
+ * (section index-cache) rather than derived: estimates, for the memory budget of the resident users.
+ */
+const BYTES_PER_MAP_ENTRY = 40;
+const BYTES_PER_STORE = 400;
 
 /** Brute-force search in plain JavaScript: exact, no native code, and the fallback when faiss cannot load. */
 export function createExactVectorIndex(dimensions: number): PerUserVectorIndex {
@@ -30,6 +36,13 @@ class DenseVectors implements UserVectorStore {
 
   get count(): number {
     return this.slots.size;
+  }
+
+  /** Lists of search: one, since every search scans every row. */
+  readonly lists = 1;
+
+  get bytes(): number {
+    return BYTES_PER_STORE + this.ids.byteLength + this.data.byteLength + this.count * BYTES_PER_MAP_ENTRY;
   }
 
   has(id: number): boolean {
@@ -75,13 +88,6 @@ class DenseVectors implements UserVectorStore {
       top.offer(dotProduct(data, row, query, 0, dimensions), slot);
     }
     return top.drain().map(({ item, score }) => ({ id: this.ids[item] as number, score }));
-  }
-
-  rows(): { ids: Float64Array; vectors: Float32Array } {
-    return {
-      ids: this.ids.subarray(0, this.count),
-      vectors: this.data.subarray(0, this.count * this.dimensions),
-    };
   }
 
   private grow(): void {

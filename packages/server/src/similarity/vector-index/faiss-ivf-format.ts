@@ -14,7 +14,7 @@
  * faiss-node 0.5.1 has no way to set nprobe, to add vectors under labels of one's choosing, or to pass vectors
  * other than as number[] (about 50 µs per 512-d vector); this format does all three, and moves 100k vectors in a
  * fraction of a second. Labels written here are row numbers. decodeIvf checks every field it relies on, so a faiss
- * that writes otherwise fails loudly (the snapshot round trips of the faiss tests) instead of yielding wrong rows.
+ * that writes otherwise fails loudly (the round trips of faiss-ivf-format.test.ts, and every compaction) instead of yielding wrong rows.
  */
 
 const INDEX_HEADER_BYTES = 37;

@@ -7,7 +7,6 @@ import { trainCentroids } from "./kmeans.js";
 import type { PartitionPolicy } from "./partition-policy.js";
 import type { UserVectorStore } from "./per-user-index.js";
 import type { SearchHit } from "./port.js";
-import type { Partition } from "./snapshot.js";
 
 /**
  * Rows appended per step while a new partition is filled: about 2 ms, as faiss compares each row with every centroid
@@ -21,6 +20,19 @@ const ROWS_PER_STEP = 16;
  */
 const MIN_DEAD = 64;
 const MAX_DEAD = 1024;
+/**
+ * Estimates for the memory budget of the resident users: per row, its label's id, checksum and map entry beside the
+ * vector faiss holds; per store, faiss's index object and its list structures (measured with `npm run bench`,
+ * section index-cache).
+ */
+const BYTES_PER_ROW = 8 + 4 + 40;
+const BYTES_PER_STORE = 4096;
+
+/** How a user's vectors are grouped into lists: the centroid of each list and how many rows it holds, in order. */
+interface Partition {
+  centroids: Float32Array;
+  sizes: Uint32Array;
+}
 
 /** What every user's store of one faiss VectorIndex shares. */
 export interface FaissStoreContext {
@@ -56,24 +68,19 @@ export class FaissVectors implements UserVectorStore {
   private index!: FaissIndex;
   private slots!: FaissSlots;
   /** 1 while the user is not partitioned. */
-  private lists = 1;
+  private listCount = 1;
   private partitioning: { job: BackgroundJob; lists: number; appended: Appended[] } | undefined;
 
   private constructor(private readonly context: FaissStoreContext) {}
 
-  /** From a snapshot's rows (ownership of the arrays passes to the store), in the snapshot's partition if any. */
-  static fromRows(
-    context: FaissStoreContext,
-    ids: Float64Array,
-    vectors: Float32Array,
-    partition?: Partition,
-  ): FaissVectors {
+  /** From unique ids and their rows (ownership of the arrays passes to the store), partitioned later if due. */
+  static fromRows(context: FaissStoreContext, ids: Float64Array, vectors: Float32Array): FaissVectors {
     const { dimensions } = context;
     const checksums = new Uint32Array(ids.length);
     for (let row = 0; row < ids.length; row++) {
       checksums[row] = crc32(vectors.subarray(row * dimensions, (row + 1) * dimensions));
     }
-    const rows = { ids, vectors, slots: Uint32Array.from(ids, (_, row) => row), checksums, partition };
+    const rows = { ids, vectors, slots: Uint32Array.from(ids, (_, row) => row), checksums };
     const store = new FaissVectors(context);
     store.replaceIndex(rows);
     store.partitionIfDue(rows);
@@ -123,9 +130,15 @@ export class FaissVectors implements UserVectorStore {
     return hits;
   }
 
-  rows(): { ids: Float64Array; vectors: Float32Array; partition?: Partition } {
-    const { ids, vectors, partition } = this.liveRows();
-    return { ids, vectors, partition };
+  get bytes(): number {
+    const { dimensions } = this.context;
+    return (
+      BYTES_PER_STORE + this.slots.rows * (dimensions * 4 + BYTES_PER_ROW) + this.listCount * dimensions * 4
+    );
+  }
+
+  get lists(): number {
+    return this.listCount;
   }
 
   dispose(): void {
@@ -165,7 +178,7 @@ export class FaissVectors implements UserVectorStore {
         kept++;
       }
     });
-    if (this.lists > 1) rows.partition = { centroids: stored.centroids, sizes };
+    if (this.listCount > 1) rows.partition = { centroids: stored.centroids, sizes };
     return rows;
   }
 
@@ -180,7 +193,7 @@ export class FaissVectors implements UserVectorStore {
     this.index = binding.Index.fromBuffer(encodeIvf(dimensions, { ...layout, vectors: rows.vectors }));
     // Copies: a partitioning job may still read the rows, and the slots mark dead ids in place.
     this.slots = new FaissSlots(rows.ids.slice(), rows.checksums.slice());
-    this.lists = layout.sizes.length;
+    this.listCount = layout.sizes.length;
   }
 
   private compactIfDue(): void {
@@ -197,7 +210,7 @@ export class FaissVectors implements UserVectorStore {
       // starts over with every row.
       if (policy.listsFor(this.count) < 2 * this.partitioning.lists) return;
       this.partitioning.job.cancel();
-    } else if (!policy.isDue(this.count, this.lists)) {
+    } else if (!policy.isDue(this.count, this.listCount)) {
       return;
     }
     const source = rows ?? this.liveRows();
@@ -259,7 +272,7 @@ export class FaissVectors implements UserVectorStore {
     if (index.ntotal() !== slots.rows) throw new Error("faiss index and its labels out of step");
     this.index = index;
     this.slots = slots;
-    this.lists = lists;
+    this.listCount = lists;
     this.partitioning = undefined;
     this.compactIfDue();
     this.partitionIfDue();

@@ -31,7 +31,7 @@ export function createFaissVectorIndex(
   const context = { binding, dimensions, policy: new PartitionPolicy(partitioning), work };
   return new PerUserVectorIndex("faiss", dimensions, {
     empty: () => FaissVectors.fromRows(context, new Float64Array(0), new Float32Array(0)),
-    fromRows: (_, ids, vectors, partition) => FaissVectors.fromRows(context, ids, vectors, partition),
+    fromRows: (_, ids, vectors) => FaissVectors.fromRows(context, ids, vectors),
     settled: () => work.settled(),
   });
 }

@@ -7,7 +7,6 @@ import type { VectorIndex } from "./port.js";
 export { createExactVectorIndex } from "./exact.js";
 export { type FaissIndexOptions, loadFaissIndex } from "./faiss.js";
 export type { SearchHit, VectorIndex } from "./port.js";
-export { InvalidSnapshotError } from "./snapshot.js";
 
 export type VectorIndexKind = "faiss" | "exact" | "auto";
 

@@ -1,6 +1,5 @@
 import { assertDimensions, assertId, assertK, assertUnitVector } from "./checks.js";
 import type { SearchHit, VectorIndex } from "./port.js";
-import { decodeSnapshot, encodeSnapshot, type Partition } from "./snapshot.js";
 
 /** One user's vectors in an adapter's own structure. Arguments arrive checked. */
 export interface UserVectorStore {
@@ -13,8 +12,10 @@ export interface UserVectorStore {
   delete(id: number): void;
   /** At most `k` hits, best first. */
   search(query: Float32Array, k: number): SearchHit[];
-  /** The live ids and their rows, for snapshots; grouped into the store's partition if it has one. */
-  rows(): { ids: Float64Array; vectors: Float32Array; partition?: Partition };
+  /** An estimate of the memory the store takes, in bytes. */
+  readonly bytes: number;
+  /** Lists the vectors are grouped in for search: 1 when every search scans them all. */
+  readonly lists: number;
   /** Stops the store's background work, if any: the index no longer uses the store. */
   dispose?(): void;
 }
@@ -22,26 +23,18 @@ export interface UserVectorStore {
 /** How an adapter makes its per-user stores. */
 export interface UserVectorStoreFactory {
   empty(dimensions: number): UserVectorStore;
-  /**
-   * From a snapshot's rows: unique ids, one row of `vectors` per id, possibly with a partition (which a store may
-   * ignore); may take ownership of the arrays.
-   */
-  fromRows(
-    dimensions: number,
-    ids: Float64Array,
-    vectors: Float32Array,
-    partition?: Partition,
-  ): UserVectorStore;
+  /** From unique ids and one row of `vectors` per id; may take ownership of the arrays. */
+  fromRows(dimensions: number, ids: Float64Array, vectors: Float32Array): UserVectorStore;
   /** Resolves when the stores' background work is done. */
   settled?(): Promise<void>;
 }
 
 /**
  * The VectorIndex of every adapter: one store per user, created on the user's first vector and dropped with the
- * last, so isolation is structural. Checks arguments and handles snapshots; the stores only store and search.
+ * last, so isolation is structural. Checks arguments; the stores only store and search.
  */
 export class PerUserVectorIndex implements VectorIndex {
-  private users = new Map<number, UserVectorStore>();
+  private readonly users = new Map<number, UserVectorStore>();
   private total = 0;
 
   constructor(
@@ -102,36 +95,42 @@ export class PerUserVectorIndex implements VectorIndex {
     return this.users.get(userId)?.count ?? 0;
   }
 
-  serialize(): Buffer {
-    return encodeSnapshot(
-      this.dimensions,
-      [...this.users].map(([userId, user]) => ({ userId, ...user.rows() })),
-    );
-  }
-
-  load(snapshot: Uint8Array): void {
-    // Everything is decoded and built before anything is replaced, so a bad snapshot leaves the index untouched.
-    const users = new Map<number, UserVectorStore>();
-    let total = 0;
-    try {
-      for (const { userId, ids, vectors, partition } of decodeSnapshot(this.dimensions, snapshot)) {
-        if (ids.length === 0) continue;
-        users.set(userId, this.stores.fromRows(this.dimensions, ids, vectors, partition));
-        total += ids.length;
-      }
-    } catch (error) {
-      disposeAll(users);
-      throw error;
+  replaceUser(userId: number, ids: Float64Array, vectors: Float32Array): void {
+    assertId("userId", userId);
+    const { dimensions } = this;
+    if (vectors.length !== ids.length * dimensions) {
+      throw new RangeError(
+        `expected ${ids.length} rows of ${dimensions} dimensions, got ${vectors.length} values`,
+      );
     }
-    disposeAll(this.users);
-    this.users = users;
-    this.total = total;
+    const seen = new Set<number>();
+    ids.forEach((id, row) => {
+      assertId("id", id);
+      if (seen.has(id)) throw new RangeError(`id ${id} appears twice`);
+      seen.add(id);
+      assertUnitVector(dimensions, vectors.subarray(row * dimensions, (row + 1) * dimensions));
+    });
+    this.dropUser(userId);
+    if (ids.length === 0) return;
+    this.users.set(userId, this.stores.fromRows(dimensions, ids, vectors));
+    this.total += ids.length;
   }
 
-  clear(): void {
-    disposeAll(this.users);
-    this.users = new Map();
-    this.total = 0;
+  dropUser(userId: number): void {
+    const user = this.users.get(userId);
+    if (!user) return;
+    user.dispose?.();
+    this.users.delete(userId);
+    this.total -= user.count;
+  }
+
+  bytesOf(userId: number): number {
+    return this.users.get(userId)?.bytes ?? 0;
+  }
+
+  /** Lists the user's vectors are grouped in: above 1 once faiss has partitioned them (see ./partition-policy.ts). */
+  listsOf(userId: number): number {
+    return this.users.get(userId)?.lists ?? 1;
   }
 
   /**
@@ -141,8 +140,4 @@ export class PerUserVectorIndex implements VectorIndex {
   settled(): Promise<void> {
     return this.stores.settled?.() ?? Promise.resolve();
   }
-}
-
-function disposeAll(users: Map<number, UserVectorStore>): void {
-  for (const user of users.values()) user.dispose?.();
 }

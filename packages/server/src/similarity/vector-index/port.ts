@@ -3,8 +3,8 @@
  *
  * Every user has an index of their own, so a search only ever sees the caller's vectors: isolation does not depend
  * on filtering a shared top-k, which would return fewer (or other users') results when neighbours crowd it.
- * The index is derived data, caught up from the database after a snapshot: adding an id again replaces its vector,
- * so replays are harmless.
+ * The index is derived data, loaded from the database one user at a time (see SemanticIndex): adding an id again
+ * replaces its vector, so replays are harmless, and dropping a user frees what it held.
  */
 
 export interface SearchHit {
@@ -41,13 +41,14 @@ export interface VectorIndex {
   size(): number;
   /** Vectors stored for one user. */
   sizeOf(userId: number): number;
-  /** Every user's ids and vectors in the snapshot format of ./snapshot.ts, which every adapter shares. */
-  serialize(): Buffer;
   /**
-   * Replaces the whole content with a snapshot. Throws InvalidSnapshotError, leaving the index as it was, when the
-   * snapshot is corrupt, truncated or made for other dimensions.
+   * Sets the user's vectors to exactly these rows (unique ids, one row of `vectors` per id), in one go: how a user's
+   * index is loaded. A user large enough to be partitioned is searchable at once, exactly, while its partition is
+   * made in the background. May take ownership of the arrays.
    */
-  load(snapshot: Uint8Array): void;
-  /** Forgets every vector of every user. */
-  clear(): void;
+  replaceUser(userId: number, ids: Float64Array, vectors: Float32Array): void;
+  /** Forgets every vector of one user, freeing their memory. */
+  dropUser(userId: number): void;
+  /** An estimate of the memory the user's vectors take, in bytes (0 when the user has none). */
+  bytesOf(userId: number): number;
 }

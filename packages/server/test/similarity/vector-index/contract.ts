@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InvalidSnapshotError, type VectorIndex } from "../../../src/similarity/vector-index/index.js";
+import type { VectorIndex } from "../../../src/similarity/vector-index/index.js";
 import { dot, nearCopy, randomUnitVector, randomUnitVectors, seededRandom } from "./random-vectors.js";
 
 const DIMENSIONS = 16;
@@ -153,15 +153,29 @@ export function vectorIndexContract(name: string, create: (dimensions: number) =
       expect(index.has(2, 1)).toBe(false);
     });
 
-    it("counts vectors per user and in total, and forgets everything on clear", () => {
+    it("counts vectors per user and in total, and forgets one user's vectors on dropUser", () => {
       const index = create(DIMENSIONS);
       expect(index.size()).toBe(0);
       filled(index, 1, 3);
-      filled(index, 2, 5);
+      const kept = filled(index, 2, 5);
       expect([index.size(), index.sizeOf(1), index.sizeOf(2)]).toEqual([8, 3, 5]);
-      index.clear();
-      expect([index.size(), index.sizeOf(1), index.sizeOf(2)]).toEqual([0, 0, 0]);
+      index.dropUser(1);
+      index.dropUser(7); // nobody: nothing happens
+      expect([index.size(), index.sizeOf(1), index.sizeOf(2)]).toEqual([5, 0, 5]);
       expect(index.search(1, vector(), 3)).toEqual([]);
+      expect(index.bytesOf(1)).toBe(0);
+      for (const [id, stored] of kept) expect(index.search(2, stored, 1)[0]?.id).toBe(id);
+    });
+
+    it("estimates a user's memory as growing with their vectors, at least their raw size", () => {
+      const index = create(DIMENSIONS);
+      filled(index, 1, 10);
+      filled(index, 2, 1000);
+      const rawBytes = DIMENSIONS * Float32Array.BYTES_PER_ELEMENT;
+      expect(index.bytesOf(1)).toBeGreaterThanOrEqual(10 * rawBytes);
+      expect(index.bytesOf(2)).toBeGreaterThanOrEqual(1000 * rawBytes);
+      expect(index.bytesOf(2)).toBeGreaterThan(index.bytesOf(1));
+      expect(index.bytesOf(3)).toBe(0);
     });
 
     it("rejects vectors of other dimensions, vectors that are not unit length, bad ids and bad k", () => {
@@ -185,93 +199,63 @@ export function vectorIndexContract(name: string, create: (dimensions: number) =
       expect(index.size()).toBe(2);
     });
 
-    describe("snapshots", () => {
-      /** Three users, with replacements and removals behind them. */
-      const populated = () => {
-        const index = create(DIMENSIONS);
-        const users = new Map([1, 2, 3].map((userId) => [userId, filled(index, userId, 10 * userId)]));
-        const user2 = users.get(2) as Map<number, Float32Array>;
-        for (const id of [3, 7, 20]) {
-          index.remove(2, id);
-          user2.delete(id);
-        }
-        const replaced = vector();
-        index.add(2, 5, replaced);
-        user2.set(5, replaced);
-        return { index, users };
+    describe("replaceUser", () => {
+      /** Rows for ids 1..count, as a load from the database gives them. */
+      const rows = (count: number) => {
+        const vectors = new Map<number, Float32Array>();
+        for (let id = 1; id <= count; id++) vectors.set(id, vector());
+        const ids = Float64Array.from(vectors.keys());
+        const data = new Float32Array(count * DIMENSIONS);
+        [...vectors.values()].forEach((stored, row) => {
+          data.set(stored, row * DIMENSIONS);
+        });
+        return { vectors, ids, data };
       };
 
-      it("round-trips every user's ids and vectors", () => {
-        const { index, users } = populated();
-        const snapshot = index.serialize();
+      it("sets one user's vectors to exactly the rows given, leaving other users alone", () => {
+        const index = create(DIMENSIONS);
+        filled(index, 1, 4); // replaced
+        const other = filled(index, 2, 3);
+        const loaded = rows(50);
+        index.replaceUser(1, loaded.ids, loaded.data);
 
-        const restored = create(DIMENSIONS);
-        filled(restored, 9, 4); // replaced by the load
-        restored.load(snapshot);
-
-        expect(restored.size()).toBe(index.size());
-        expect(restored.sizeOf(9)).toBe(0);
-        for (const [userId, vectors] of users) {
-          expect(restored.sizeOf(userId)).toBe(vectors.size);
-          for (const [id, stored] of vectors) {
-            expect(restored.has(userId, id)).toBe(true);
-            expect(restored.search(userId, stored, 3)).toEqual(index.search(userId, stored, 3));
-          }
-        }
-        // Byte for byte the same snapshot again: nothing was lost or reordered.
-        expect(restored.serialize().equals(snapshot)).toBe(true);
-        // And the restored index keeps working.
+        expect([index.sizeOf(1), index.sizeOf(2), index.size()]).toEqual([50, 3, 53]);
+        const query = vector();
+        expect(index.search(1, query, 5).map((hit) => hit.id)).toEqual(
+          expectedTop(loaded.vectors, query, 5).map((hit) => hit.id),
+        );
+        for (const [id, stored] of other) expect(index.search(2, stored, 1)[0]?.id).toBe(id);
+        // And the loaded user keeps taking writes.
         const added = vector();
-        restored.add(1, 1000, added);
-        restored.remove(1, 1);
-        expect(restored.search(1, added, 1)[0]?.id).toBe(1000);
-        expect(restored.has(1, 1)).toBe(false);
+        index.add(1, 1000, added);
+        index.remove(1, 1);
+        expect(index.search(1, added, 1)[0]?.id).toBe(1000);
+        expect(index.has(1, 1)).toBe(false);
+        expect(index.sizeOf(1)).toBe(50);
       });
 
-      it("round-trips an empty index", () => {
-        const restored = create(DIMENSIONS);
-        restored.load(create(DIMENSIONS).serialize());
-        expect(restored.size()).toBe(0);
+      it("with no rows leaves the user without vectors", () => {
+        const index = create(DIMENSIONS);
+        filled(index, 1, 4);
+        index.replaceUser(1, new Float64Array(0), new Float32Array(0));
+        expect([index.sizeOf(1), index.size()]).toEqual([0, 0]);
+        expect(index.search(1, vector(), 3)).toEqual([]);
       });
 
-      it("rejects a corrupt or truncated snapshot and keeps what it had", () => {
-        const { index } = populated();
-        const snapshot = index.serialize();
-        const target = create(DIMENSIONS);
-        const kept = filled(target, 5, 3);
-
-        const flipped = Buffer.from(snapshot);
-        const middle = Math.floor(flipped.length / 2);
-        flipped.writeUInt8(flipped.readUInt8(middle) ^ 0x01, middle);
-        const attempts = [
-          flipped,
-          snapshot.subarray(0, snapshot.length - 1),
-          snapshot.subarray(0, 100),
-          snapshot.subarray(0, 3),
-          Buffer.concat([snapshot, Buffer.from([0])]),
-          Buffer.from("not a snapshot at all"),
-        ];
-        for (const attempt of attempts) expect(() => target.load(attempt)).toThrow(InvalidSnapshotError);
-
-        expect(target.size()).toBe(3);
-        for (const [id, stored] of kept) expect(target.search(5, stored, 1)[0]?.id).toBe(id);
-      });
-
-      it("rejects a snapshot made for other dimensions", () => {
-        const other = create(DIMENSIONS * 2);
-        other.add(1, 1, randomUnitVector(DIMENSIONS * 2, random));
-        const target = create(DIMENSIONS);
-        expect(() => target.load(other.serialize())).toThrow(/made for 32 dimensions, this index has 16/);
-      });
-
-      it("loads a snapshot from a Uint8Array that is a view into a larger buffer", () => {
-        const { index } = populated();
-        const snapshot = index.serialize();
-        const padded = new Uint8Array(snapshot.length + 3);
-        padded.set(snapshot, 3);
-        const restored = create(DIMENSIONS);
-        restored.load(padded.subarray(3));
-        expect(restored.size()).toBe(index.size());
+      it("rejects duplicate ids, rows of the wrong length and vectors that are not unit length, keeping what it had", () => {
+        const index = create(DIMENSIONS);
+        const kept = filled(index, 1, 3);
+        const loaded = rows(4);
+        const duplicated = Float64Array.of(1, 2, 2, 4);
+        expect(() => index.replaceUser(1, duplicated, loaded.data)).toThrow(/appears twice/);
+        expect(() => index.replaceUser(1, loaded.ids, loaded.data.subarray(1))).toThrow(RangeError);
+        const scaled = loaded.data.map((value) => value * 2);
+        expect(() => index.replaceUser(1, loaded.ids, scaled)).toThrow(RangeError);
+        expect(() => index.replaceUser(1, Float64Array.of(1.5), loaded.data.subarray(0, DIMENSIONS))).toThrow(
+          RangeError,
+        );
+        expect(index.sizeOf(1)).toBe(3);
+        for (const [id, stored] of kept) expect(index.search(1, stored, 1)[0]?.id).toBe(id);
       });
     });
 

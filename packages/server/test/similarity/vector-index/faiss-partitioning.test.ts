@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { createExactVectorIndex, type VectorIndex } from "../../../src/similarity/vector-index/index.js";
-import { decodeSnapshot } from "../../../src/similarity/vector-index/snapshot.js";
+import type { PerUserVectorIndex } from "../../../src/similarity/vector-index/per-user-index.js";
 import { createFaiss } from "./faiss-fixture.js";
 import { clusteredUnitVectors, randomUnitVector, seededRandom } from "./random-vectors.js";
 
@@ -11,10 +11,19 @@ const DIMENSIONS = 32;
  */
 const SMALL = { threshold: 300, vectorsPerList: 10 };
 
-/** Lists of the user's index as its snapshot shows them: 1 while it is not partitioned. */
-function listsOf(index: VectorIndex, userId: number): number {
-  const user = decodeSnapshot(index.dimensions, index.serialize()).find((entry) => entry.userId === userId);
-  return user?.partition?.sizes.length ?? 1;
+/** Lists of the user's index: 1 while it is not partitioned. */
+function listsOf(index: PerUserVectorIndex, userId: number): number {
+  return index.listsOf(userId);
+}
+
+/** The user's vectors as rows, the way a load from the database hands them to replaceUser. */
+function asRows(vectors: Map<number, Float32Array>, dimensions = DIMENSIONS) {
+  const ids = Float64Array.from(vectors.keys());
+  const data = new Float32Array(vectors.size * dimensions);
+  [...vectors.values()].forEach((vector, row) => {
+    data.set(vector, row * dimensions);
+  });
+  return { ids, data };
 }
 
 /** Every vector, searched for, comes first, with a score of 1. */
@@ -116,32 +125,14 @@ describe("faiss partitioning", () => {
     expect(index.size()).toBe(300);
   });
 
-  it("round-trips a partitioned user through a snapshot, without partitioning it again", async () => {
-    const { index } = createSmall();
-    const vectors = numbered(clusteredUnitVectors(400, DIMENSIONS, 4));
-    addAll(index, 1, vectors);
-    await index.settled();
-    const snapshot = index.serialize();
-
-    const restored = createFaiss(DIMENSIONS, SMALL);
-    restored.load(snapshot);
-    expect(restored.serialize().equals(snapshot)).toBe(true);
-    const query = randomUnitVector(DIMENSIONS, seededRandom(4));
-    expect(restored.search(1, query, 10)).toEqual(index.search(1, query, 10));
-
-    // The exact index reads the same snapshot, partition and all.
-    const exact = createExactVectorIndex(DIMENSIONS);
-    exact.load(snapshot);
-    expectAllFindable(exact, 1, vectors);
-  });
-
-  it("partitions a large user loaded from a snapshot without a partition, searching exactly meanwhile", async () => {
+  it("partitions a large user loaded at once, searching exactly meanwhile", async () => {
     const exact = createExactVectorIndex(DIMENSIONS);
     const vectors = numbered(clusteredUnitVectors(400, DIMENSIONS, 5));
     addAll(exact, 1, vectors);
 
     const { index } = createSmall();
-    index.load(exact.serialize());
+    const { ids, data } = asRows(vectors);
+    index.replaceUser(1, ids, data);
     expect(listsOf(index, 1)).toBe(1);
     const query = randomUnitVector(DIMENSIONS, seededRandom(5));
     expect(index.search(1, query, 10).map((hit) => hit.id)).toEqual(
@@ -178,15 +169,15 @@ describe("faiss partitioning", () => {
     expect(onBackgroundError).not.toHaveBeenCalled();
   });
 
-  it("drops the background work of an index that is cleared or loaded", async () => {
+  it("drops the background work of a user who is dropped or replaced", async () => {
     const { index, onBackgroundError } = createSmall();
     addAll(index, 1, numbered(clusteredUnitVectors(300, DIMENSIONS, 7)));
-    index.clear();
+    index.dropUser(1);
     await index.settled();
     expect(index.size()).toBe(0);
 
     addAll(index, 1, numbered(clusteredUnitVectors(300, DIMENSIONS, 7)));
-    index.load(createExactVectorIndex(DIMENSIONS).serialize());
+    index.replaceUser(1, new Float64Array(0), new Float32Array(0));
     await index.settled();
     expect(index.size()).toBe(0);
     expect(onBackgroundError).not.toHaveBeenCalled();
@@ -206,7 +197,8 @@ describe("faiss recall once partitioned", () => {
     // Lists of 100: 300 lists of which a search scans 19, about the share a user of 100k scans by default. Scanning
     // 8 of them would find about 92%.
     const faiss = createFaiss(dimensions, { threshold: 10_000, vectorsPerList: 100 });
-    faiss.load(exact.serialize());
+    const { ids, data } = asRows(numbered(vectors), dimensions);
+    faiss.replaceUser(1, ids, data);
     await faiss.settled();
     expect(listsOf(faiss, 1)).toBe(300);
 

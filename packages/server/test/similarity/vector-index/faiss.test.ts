@@ -32,24 +32,4 @@ describe("faiss against exact, below the partition threshold", () => {
     }
     expect(found / (queries.length * 5)).toBe(1);
   });
-
-  it("shares the snapshot format with the exact index, both ways", () => {
-    const dimensions = 32;
-    const faiss = createFaiss(dimensions);
-    randomUnitVectors(300, dimensions, 3).forEach((vector, id) => {
-      faiss.add(id % 3, id, vector);
-    });
-    const exact = createExactVectorIndex(dimensions);
-    exact.load(faiss.serialize());
-    expect(exact.serialize().equals(faiss.serialize())).toBe(true);
-
-    const back = createFaiss(dimensions);
-    back.load(exact.serialize());
-    const [query] = randomUnitVectors(1, dimensions, 4) as [Float32Array];
-    for (const userId of [0, 1, 2]) {
-      expect(back.search(userId, query, 5).map((hit) => hit.id)).toEqual(
-        exact.search(userId, query, 5).map((hit) => hit.id),
-      );
-    }
-  });
 });
