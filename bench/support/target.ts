@@ -21,6 +21,8 @@ export interface TargetConfig {
   /** Unset: the service's default, 2/s,60/min. */
   searchRateLimits?: string;
   vectorIndex?: VectorIndexKind;
+  /** Unset: the service's default, 256MB. */
+  indexMemoryBudget?: string;
   wsMaxSocketsPerUser?: number;
   /** The benchmark opens all its sockets from one address. */
   wsMaxSocketsPerAddress?: number;

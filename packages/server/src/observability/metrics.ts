@@ -114,6 +114,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly embeddingsStored = new Counter({
+    name: "embeddings_stored_total",
+    help: "Prompt vectors this instance computed and stored (a prompt is searchable by meaning from then on).",
+    registers: [this.registry],
+  });
+
   readonly indexLoads = new Counter({
     name: "index_loads_total",
     help: "Users whose similarity index was loaded from the database (at their first search after a start or eviction).",

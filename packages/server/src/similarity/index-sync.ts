@@ -11,6 +11,8 @@ export interface IndexSyncOptions {
   modelId: string;
   index: SemanticIndex;
   log: FastifyBaseLogger;
+  /** Hears of each vector stored, for metrics. */
+  onStored(): void;
   /** How often to look for what other instances wrote for the resident users. */
   pollIntervalMs: number;
 }
@@ -86,6 +88,7 @@ export class IndexSync {
     for (const [position, row] of batch.entries()) {
       const vector = vectors[position] as Float32Array;
       await storage.embeddings.setEmbedding(row.id, { vector, model: modelId });
+      this.#options.onStored();
       index.add(row.userId, row.id, row.prompt, vector);
     }
   }

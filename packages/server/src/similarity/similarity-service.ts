@@ -93,6 +93,7 @@ export class SimilarityService {
       modelId: model.id,
       index,
       log: options.log,
+      onStored: () => metrics.embeddingsStored.inc(),
       pollIntervalMs: options.pollIntervalMs ?? 500,
     });
     try {
@@ -237,6 +238,7 @@ export class SimilarityService {
         });
         // In the row first: a load of the user's index that starts from now on reads it there.
         await storage.embeddings.setEmbedding(prompt.id, { vector: vector as Float32Array, model: model.id });
+        this.options.metrics.embeddingsStored.inc();
         this.index.add(prompt.userId, prompt.id, prompt.prompt, vector as Float32Array);
         indexed();
         return;

@@ -66,11 +66,22 @@ describe("the embedded data directory under pid reuse", () => {
 
   it("lets a server that runs as PID 1 start again after it was killed", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "prompt-lock-pid1-"));
-    // A new pid namespace with its own /proc, as a container has: the server is PID 1 every time.
+    // A new pid namespace with its own /proc, as a container has: the server is PID 1 every time. --kill-child: the
+    // SIGKILL sent to unshare reaches the server inside too (as a container stop would), or it would outlive the test.
     const holdAsPid1 = () =>
       spawn(
         "unshare",
-        ["--pid", "--fork", "--mount-proc", process.execPath, "--import", "tsx", HOLDER, dataDir],
+        [
+          "--pid",
+          "--fork",
+          "--kill-child",
+          "--mount-proc",
+          process.execPath,
+          "--import",
+          "tsx",
+          HOLDER,
+          dataDir,
+        ],
         {
           stdio: ["ignore", "pipe", "pipe"],
         },
