@@ -16,6 +16,9 @@ import { MB, p50p99, round } from "./support/stats.js";
 import { residentBytes, startTarget, type Target, type TargetConfig } from "./support/target.js";
 import { PromptTexts } from "./support/texts.js";
 
+/** Users who search alone before the others come, for the RSS after the first searches. */
+const FIRST_SEARCHES = 10;
+
 export interface IndexCacheBenchOptions {
   /** Users with one prompt each. */
   users: number;
@@ -54,6 +57,8 @@ export interface IndexCacheResult {
   searched: {
     users: number;
     foundOwnFirst: number;
+    /** After the first FIRST_SEARCHES users searched. */
+    afterFirstRssMb: number;
     rssMb: number;
     residentUsers: number;
     residentMb: number;
@@ -157,8 +162,15 @@ async function searchOnceEach(
   try {
     let foundOwnFirst = 0;
     const tokens = new Map(target.users.map((user) => [user.id, user.token]));
-    // A few at a time, as users would come.
     const queue = [...prompts];
+    // The first few alone, to tell what any first searches cost (the model's working memory in its threads, code
+    // compiled on first use) from what each further user adds.
+    for (const prompt of queue.splice(0, FIRST_SEARCHES)) {
+      const { ids } = await search(target, agent, tokens.get(prompt.userId) as string, prompt.text, 1);
+      if (ids[0] === prompt.id) foundOwnFirst++;
+    }
+    const afterFirstRssMb = await rssMb(target);
+    // Then a few at a time, as users would come.
     await Promise.all(
       Array.from({ length: 8 }, async () => {
         for (let prompt = queue.shift(); prompt; prompt = queue.shift()) {
@@ -171,6 +183,7 @@ async function searchOnceEach(
     return {
       users: prompts.length,
       foundOwnFirst,
+      afterFirstRssMb,
       rssMb: await rssMb(target),
       residentUsers: metrics.index_resident_users ?? Number.NaN,
       residentMb: round((metrics.index_resident_bytes ?? Number.NaN) / MB, 1),

@@ -19,8 +19,12 @@ export interface SemanticIndexOptions {
   onEvict?(): void;
 }
 
-/** What a resident user costs beyond their vectors and words: the entries of this cache's maps and sets. */
-const BYTES_PER_USER = 600;
+/**
+ * What a resident user costs beyond their vectors and words: the entries of this cache's maps, an empty word index's
+ * own maps, the vector store's objects. Measured with the heap after GC (about 8 KB per resident user of one prompt,
+ * vector included), like the estimates of LexicalIndex and the vector stores.
+ */
+const BYTES_PER_USER = 2_000;
 const BYTES_PER_PENDING_VECTOR = 40;
 
 interface UserState {
