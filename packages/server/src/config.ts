@@ -58,6 +58,11 @@ export interface PromptServiceOptions {
    * bytes; past it the least recently searched users' indexes are dropped, to be loaded again from the database.
    */
   indexMemoryBudget?: string | number;
+  /**
+   * Answer a prompt with the same user's earlier answer when the earlier prompt scores at least this much (0 to 1)
+   * in the similarity search and asks the same question (see prompts/reuse). Unset: every prompt asks the model.
+   */
+  answerReuseMinScore?: number;
   /** Throttle of POST /api/prompts per user, e.g. "1/s,10/min". */
   promptRateLimits?: string;
   /** Throttle of similarity searches per user: each runs the embedding model. */
@@ -108,6 +113,7 @@ export interface ResolvedOptions {
   embeddingQueueLimit: QueueLimit;
   vectorIndex: VectorIndexKind;
   indexMemoryBudgetBytes: number;
+  answerReuseMinScore: number | undefined;
   promptRateLimits: RateLimitRule[];
   searchRateLimits: RateLimitRule[];
   registerRateLimits: RateLimitRule[];
@@ -240,6 +246,10 @@ export function resolveOptions(options: PromptServiceOptions = {}): ResolvedOpti
       options.indexMemoryBudget ?? DEFAULTS.indexMemoryBudget,
       "indexMemoryBudget",
     ),
+    answerReuseMinScore:
+      options.answerReuseMinScore === undefined
+        ? undefined
+        : score(options.answerReuseMinScore, "answerReuseMinScore"),
     promptRateLimits: rules("promptRateLimits"),
     searchRateLimits: rules("searchRateLimits"),
     registerRateLimits: rules("registerRateLimits"),
@@ -310,6 +320,12 @@ function byteSize(value: string | number, name: string): number {
   return parsed;
 }
 
+function score(value: number, name: string): number {
+  if (!(value > 0 && value <= 1))
+    throw new ConfigError(name, `must be a score above 0 and at most 1, got ${value}`);
+  return value;
+}
+
 function failMode(value: string): "open" | "closed" {
   if (value !== "open" && value !== "closed")
     throw new ConfigError("rateLimitFailMode", 'must be "open" or "closed"');
@@ -347,6 +363,7 @@ const EnvironmentSchema = Type.Object({
     default: DEFAULTS.vectorIndex,
   }),
   INDEX_MEMORY_BUDGET: Type.String({ minLength: 1, default: DEFAULTS.indexMemoryBudget }),
+  ANSWER_REUSE_MIN_SCORE: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1 })),
   PROMPT_RATE_LIMITS: Type.String({ minLength: 1, default: DEFAULTS.promptRateLimits }),
   SEARCH_RATE_LIMITS: Type.String({ minLength: 1, default: DEFAULTS.searchRateLimits }),
   REGISTER_RATE_LIMITS: Type.String({ minLength: 1, default: DEFAULTS.registerRateLimits }),
@@ -391,6 +408,7 @@ const ENV_NAME_OF_OPTION: Record<string, string> = {
   redisUrl: "REDIS_URL",
   vectorIndex: "VECTOR_INDEX",
   indexMemoryBudget: "INDEX_MEMORY_BUDGET",
+  answerReuseMinScore: "ANSWER_REUSE_MIN_SCORE",
   embeddingThreads: "EMBEDDING_THREADS",
   embeddingQueueLimit: "EMBEDDING_QUEUE_LIMIT",
   promptRateLimits: "PROMPT_RATE_LIMITS",
@@ -441,6 +459,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConf
     embeddingQueueLimit: parsed.EMBEDDING_QUEUE_LIMIT,
     vectorIndex: parsed.VECTOR_INDEX,
     indexMemoryBudget: parsed.INDEX_MEMORY_BUDGET,
+    answerReuseMinScore: parsed.ANSWER_REUSE_MIN_SCORE,
     promptRateLimits: parsed.PROMPT_RATE_LIMITS,
     searchRateLimits: parsed.SEARCH_RATE_LIMITS,
     registerRateLimits: parsed.REGISTER_RATE_LIMITS,

@@ -46,6 +46,11 @@ export const SERVE_SETTINGS: ReadonlyArray<{ env: string; value: string; descrip
     value: "size",
     description: "memory for the indexes of recently searched users, e.g. 256MB (default 256MB)",
   },
+  {
+    env: "ANSWER_REUSE_MIN_SCORE",
+    value: "score",
+    description: "reuse a user's earlier answer to the same question at this score (unset: off)",
+  },
   { env: "PROMPT_MAX_LENGTH", value: "n", description: "longest prompt, in characters (default 8000)" },
   { env: "BODY_LIMIT", value: "bytes", description: "largest request body (default 262144)" },
   {

@@ -36,6 +36,8 @@ export interface Prompt {
   response: string;
   /** Format: date-time. */
   created_at: string;
+  /** The caller's earlier prompt whose answer this one reused; null when the model answered. */
+  reused_from: number | null;
 }
 
 export interface PromptPage {
@@ -49,6 +51,10 @@ export interface CreatePromptParams {
   prompt: string;
   /** Also push the answer to the caller's WebSocket connections. Defaults to false. */
   websocket?: boolean;
+  /** Answer with `200 text/event-stream` instead of `201` JSON: the answer's events as the model writes them (`prompt.delta`…), ending with `prompt.message` (the stored prompt) or `prompt.error`. Defaults to false. */
+  stream?: boolean;
+  /** When the server reuses answers (ANSWER_REUSE_MIN_SCORE), whether this prompt may be answered with the caller's earlier answer to the same question; false always asks the model. Defaults to true. */
+  reuse?: boolean;
 }
 
 export interface ListPromptsParams {
@@ -73,6 +79,8 @@ export interface SimilarPrompt {
   response: string;
   /** Format: date-time. */
   created_at: string;
+  /** The caller's earlier prompt whose answer this one reused; null when the model answered. */
+  reused_from: number | null;
   /** Similarity in [0, 1], higher is closer: mostly the cosine similarity of the sentence embeddings (negatives count as 0), blended with the share of the query's words found in the prompt. 0 to 1. */
   score: number;
 }

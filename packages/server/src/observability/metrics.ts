@@ -55,6 +55,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly answersReused = new Counter({
+    name: "answers_reused_total",
+    help: "Prompts answered with the same user's earlier answer instead of the model: each one a model call saved.",
+    registers: [this.registry],
+  });
+
   readonly llmRequestDuration = new Histogram({
     name: "llm_request_duration_seconds",
     help: "Language model calls, retries included, by provider and outcome.",

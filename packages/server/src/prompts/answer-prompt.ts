@@ -2,77 +2,116 @@ import type { FastifyBaseLogger, FastifyError } from "fastify";
 import { ApiError } from "../errors.js";
 import { toApiError } from "../http/error-handler.js";
 import type { LlmProvider } from "../llm/port.js";
+import type { Metrics } from "../observability/metrics.js";
 import { completedEvent, deltaEvent, failedEvent, type PromptEvent } from "../realtime/events.js";
 import { type EventHub, userGroup } from "../realtime/hub/index.js";
 import type { SimilarityService } from "../similarity/similarity-service.js";
 import type { Storage, StoredPrompt } from "../storage/index.js";
+import type { AnswerReuse } from "./reuse/answer-reuse.js";
 
 export interface AnswerDependencies {
   storage: Storage;
   similarity: SimilarityService;
   llm: LlmProvider;
   hub: EventHub;
+  metrics: Metrics;
+  /** Present when ANSWER_REUSE_MIN_SCORE is set. */
+  reuse: AnswerReuse | undefined;
   log: FastifyBaseLogger;
 }
 
+export interface AnswerRequest {
+  userId: number;
+  text: string;
+  /** Publish the answer's events to the user's sockets. */
+  notify: boolean;
+  /** Receives the answer's events as they happen: the answer streamed on the request itself. */
+  onEvent?: (event: PromptEvent) => void;
+  /** Whether the user's earlier answer to the same question may be reused (when reuse is on). */
+  reuse: boolean;
+}
+
 /**
- * Asks the model, stores prompt and answer as soon as the answer exists (a failing provider leaves nothing behind),
- * and hands the stored prompt to the similarity index, whose vector follows in the background: the answer never
- * waits for the embedding model. With `notify`, the answer streams to the user's sockets as `prompt.delta` events
- * under the id it will be stored with, followed by `prompt.message` once stored, or `prompt.error` whenever the
- * prompt ends without being stored (the model failed midway, the database refused), so no client waits forever.
+ * Answers a prompt with the model, or with the user's earlier answer to the same question (see AnswerReuse), stores
+ * prompt and answer as soon as the answer exists (a failing provider leaves nothing behind), and hands the stored
+ * prompt to the similarity index, whose vector follows in the background: the answer never waits for the embedding
+ * model. When the answer is followed (`notify`, `onEvent`), it streams as `prompt.delta` events under the id it will
+ * be stored with, followed by `prompt.message` once stored, or `prompt.error` whenever the prompt ends without being
+ * stored (the model failed midway, the database refused), so no client waits forever.
  */
 export async function answerPrompt(
   dependencies: AnswerDependencies,
-  request: { userId: number; text: string; notify: boolean },
+  request: AnswerRequest,
 ): Promise<StoredPrompt> {
-  const { storage, llm, similarity } = dependencies;
-  const { userId, text, notify } = request;
-  const id = notify ? await storage.prompts.reserveId() : undefined;
-  const response = notify
-    ? await streamAnswer(dependencies, userId, id as number, text)
-    : await llm.complete(text);
+  const { storage, llm, similarity, metrics } = dependencies;
+  const { userId, text } = request;
+  const emit = emitter(dependencies, request);
+  const earlier = request.reuse ? await dependencies.reuse?.earlierAnswerFor(userId, text) : undefined;
+  const id = emit ? await storage.prompts.reserveId() : undefined;
+  let response: string;
+  if (earlier) {
+    response = earlier.response;
+    emit?.(deltaEvent(id as number, 0, response));
+  } else {
+    response = emit ? await streamAnswer(dependencies, emit, id as number, text) : await llm.complete(text);
+  }
   let stored: StoredPrompt;
   try {
     // A model may write U+0000, which PostgreSQL text cannot hold: it is stored as the replacement character.
     const storable = response.replaceAll("\u0000", "\uFFFD");
-    stored = await storage.prompts.insert({ id, userId, prompt: text, response: storable, model: llm.model });
+    stored = await storage.prompts.insert({
+      id,
+      userId,
+      prompt: text,
+      response: storable,
+      model: earlier ? earlier.model : llm.model,
+      ...(earlier ? { reusedFrom: earlier.id } : {}),
+    });
   } catch (error) {
-    if (notify) {
-      const failure = toApiError(error as FastifyError);
-      publish(dependencies, userId, failedEvent(id as number, failure.code, failure.message));
-    }
+    const failure = toApiError(error as FastifyError);
+    emit?.(failedEvent(id as number, failure.code, failure.message));
     throw error;
   }
+  if (earlier) metrics.answersReused.inc();
   similarity.indexStored(stored);
-  if (notify) publish(dependencies, userId, completedEvent(stored));
+  emit?.(completedEvent(stored));
   return stored;
 }
 
-/** Delivery is best effort and never fails the request: the prompt is stored and returned either way. */
-function publish({ hub, log }: AnswerDependencies, userId: number, event: PromptEvent): void {
-  hub.publish(userGroup(userId), event).catch((error: unknown) => {
-    log.warn({ err: error, userId, event: event.event }, "could not publish a websocket event");
-  });
+/**
+ * Where the answer's events go: the user's sockets, the request's own stream, both, or nowhere (undefined). Delivery
+ * to sockets is best effort and never fails the request: the prompt is stored and returned either way.
+ */
+function emitter(
+  { hub, log }: AnswerDependencies,
+  { userId, notify, onEvent }: AnswerRequest,
+): ((event: PromptEvent) => void) | undefined {
+  if (!notify) return onEvent;
+  return (event) => {
+    hub.publish(userGroup(userId), event).catch((error: unknown) => {
+      log.warn({ err: error, userId, event: event.event }, "could not publish a websocket event");
+    });
+    onEvent?.(event);
+  };
 }
 
-/** Streams the answer to the user's sockets under the id it will be stored with; returns the whole answer. */
+/** Streams the answer under the id it will be stored with; returns the whole answer. */
 async function streamAnswer(
-  dependencies: AnswerDependencies,
-  userId: number,
+  { llm }: AnswerDependencies,
+  emit: (event: PromptEvent) => void,
   id: number,
   text: string,
 ): Promise<string> {
   let response = "";
   let index = 0;
   try {
-    for await (const delta of dependencies.llm.stream(text)) {
+    for await (const delta of llm.stream(text)) {
       response += delta;
-      publish(dependencies, userId, deltaEvent(id, index++, delta));
+      emit(deltaEvent(id, index++, delta));
     }
   } catch (error) {
     const failure = error instanceof ApiError ? error : new ApiError("llm_error");
-    publish(dependencies, userId, failedEvent(id, failure.code, failure.message));
+    emit(failedEvent(id, failure.code, failure.message));
     throw error;
   }
   return response;

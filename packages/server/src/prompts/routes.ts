@@ -4,11 +4,21 @@ import { ApiError, validationError } from "../errors.js";
 import { authenticatedErrors, ErrorBody } from "../http/schemas.js";
 import { slashVariants } from "../http/slash-variants.js";
 import { throttle } from "../ratelimit/throttle-hook.js";
+import type { PromptEvent } from "../realtime/events.js";
 import type { ServiceContext } from "../service-context.js";
 import type { StoredPrompt } from "../storage/index.js";
 import { answerPrompt } from "./answer-prompt.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
-import { CreatePromptBody, ListPromptsQuery, PromptBody, PromptIdParams, PromptPage } from "./schemas.js";
+import { PromptEventStream } from "./event-stream-reply.js";
+import { AnswerReuse } from "./reuse/answer-reuse.js";
+import {
+  CreatePromptBody,
+  ListPromptsQuery,
+  PromptBody,
+  PromptEventStreamBody,
+  PromptIdParams,
+  PromptPage,
+} from "./schemas.js";
 
 const tags = ["prompts"];
 const security = [{ bearerAuth: [] }];
@@ -18,10 +28,15 @@ export const toPromptBody = (prompt: StoredPrompt) => ({
   prompt: prompt.prompt,
   response: prompt.response,
   created_at: prompt.createdAt.toISOString(),
+  reused_from: prompt.reusedFrom,
 });
 
 export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app, context) => {
   const { storage, llm, hub, similarity, authenticate, config, limiters, metrics } = context;
+  const reuse =
+    config.answerReuseMinScore === undefined
+      ? undefined
+      : new AnswerReuse(similarity, config.answerReuseMinScore, app.log);
   const throttlePrompts = throttle({
     checks: [{ limiter: limiters.prompts, keyOf: (request) => String(userIdOf(request)) }],
     onThrottled: (request) =>
@@ -33,7 +48,17 @@ export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (ap
     security,
     summary: "Answer a prompt with the language model and store both",
     body: CreatePromptBody,
-    response: { 201: PromptBody, ...authenticatedErrors, 429: ErrorBody, 502: ErrorBody, 504: ErrorBody },
+    response: {
+      200: {
+        description: "With `stream: true`: the answer as server-sent events.",
+        content: { "text/event-stream": { schema: PromptEventStreamBody } },
+      },
+      201: PromptBody,
+      ...authenticatedErrors,
+      429: ErrorBody,
+      502: ErrorBody,
+      504: ErrorBody,
+    },
   };
   for (const route of slashVariants("/api/prompts", createSchema)) {
     // Throttled right after authentication and before the body is read, as the original service did.
@@ -50,12 +75,33 @@ export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (ap
             prompt: [`Ensure this field has no more than ${config.promptMaxLength} characters.`],
           });
         }
-        const stored = await answerPrompt(
-          { storage, llm, hub, similarity, log: request.log },
-          { userId, text, notify: request.body.websocket === true },
+        const stream = request.body.stream === true ? new PromptEventStream(reply) : undefined;
+        let stored: StoredPrompt;
+        try {
+          stored = await answerPrompt(
+            { storage, llm, hub, similarity, metrics, reuse, log: request.log },
+            {
+              userId,
+              text,
+              notify: request.body.websocket === true,
+              reuse: request.body.reuse !== false,
+              ...(stream ? { onEvent: (event: PromptEvent) => stream.send(event) } : {}),
+            },
+          );
+        } catch (error) {
+          // Once streaming, the failure went out as its last event (prompt.error); before, it answers as usual.
+          if (!stream?.started) throw error;
+          request.log.warn({ err: error, userId }, "streamed prompt failed");
+          return reply;
+        } finally {
+          stream?.end();
+        }
+        request.log.info(
+          { event: "prompt_created", userId, promptId: stored.id, reusedFrom: stored.reusedFrom },
+          "prompt created",
         );
-        request.log.info({ event: "prompt_created", userId, promptId: stored.id }, "prompt created");
         metrics.promptsCreated.inc();
+        if (stream) return reply;
         return reply.code(201).send(toPromptBody(stored));
       },
     );

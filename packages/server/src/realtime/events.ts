@@ -5,7 +5,7 @@ export type PromptEvent =
   | {
       type: "prompt.message";
       event: "prompt_completed";
-      data: { id: number; prompt: string; response: string; created_at: string };
+      data: { id: number; prompt: string; response: string; created_at: string; reused_from: number | null };
     }
   | { type: "prompt.delta"; event: "prompt_delta"; data: { id: number; index: number; delta: string } }
   | { type: "prompt.error"; event: "prompt_failed"; data: { id: number; code: string; detail: string } };
@@ -18,6 +18,7 @@ export const completedEvent = (prompt: StoredPrompt): PromptEvent => ({
     prompt: prompt.prompt,
     response: prompt.response,
     created_at: prompt.createdAt.toISOString(),
+    reused_from: prompt.reusedFrom,
   },
 });
 

@@ -15,6 +15,8 @@ export interface StoredPrompt {
   response: string;
   model: string;
   createdAt: Date;
+  /** The earlier prompt whose answer this one reused (ANSWER_REUSE_MIN_SCORE); null when the model answered. */
+  reusedFrom: number | null;
 }
 
 export interface RefreshTokenRecord {
@@ -126,6 +128,8 @@ export interface PromptRepository {
     model: string;
     /** When already known (seeding, imports); otherwise the vector follows with `embeddings.setEmbedding`. */
     embedding?: PromptEmbedding;
+    /** The earlier prompt of the same user whose answer this one reuses. */
+    reusedFrom?: number;
   }): Promise<StoredPrompt>;
   /** Undefined when the prompt does not exist or belongs to another user. */
   get(userId: number, id: number): Promise<StoredPrompt | undefined>;

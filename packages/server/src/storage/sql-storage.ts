@@ -31,6 +31,7 @@ interface PromptRow {
   response: string;
   model: string;
   created_at: Date;
+  reused_from: string | number | bigint | null;
 }
 
 interface RefreshTokenRow {
@@ -41,7 +42,7 @@ interface RefreshTokenRow {
   revoked_at: Date | null;
 }
 
-const PROMPT_COLUMNS = "id, user_id, prompt, response, model, created_at";
+const PROMPT_COLUMNS = "id, user_id, prompt, response, model, created_at, reused_from";
 
 // node-postgres returns bigint columns as strings and PGlite as numbers; ids stay far below 2^53.
 const toId = (value: string | number | bigint): number => Number(value);
@@ -61,6 +62,7 @@ const toPrompt = (row: PromptRow): StoredPrompt => ({
   response: row.response,
   model: row.model,
   createdAt: row.created_at,
+  reusedFrom: row.reused_from === null ? null : toId(row.reused_from),
 });
 
 function isUniqueViolation(error: unknown): boolean {
@@ -185,13 +187,15 @@ class SqlPrompts implements PromptRepository {
     response: string;
     model: string;
     embedding?: PromptEmbedding;
+    reusedFrom?: number;
   }): Promise<StoredPrompt> {
     // An explicit id is one taken with reserveId; OVERRIDING SYSTEM VALUE lets it into the identity column.
     const { rows } = await this.db.query<PromptRow>(
-      `INSERT INTO prompts (id, user_id, prompt, response, model, embedding, embedding_model, embedded_at)
+      `INSERT INTO prompts
+          (id, user_id, prompt, response, model, embedding, embedding_model, embedded_at, reused_from)
         OVERRIDING SYSTEM VALUE
         VALUES (COALESCE($1, nextval(pg_get_serial_sequence('prompts', 'id'))), $2, $3, $4, $5, $6, $7,
-          CASE WHEN $6::bytea IS NULL THEN NULL ELSE now() END)
+          CASE WHEN $6::bytea IS NULL THEN NULL ELSE now() END, $8)
         RETURNING ${PROMPT_COLUMNS}`,
       [
         prompt.id ?? null,
@@ -201,6 +205,7 @@ class SqlPrompts implements PromptRepository {
         prompt.model,
         prompt.embedding ? vectorToBytes(prompt.embedding.vector) : null,
         prompt.embedding?.model ?? null,
+        prompt.reusedFrom ?? null,
       ],
     );
     return toPrompt(rows[0] as PromptRow);

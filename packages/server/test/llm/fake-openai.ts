@@ -32,8 +32,14 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       await once(server, "close");
     },
   };
+  // One wait per connection, however many requests it carries (a listener per request would pile up on it).
+  const closedSockets = new WeakMap<object, Promise<void>>();
   const server = createServer(async (incoming: IncomingMessage, response: ServerResponse) => {
-    const connectionClosed = once(incoming.socket, "close").then(() => undefined);
+    let connectionClosed = closedSockets.get(incoming.socket);
+    if (!connectionClosed) {
+      connectionClosed = once(incoming.socket, "close").then(() => undefined);
+      closedSockets.set(incoming.socket, connectionClosed);
+    }
     let body = "";
     for await (const chunk of incoming) body += chunk;
     const request = {

@@ -50,8 +50,16 @@ it("publishes prompt.error when a streamed answer cannot be stored, so that no c
   });
   try {
     const answering = answerPrompt(
-      { storage, similarity, llm: new MockLlm(), hub, log: pino({ level: "silent" }) },
-      { userId, text: "an answer nobody can keep", notify: true },
+      {
+        storage,
+        similarity,
+        llm: new MockLlm(),
+        hub,
+        metrics: new Metrics(),
+        reuse: undefined,
+        log: pino({ level: "silent" }),
+      },
+      { userId, text: "an answer nobody can keep", notify: true, reuse: true },
     );
     await expect(answering).rejects.toThrow();
     await expect.poll(() => events.map((event) => event.type).at(-1)).toBe("prompt.error");

@@ -2,6 +2,7 @@ import { initial } from "./0001_initial.js";
 import { promptsCreatedAt } from "./0002_prompts_created_at.js";
 import { promptsEmbeddedAt } from "./0003_prompts_embedded_at.js";
 import { refreshTokensRevokedAt } from "./0004_refresh_tokens_revoked_at.js";
+import { promptsReusedFrom } from "./0005_prompts_reused_from.js";
 
 export interface Migration {
   version: number;
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   promptsCreatedAt,
   promptsEmbeddedAt,
   refreshTokensRevokedAt,
+  promptsReusedFrom,
 ];
