@@ -36,6 +36,22 @@ export class APIError extends PromptServiceError {
   }
 }
 
+/**
+ * A streamed prompt (`prompts.stream`) ended without being stored: the model failed midway, or the database refused
+ * the answer. `code` and `detail` are those of the `prompt.error` event.
+ */
+export class PromptFailedError extends PromptServiceError {
+  override readonly name: string = "PromptFailedError";
+
+  constructor(
+    readonly promptId: number,
+    readonly code: ErrorCode,
+    readonly detail: string,
+  ) {
+    super(`prompt ${promptId} failed: ${code}: ${detail}`);
+  }
+}
+
 /** 400: the request was malformed or a field is invalid (see `fields`). */
 export class ValidationError extends APIError {
   override readonly name: string = "ValidationError";

@@ -14,6 +14,7 @@ export {
   InternalServerError,
   NotFoundError,
   PermissionDeniedError,
+  PromptFailedError,
   PromptServiceError,
   RateLimitError,
   TimeoutError,
@@ -50,5 +51,6 @@ export type {
 } from "./realtime/events.js";
 export type { StandardWebSocket, StandardWebSocketConstructor } from "./realtime/sockets/index.js";
 export type { Auth } from "./resources/auth.js";
+export type { PromptStream } from "./resources/prompt-stream.js";
 export type { Prompts, SimilarParams } from "./resources/prompts.js";
 export { VERSION } from "./version.js";

@@ -36,6 +36,11 @@ export interface PromptServiceOptions {
   openaiModel?: string;
   /** Bound on one LLM answer, retries included. */
   llmTimeout?: string | number;
+  /**
+   * Without a provider key: the pause between the mock model's streamed pieces, e.g. "200ms", to watch answers
+   * arrive piece by piece in a UI or the CLI. Default 0.
+   */
+  mockLlmDelay?: string | number;
   /** Longest prompt accepted, in characters after trimming. */
   promptMaxLength?: number;
   /** Refuse to invent a JWT secret. Defaults to NODE_ENV === "production". */
@@ -105,6 +110,7 @@ export interface ResolvedOptions {
   openaiBaseUrl: string | undefined;
   openaiModel: string | undefined;
   llmTimeoutMs: number;
+  mockLlmDelayMs: number;
   promptMaxLength: number;
   production: boolean;
   metricsToken: string | undefined;
@@ -137,6 +143,7 @@ export const DEFAULTS = {
   refreshTokenTtl: "1d",
   refreshReuseGrace: "30s",
   llmTimeout: "30s",
+  mockLlmDelay: "0ms",
   promptMaxLength: 8000,
   bodyLimit: 256 * 1024,
   redisPrefix: "prompt-service:",
@@ -165,13 +172,18 @@ const MIN_SECRET_LENGTH = 32;
 export const isProduction = (nodeEnv: string | undefined): boolean =>
   nodeEnv?.trim().toLowerCase() === "production";
 
-/** "5m", "1d", "90s" (via `ms`) or a bare number of seconds. */
-export function parseDurationMs(value: string | number, name: string): number {
+/** "5m", "1d", "90s" (via `ms`) or a bare number of seconds; zero only where `allowZero` says a pause may be none. */
+export function parseDurationMs(value: string | number, name: string, { allowZero = false } = {}): number {
   const milliseconds =
     typeof value === "number" || /^\d+$/.test(value.trim())
       ? Number(value) * 1000
       : ms(value.trim() as ms.StringValue);
-  if (milliseconds === undefined || !Number.isFinite(milliseconds) || milliseconds <= 0) {
+  if (
+    milliseconds === undefined ||
+    !Number.isFinite(milliseconds) ||
+    milliseconds < 0 ||
+    (milliseconds === 0 && !allowZero)
+  ) {
     throw new ConfigError(
       name,
       `must be a positive duration such as "5m", "1d" or "300" (seconds), got "${value}"`,
@@ -232,6 +244,9 @@ export function resolveOptions(options: PromptServiceOptions = {}): ResolvedOpti
     openaiBaseUrl: options.openaiBaseUrl,
     openaiModel: options.openaiModel,
     llmTimeoutMs: parseDurationMs(options.llmTimeout ?? DEFAULTS.llmTimeout, "llmTimeout"),
+    mockLlmDelayMs: parseDurationMs(options.mockLlmDelay ?? DEFAULTS.mockLlmDelay, "mockLlmDelay", {
+      allowZero: true,
+    }),
     promptMaxLength,
     production,
     metricsToken: options.metricsToken || undefined,
@@ -374,6 +389,7 @@ const EnvironmentSchema = Type.Object({
     default: DEFAULTS.rateLimitFailMode,
   }),
   LLM_TIMEOUT: Type.String({ ...Duration, default: DEFAULTS.llmTimeout }),
+  MOCK_LLM_DELAY: Type.String({ ...Duration, default: DEFAULTS.mockLlmDelay }),
   PROMPT_MAX_LENGTH: Type.Integer({ minimum: 1, default: DEFAULTS.promptMaxLength }),
   WS_MAX_SOCKETS_PER_USER: Type.Integer({ minimum: 1, default: DEFAULTS.wsMaxSocketsPerUser }),
   WS_MAX_SOCKETS_PER_ADDRESS: Type.Integer({ minimum: 1, default: DEFAULTS.wsMaxSocketsPerAddress }),
@@ -422,6 +438,7 @@ const ENV_NAME_OF_OPTION: Record<string, string> = {
   refreshTokenTtl: "REFRESH_TOKEN_TTL",
   refreshReuseGrace: "REFRESH_REUSE_GRACE",
   llmTimeout: "LLM_TIMEOUT",
+  mockLlmDelay: "MOCK_LLM_DELAY",
   promptMaxLength: "PROMPT_MAX_LENGTH",
 };
 
@@ -451,6 +468,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConf
     openaiBaseUrl: parsed.OPENAI_BASE_URL,
     openaiModel: parsed.OPENAI_MODEL,
     llmTimeout: parsed.LLM_TIMEOUT,
+    mockLlmDelay: parsed.MOCK_LLM_DELAY,
     promptMaxLength: parsed.PROMPT_MAX_LENGTH,
     production: isProduction(parsed.NODE_ENV),
     metricsToken: parsed.METRICS_TOKEN,

@@ -68,6 +68,7 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
       openaiBaseUrl: config.openaiBaseUrl,
       openaiModel: config.openaiModel,
       llmTimeoutMs: config.llmTimeoutMs,
+      mockDelayMs: config.mockLlmDelayMs,
     });
   if (!options.llm) app.addHook("onClose", () => llm.close());
   app.log.info({ provider: llm.provider, model: llm.model }, "language model ready");

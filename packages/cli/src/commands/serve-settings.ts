@@ -29,6 +29,11 @@ export const SERVE_SETTINGS: ReadonlyArray<{ env: string; value: string; descrip
   { env: "OPENAI_BASE_URL", value: "url", description: "OpenAI-compatible API (the key: OPENAI_API_KEY)" },
   { env: "OPENAI_MODEL", value: "model", description: "language model (default gpt-4o-mini)" },
   { env: "LLM_TIMEOUT", value: "duration", description: "bound on one answer (default 30s)" },
+  {
+    env: "MOCK_LLM_DELAY",
+    value: "duration",
+    description: "without OPENAI_API_KEY: pause between the mock answer's pieces (default 0ms)",
+  },
   { env: "EMBEDDINGS", value: "spec", description: "bundled, transformers:<model> or openai:<model>" },
   {
     env: "EMBEDDING_THREADS",

@@ -2,7 +2,6 @@ import { Command } from "commander";
 import type { CommandContext, Invoke } from "../context.js";
 import { UsageError } from "../errors.js";
 import { readAll } from "../input/read-all.js";
-import { AnswerFollower } from "../submit/answer-follower.js";
 
 export interface SubmitOptions {
   /** The prompt, or "-" to read it from standard input. */
@@ -13,27 +12,13 @@ export interface SubmitOptions {
   stream?: boolean;
 }
 
-/** How long to wait for the stream to catch up with an answer the server has already returned. */
-const STREAM_SETTLE_MS = 2_000;
-
-/** Asks with the answer streamed: listen first (the server streams only to sockets already open), then ask. */
-async function submitStreamed(text: string, context: CommandContext): Promise<void> {
+/** Prints the answer as the model writes it, from the answer's own stream, then a newline. */
+async function submitStreamed(text: string, websocket: boolean, context: CommandContext): Promise<void> {
   const { client, out } = context;
-  // Only for this one answer: a server that cannot be reached is an error now, not a reason to keep trying.
-  const stream = client.events({ reconnect: { maxAttempts: 2 } });
-  try {
-    await stream.ready();
-    const follower = new AnswerFollower(stream, (piece) => out.write(piece));
-    try {
-      const prompt = await client.prompts.create({ prompt: text, websocket: true });
-      await follower.finish(prompt.id, prompt.response, STREAM_SETTLE_MS);
-    } catch (error) {
-      follower.abandon();
-      throw error;
-    }
-  } finally {
-    await stream.close();
+  for await (const event of client.prompts.stream({ prompt: text, websocket })) {
+    if (event.type === "prompt.delta") out.write(event.data.delta);
   }
+  out.write("\n");
 }
 
 export async function submitRun(options: SubmitOptions, context: CommandContext): Promise<void> {
@@ -43,7 +28,7 @@ export async function submitRun(options: SubmitOptions, context: CommandContext)
   if (options.stream) {
     if (out.json)
       throw new UsageError("--stream prints text: leave out --json, or use `prompt watch --json`");
-    await submitStreamed(text, context);
+    await submitStreamed(text, options.ws === true, context);
     return;
   }
   const prompt = await client.prompts.create({ prompt: text, websocket: options.ws === true });
@@ -56,7 +41,7 @@ export function submitCommand(invoke: Invoke): Command {
     .description("ask the language model; prints the answer")
     .argument("<text>", 'the prompt, or "-" to read it from standard input')
     .option("--ws", "also send the answer to your live event streams (prompt watch)")
-    .option("--stream", "print the answer as it is written (implies --ws)")
+    .option("--stream", "print the answer as it is written")
     .action((text: string, flags: Omit<SubmitOptions, "text">, command: Command) =>
       invoke(command, (context) => submitRun({ text, ...flags }, context)),
     );

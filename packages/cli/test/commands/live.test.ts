@@ -38,6 +38,28 @@ describe("submit --stream", () => {
     for await (const prompt of client.prompts.list()) stored.push(prompt.prompt);
     expect(stored).toEqual(["stream this answer to me please"]);
   });
+
+  it("prints the first piece before the model has finished writing", async () => {
+    const slow = await startServer({ mockLlmDelay: "300ms" });
+    try {
+      const user = await registerUser(slow.app);
+      const { context, stdout } = await testContext({
+        server: slow.url,
+        client: { accessToken: user.access, refreshToken: user.refresh },
+      });
+      const submitting = submitRun(
+        { text: "a slowly written answer for the terminal", stream: true },
+        context,
+      );
+      // The mock writes four pieces 300 ms apart: the first is on screen well before the last is written.
+      await waitFor(() => stdout().startsWith("[mocked-llm_response] "));
+      expect(stdout()).not.toContain("terminal");
+      await submitting;
+      expect(stdout()).toBe("[mocked-llm_response] a slowly written answer for the terminal\n");
+    } finally {
+      await slow.close();
+    }
+  });
 });
 
 describe("watch off a terminal", () => {

@@ -70,15 +70,13 @@ describe("prompt's exit status", () => {
     expect(stack.some((line) => /^\s+at /.test(line))).toBe(true);
   }, 30_000);
 
-  it("is 5 when the event stream of submit --stream cannot connect, rather than waiting for it", async () => {
+  it("is 5 when submit --stream cannot reach the server, rather than waiting for it", async () => {
     const server = `http://127.0.0.1:${await closedPort()}`;
     const { status, stderr } = await runWith(["submit", "--stream", "hola"], {
       PROMPT_SERVER: server,
       PROMPT_TOKEN: "token",
     });
     expect(status).toBe(5);
-    expect(stderr).toMatch(
-      new RegExp(`^prompt: cannot reach ${server}: Gave up reconnecting after 2 attempts.*\n$`),
-    );
+    expect(stderr).toMatch(new RegExp(`^prompt: cannot reach ${server}: .*\n$`));
   }, 30_000);
 });

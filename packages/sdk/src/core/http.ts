@@ -19,6 +19,8 @@ export interface FetchInit {
 export interface FetchResponse {
   readonly status: number;
   readonly headers: HeaderReader;
+  /** The body as it arrives, for streamed answers. */
+  readonly body?: ReadableStream<Uint8Array> | null;
   text(): Promise<string>;
 }
 
@@ -104,30 +106,65 @@ export class HttpClient {
     }
   }
 
+  /**
+   * Sends a request answered with server-sent events and returns the body as it arrives. The timeout bounds the
+   * wait for the answer to begin, not the stream; `signal` ends both. An error status throws as `request` does, and
+   * a 401 refreshes the token once; nothing else is retried (the request starts work that must not run twice).
+   */
+  async openStream(request: ApiRequest, options: RequestOptions = {}): Promise<ReadableStream<Uint8Array>> {
+    for (let refreshed = false; ; refreshed = true) {
+      throwIfAborted(options.signal);
+      const token = request.authenticated ? await this.options.tokens.accessToken(options.signal) : undefined;
+      const what = `${request.method} ${request.path}`;
+      // A signal of its own, so that clearing the deadline once the stream began leaves only the caller's.
+      const deadline = new Deadline(options.timeout ?? this.options.timeout, options.signal);
+      try {
+        const response = await this.send(request, token, deadline.signal, "text/event-stream");
+        if (response.status >= 400) {
+          const text = await response.text();
+          throw errorOfResponse(response.status, text === "" ? undefined : parseBody(text), response.headers);
+        }
+        if (!response.body)
+          throw new PromptServiceError(`${what} answered ${response.status} without a body.`);
+        return response.body;
+      } catch (error) {
+        if (error instanceof AuthenticationError && token !== undefined && !refreshed) {
+          if (await this.options.tokens.refreshAfterRejection(token, options.signal)) continue;
+        }
+        throw deadline.explain(error, what);
+      } finally {
+        deadline.clear();
+      }
+    }
+  }
+
+  private send(
+    request: ApiRequest,
+    token: string | undefined,
+    signal: AbortSignal,
+    accept: string,
+  ): Promise<FetchResponse> {
+    const headers: Record<string, string> = { accept, "user-agent": `prompt-service-sdk/${VERSION}` };
+    if (request.body !== undefined) headers["content-type"] = "application/json";
+    if (token !== undefined) headers.authorization = `Bearer ${token}`;
+    return this.fetch(apiUrl(this.options.baseUrl, request.path, request.query).toString(), {
+      method: request.method,
+      headers,
+      signal,
+      ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+      ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
+    });
+  }
+
   private async attempt<T>(
     request: ApiRequest,
     token: string | undefined,
     options: RequestOptions,
   ): Promise<T> {
-    const headers: Record<string, string> = {
-      accept: "application/json",
-      "user-agent": `prompt-service-sdk/${VERSION}`,
-    };
-    if (request.body !== undefined) headers["content-type"] = "application/json";
-    if (token !== undefined) headers.authorization = `Bearer ${token}`;
     const what = `${request.method} ${request.path}`;
     const deadline = new Deadline(options.timeout ?? this.options.timeout, options.signal);
     try {
-      const response = await this.fetch(
-        apiUrl(this.options.baseUrl, request.path, request.query).toString(),
-        {
-          method: request.method,
-          headers,
-          signal: deadline.signal,
-          ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
-          ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
-        },
-      );
+      const response = await this.send(request, token, deadline.signal, "application/json");
       // Read under the same deadline: a server can stall in the middle of a body as well as before it.
       const text = await response.text();
       const body = text === "" ? undefined : parseBody(text);

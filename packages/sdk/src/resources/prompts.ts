@@ -8,6 +8,7 @@ import type {
   SimilarQuery,
   SimilarResponse,
 } from "../generated/api.js";
+import { PromptStream } from "./prompt-stream.js";
 
 /** Options of a similarity search: everything but the query text. */
 export type SimilarParams = Omit<SimilarQuery, "q">;
@@ -30,6 +31,26 @@ export class Prompts {
       idempotent: false,
     };
     return this.http.request<Prompt>(request, options);
+  }
+
+  /**
+   * Answers a prompt as the model writes it: `for await (const event of client.prompts.stream({ prompt }))` yields
+   * `prompt.delta` pieces, then `prompt.message` with the stored prompt; `await stream.finalPrompt()` gives that
+   * prompt alone. Errors before the answer begins (validation, throttling, authentication) reject as `create`'s do;
+   * a model that fails midway ends the stream with PromptFailedError. Never retried, like `create`.
+   */
+  stream(params: Omit<CreatePromptParams, "stream">, options: RequestOptions = {}): PromptStream {
+    const request: ApiRequest = {
+      method: "POST",
+      path: "/api/prompts",
+      body: { ...params, stream: true },
+      authenticated: true,
+      idempotent: false,
+    };
+    return new PromptStream(
+      (signal) => this.http.openStream(request, { ...options, signal }),
+      options.signal,
+    );
   }
 
   get(id: number, options?: RequestOptions): Promise<Prompt> {

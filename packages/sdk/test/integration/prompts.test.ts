@@ -29,6 +29,7 @@ describe("prompts", () => {
       prompt: "hola mundo",
       response: "[mocked-llm_response] hola mundo",
       created_at: expect.any(String),
+      reused_from: null,
     });
     await expect(client.prompts.get(created.id)).resolves.toEqual(created);
   });

@@ -11,11 +11,13 @@ export interface LlmOptions {
   openaiBaseUrl?: string;
   openaiModel?: string;
   llmTimeoutMs?: number;
+  /** The mock model's pause between streamed pieces. */
+  mockDelayMs?: number;
 }
 
 /** The OpenAI-compatible provider when a key is configured, else the mock answers of the original service. */
 export function createLlm(options: LlmOptions): LlmProvider {
-  if (!options.openaiApiKey) return new MockLlm();
+  if (!options.openaiApiKey) return new MockLlm({ chunkDelayMs: options.mockDelayMs ?? 0 });
   return new OpenAiCompatibleLlm({
     apiKey: options.openaiApiKey,
     baseUrl: options.openaiBaseUrl,
