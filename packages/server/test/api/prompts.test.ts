@@ -23,7 +23,7 @@ const create = (user: TestUser, payload: unknown) =>
   });
 
 describe("POST /api/prompts", () => {
-  it("answers with the mock model, stores the prompt and returns 201 {id, prompt, response, created_at}", async () => {
+  it("answers with the mock model, stores the prompt and returns 201 {id, prompt, response, created_at, reused_from}", async () => {
     const response = await create(alice, { prompt: "  hola mundo  ", websocket: false });
     expect(response.statusCode).toBe(201);
     const body = response.json();
@@ -32,6 +32,7 @@ describe("POST /api/prompts", () => {
       prompt: "hola mundo",
       response: "[mocked-llm_response] hola mundo",
       created_at: expect.any(String),
+      reused_from: null,
     });
     expect(new Date(body.created_at).toISOString()).toBe(body.created_at);
     expect(await server.storage.prompts.get(alice.id, body.id)).toMatchObject({

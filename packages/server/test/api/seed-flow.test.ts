@@ -49,6 +49,7 @@ describe.each(["embedded", "postgres"] as const)("the seed README flow on %s sto
         prompt: "hola mundo",
         response: "[mocked-llm_response] hola mundo",
         created_at: expect.any(String),
+        reused_from: null,
       },
     });
 
