@@ -5,8 +5,9 @@ import { type Fetch, HttpClient } from "./core/http.js";
 import { socketUrl } from "./core/url.js";
 import { PromptServiceError } from "./errors.js";
 import type { TokenPair } from "./generated/api.js";
+import type { Platform } from "./platform/port.js";
 import { EventStream, type EventStreamOptions } from "./realtime/event-stream.js";
-import { chooseSocketOpener, type StandardWebSocketConstructor } from "./realtime/sockets/index.js";
+import type { StandardWebSocketConstructor } from "./realtime/sockets/index.js";
 import { Auth, refreshRequest } from "./resources/auth.js";
 import { Prompts } from "./resources/prompts.js";
 
@@ -32,9 +33,9 @@ export interface ClientOptions {
   timeout?: number;
   /** Retries of a failed request that is safe to repeat: 429, 5xx, timeouts and connection errors. Defaults to 2. */
   maxRetries?: number;
-  /** Replaces undici's fetch (tests, instrumentation). */
+  /** Replaces the fetch of requests (tests, instrumentation): by default undici's in Node, the global one elsewhere. */
   fetch?: Fetch;
-  /** An undici dispatcher (Agent, ProxyAgent, MockAgent) for every request. */
+  /** Node only: an undici dispatcher (Agent, ProxyAgent, MockAgent) for every request. */
   dispatcher?: Dispatcher;
   /** A standard WebSocket class for event streams; by default `ws` in Node and the global WebSocket elsewhere. */
   WebSocket?: StandardWebSocketConstructor;
@@ -53,14 +54,20 @@ function checkBaseUrl(baseUrl: string): string {
   return baseUrl;
 }
 
-/** A client of the Prompt Service API. */
-export class PromptClient {
+/**
+ * A client of the Prompt Service API, whichever runtime it runs in: the package's entry points (./index.ts for
+ * Node, ./browser.ts for the rest) give it the runtime's fetch and WebSocket and export it as PromptClient.
+ */
+export class ClientBase {
   readonly baseUrl: string;
   readonly auth: Auth;
   readonly prompts: Prompts;
   private readonly tokens: TokenManager;
 
-  constructor(private readonly options: ClientOptions = {}) {
+  protected constructor(
+    private readonly options: ClientOptions,
+    private readonly platform: Platform,
+  ) {
     this.baseUrl = checkBaseUrl(options.baseUrl ?? readEnv("PROMPT_SERVER") ?? DEFAULT_BASE_URL);
     // The token manager refreshes through the HTTP client, which asks the token manager for tokens.
     this.tokens = new TokenManager({
@@ -74,7 +81,7 @@ export class PromptClient {
       timeout: options.timeout ?? 60_000,
       maxRetries: options.maxRetries ?? 2,
       tokens: this.tokens,
-      fetch: options.fetch,
+      fetch: options.fetch ?? platform.fetch,
       dispatcher: options.dispatcher,
     });
     this.auth = new Auth(http, this.tokens);
@@ -86,7 +93,7 @@ export class PromptClient {
     const context = {
       url: socketUrl(this.baseUrl, "/ws/prompts/"),
       tokens: this.tokens,
-      openSocket: chooseSocketOpener(this.options.WebSocket),
+      openSocket: this.platform.openSocket(this.options.WebSocket),
     };
     return new EventStream(context, options);
   }

@@ -1,56 +1,15 @@
-/** @prompt-service/sdk: a typed client for the Prompt Service API. */
+/**
+ * @prompt-service/sdk in Node (the package's `node` export condition): undici's fetch, which takes a dispatcher,
+ * and `ws`, which sends the token in a header. Other runtimes get ./browser.ts.
+ */
+import { ClientBase, type ClientOptions } from "./client.js";
+import { nodePlatform } from "./platform/node.js";
 
-export type { AccessTokenProvider, TokenStore } from "./auth/token-manager.js";
-export { type ClientOptions, DEFAULT_BASE_URL, PromptClient } from "./client.js";
-export type { Fetch, FetchInit, FetchResponse, RequestOptions } from "./core/http.js";
-export type { CursorList, CursorPage } from "./core/pagination.js";
-export {
-  AbortError,
-  APIError,
-  AuthenticationError,
-  ConnectionError,
-  type ErrorCode,
-  type FieldErrors,
-  InternalServerError,
-  NotFoundError,
-  PermissionDeniedError,
-  PromptFailedError,
-  PromptServiceError,
-  RateLimitError,
-  TimeoutError,
-  ValidationError,
-} from "./errors.js";
-export type {
-  CreatePromptParams,
-  ErrorBody,
-  ListPromptsParams,
-  LoginParams,
-  Prompt,
-  PromptPage,
-  RegisterParams,
-  SimilarPrompt,
-  SimilarQuery,
-  SimilarResponse,
-  TokenPair,
-  User,
-} from "./generated/api.js";
-export type {
-  EventStream,
-  EventStreamListeners,
-  EventStreamOptions,
-  ReconnectInfo,
-  ReconnectOptions,
-} from "./realtime/event-stream.js";
-export type {
-  PromptCompletedEvent,
-  PromptDelta,
-  PromptDeltaEvent,
-  PromptEvent,
-  PromptFailedEvent,
-  PromptFailure,
-} from "./realtime/events.js";
-export type { StandardWebSocket, StandardWebSocketConstructor } from "./realtime/sockets/index.js";
-export type { Auth } from "./resources/auth.js";
-export type { PromptStream } from "./resources/prompt-stream.js";
-export type { Prompts, SimilarParams } from "./resources/prompts.js";
-export { VERSION } from "./version.js";
+export * from "./exports.js";
+
+/** A client of the Prompt Service API. */
+export class PromptClient extends ClientBase {
+  constructor(options: ClientOptions = {}) {
+    super(options, nodePlatform);
+  }
+}

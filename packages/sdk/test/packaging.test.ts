@@ -33,13 +33,17 @@ describe("the published package", () => {
         "dist/index.cjs",
         "dist/index.d.ts",
         "dist/index.d.cts",
+        "dist/browser.js",
+        "dist/browser.d.ts",
         "README.md",
         "LICENSE",
         "package.json",
       ]),
     );
     expect(
-      files.filter((file) => !/^(dist\/index\.[\w.]+|README\.md|LICENSE|package\.json)$/.test(file)),
+      files.filter(
+        (file) => !/^(dist\/(index|browser)\.[\w.]+|README\.md|LICENSE|package\.json)$/.test(file),
+      ),
     ).toEqual([]);
   });
 
@@ -50,6 +54,29 @@ describe("the published package", () => {
     expect(Object.keys(esm)).toEqual(expect.arrayContaining(["PromptClient", "RateLimitError", "VERSION"]));
     const manifest = JSON.parse(readFileSync(`${packageDir}/package.json`, "utf8")) as { version: string };
     expect(esm.VERSION).toBe(manifest.version);
+  });
+
+  it("gives browsers a build of their own, with the same API and nothing of Node's", async () => {
+    const manifest = JSON.parse(readFileSync(`${packageDir}/package.json`, "utf8")) as {
+      exports: Record<string, { node?: unknown; default?: { default: string } }>;
+    };
+    expect(manifest.exports["."]?.default?.default).toBe("./dist/browser.js");
+    const browser = readFileSync(dist("browser.js"), "utf8");
+    const imports = [...browser.matchAll(/^import .* from ["']([^"']+)["']/gm)].map((match) => match[1]);
+    // Only what a browser bundler resolves too: no Node built-in, no undici, no ws.
+    expect(imports).toEqual(["eventsource-parser/stream"]);
+    const esm = (await import(pathToFileURL(dist("index.js")).href)) as Record<string, unknown>;
+    const browserExports = [...browser.matchAll(/^export \{([^}]*)\}/gm)]
+      .flatMap((match) => (match[1] as string).split(","))
+      .map(
+        (name) =>
+          name
+            .trim()
+            .split(/\s+as\s+/)
+            .at(-1) as string,
+      )
+      .filter(Boolean);
+    expect(browserExports.sort()).toEqual(Object.keys(esm).sort());
   });
 
   it("declares its types without the server, typebox or ws: only its own dependency undici", () => {

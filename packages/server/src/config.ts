@@ -43,6 +43,11 @@ export interface PromptServiceOptions {
   mockLlmDelay?: string | number;
   /** Longest prompt accepted, in characters after trimming. */
   promptMaxLength?: number;
+  /**
+   * Web pages allowed to call the API from another origin (browsers apply CORS), e.g. "https://app.example.com", or
+   * "*" for any; several separated by commas. Unset: no cross-origin access.
+   */
+  corsOrigins?: string | readonly string[];
   /** Refuse to invent a JWT secret. Defaults to NODE_ENV === "production". */
   production?: boolean;
   /** When set, GET /metrics requires `Authorization: Bearer <metricsToken>`. */
@@ -113,6 +118,7 @@ export interface ResolvedOptions {
   mockLlmDelayMs: number;
   promptMaxLength: number;
   production: boolean;
+  corsOrigins: string[];
   metricsToken: string | undefined;
   embeddings: string;
   embeddingThreads: number;
@@ -249,6 +255,7 @@ export function resolveOptions(options: PromptServiceOptions = {}): ResolvedOpti
     }),
     promptMaxLength,
     production,
+    corsOrigins: corsOrigins(options.corsOrigins ?? []),
     metricsToken: options.metricsToken || undefined,
     embeddings: embeddingsSpec(options.embeddings ?? DEFAULTS.embeddings),
     embeddingThreads: positiveInteger(
@@ -341,6 +348,21 @@ function score(value: number, name: string): number {
   return value;
 }
 
+/** Origins as browsers send them: scheme, host and port, no path; or "*" alone. */
+function corsOrigins(value: string | readonly string[]): string[] {
+  const origins = (typeof value === "string" ? value.split(",") : [...value])
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  const bad = origins.find((origin) => origin !== "*" && !/^https?:\/\/[^/\s]+$/.test(origin));
+  if (bad !== undefined || (origins.includes("*") && origins.length > 1)) {
+    throw new ConfigError(
+      "corsOrigins",
+      `must be origins such as "https://app.example.com" (scheme, host and port, no path) separated by commas, or "*" alone; got "${bad ?? origins.join(",")}"`,
+    );
+  }
+  return origins;
+}
+
 function failMode(value: string): "open" | "closed" {
   if (value !== "open" && value !== "closed")
     throw new ConfigError("rateLimitFailMode", 'must be "open" or "closed"');
@@ -371,6 +393,7 @@ const EnvironmentSchema = Type.Object({
   OPENAI_BASE_URL: Type.Optional(Type.String({ pattern: "^https?://" })),
   OPENAI_MODEL: Type.Optional(Type.String({ minLength: 1 })),
   METRICS_TOKEN: Type.Optional(Type.String()),
+  CORS_ORIGINS: Type.Optional(Type.String()),
   EMBEDDINGS: Type.String({ minLength: 1, default: DEFAULTS.embeddings }),
   EMBEDDING_THREADS: Type.Optional(Type.Integer({ minimum: 1 })),
   EMBEDDING_QUEUE_LIMIT: Type.String({ minLength: 1, default: DEFAULTS.embeddingQueueLimit }),
@@ -424,6 +447,7 @@ const ENV_NAME_OF_OPTION: Record<string, string> = {
   redisUrl: "REDIS_URL",
   vectorIndex: "VECTOR_INDEX",
   indexMemoryBudget: "INDEX_MEMORY_BUDGET",
+  corsOrigins: "CORS_ORIGINS",
   answerReuseMinScore: "ANSWER_REUSE_MIN_SCORE",
   embeddingThreads: "EMBEDDING_THREADS",
   embeddingQueueLimit: "EMBEDDING_QUEUE_LIMIT",
@@ -472,6 +496,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConf
     promptMaxLength: parsed.PROMPT_MAX_LENGTH,
     production: isProduction(parsed.NODE_ENV),
     metricsToken: parsed.METRICS_TOKEN,
+    corsOrigins: parsed.CORS_ORIGINS,
     embeddings: parsed.EMBEDDINGS,
     embeddingThreads: parsed.EMBEDDING_THREADS,
     embeddingQueueLimit: parsed.EMBEDDING_QUEUE_LIMIT,

@@ -1,3 +1,4 @@
+import cors from "@fastify/cors";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { authenticate } from "./auth/authenticate.js";
 import { loadOrCreateDevSecret } from "./auth/dev-secret.js";
@@ -39,6 +40,22 @@ const REMOTE_EMBEDDING_CONCURRENCY = 4;
  */
 export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions> = async (app, options) => {
   const config = resolveOptions(options);
+  if (config.corsOrigins.length > 0) {
+    // Bearer tokens, no cookies: credentials stay off. The throttle's and tracing headers are readable by pages.
+    await app.register(cors, {
+      origin: config.corsOrigins.includes("*") ? "*" : config.corsOrigins,
+      methods: ["GET", "POST"],
+      allowedHeaders: ["authorization", "content-type"],
+      exposedHeaders: [
+        "ratelimit-limit",
+        "ratelimit-remaining",
+        "ratelimit-reset",
+        "retry-after",
+        "x-request-id",
+      ],
+      maxAge: 600,
+    });
+  }
 
   // The model loads in its worker threads while the database opens.
   const modelLoading = createEmbedder(config.embeddings, {

@@ -56,6 +56,11 @@ export const SERVE_SETTINGS: ReadonlyArray<{ env: string; value: string; descrip
     value: "score",
     description: "reuse a user's earlier answer to the same question at this score (unset: off)",
   },
+  {
+    env: "CORS_ORIGINS",
+    value: "origins",
+    description: "web pages that may call the API from another origin, comma-separated (unset: none)",
+  },
   { env: "PROMPT_MAX_LENGTH", value: "n", description: "longest prompt, in characters (default 8000)" },
   { env: "BODY_LIMIT", value: "bytes", description: "largest request body (default 262144)" },
   {

@@ -1,4 +1,4 @@
-import { type Dispatcher, fetch as undiciFetch } from "undici";
+import type { Dispatcher } from "undici";
 import { AuthenticationError, PromptServiceError, RateLimitError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { Deadline, sleep, throwIfAborted } from "./abort.js";
@@ -62,7 +62,7 @@ export interface HttpClientOptions {
   timeout: number;
   maxRetries: number;
   tokens: AccessTokenSource;
-  fetch?: Fetch | undefined;
+  fetch: Fetch;
   dispatcher?: Dispatcher | undefined;
 }
 
@@ -79,7 +79,7 @@ export class HttpClient {
   private readonly fetch: Fetch;
 
   constructor(private readonly options: HttpClientOptions) {
-    this.fetch = options.fetch ?? (undiciFetch as Fetch);
+    this.fetch = options.fetch;
   }
 
   async request<T>(request: ApiRequest, options: RequestOptions = {}): Promise<T> {

@@ -13,7 +13,9 @@ export const browserPlatform: Platform = {
   openSocket: (Implementation?: StandardWebSocketConstructor) => {
     const chosen = Implementation ?? (globalThis as { WebSocket?: StandardWebSocketConstructor }).WebSocket;
     if (!chosen) {
-      throw new PromptServiceError("No WebSocket implementation here: pass one as the `WebSocket` client option.");
+      throw new PromptServiceError(
+        "No WebSocket implementation here: pass one as the `WebSocket` client option.",
+      );
     }
     return standardSocketOpener(chosen);
   },
