@@ -29,6 +29,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
     fastify = {},
     ...pluginOptions
   } = options;
+  const logController = new RequestLogController();
   const app = Fastify({
     logger: logLevel === false ? false : loggerOptions(logLevel, logStream),
     bodyLimit,
@@ -38,10 +39,14 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
       const given = request.headers["x-request-id"];
       return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    logController: new RequestLogController(),
+    logController,
     return503OnClosing: true,
-    // Errors the router raises before any plugin runs (a malformed or too long path) get the API's error shape too.
-    frameworkErrors: errorHandler,
+    // Errors the router raises before any plugin runs (a malformed or too long path) get the API's error shape too,
+    // and their log line: Fastify completes such requests without the log controller.
+    frameworkErrors: (error, request, reply) => {
+      reply.raw.once("finish", () => logController.requestCompleted(null, request, reply));
+      errorHandler(error, request, reply);
+    },
     // The first start on the embedded defaults creates a database and loads the embedding model: seconds, and more
     // on a busy machine, past Fastify's 10 s default for a plugin to start.
     pluginTimeout: 120_000,

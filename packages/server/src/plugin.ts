@@ -138,6 +138,7 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
   await app.register(observability, {
     metrics,
     metricsToken: config.metricsToken,
+    promptMaxLength: config.promptMaxLength,
     readinessChecks: [
       { name: "database", check: () => storage.ping() },
       ...(hub.kind === "redis" ? [{ name: "redis", check: () => hub.ping() }] : []),

@@ -60,6 +60,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app,
   }
 
   const registerSchema = {
+    operationId: "register",
     tags,
     summary: "Create an account",
     body: RegisterBody,
@@ -88,6 +89,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app,
   }
 
   const loginSchema = {
+    operationId: "login",
     tags,
     summary: "Obtain an access and a refresh token",
     body: LoginBody,
@@ -104,6 +106,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app,
   }
 
   const refreshSchema = {
+    operationId: "refreshTokens",
     tags,
     summary: "Exchange a refresh token for a new access token and a rotated refresh token",
     description:
@@ -134,6 +137,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app,
   }
 
   const logoutSchema = {
+    operationId: "logout",
     tags,
     summary: "Revoke a refresh token and every token rotated from it",
     body: RefreshBody,
@@ -155,6 +159,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app,
   }
 
   const meSchema = {
+    operationId: "getCurrentUser",
     tags,
     summary: "The authenticated user",
     security: [{ bearerAuth: [] }],

@@ -27,7 +27,7 @@ export const UserBody = Type.Object(
 
 export const LoginBody = Type.Object({
   username: StoredText({ minLength: 1, maxLength: 150, example: "alice" }),
-  password: Type.String({ minLength: 1, maxLength: 1024 }),
+  password: Type.String({ minLength: 1, maxLength: 1024, example: "secret123" }),
 });
 
 export const TokenPair = Type.Object({

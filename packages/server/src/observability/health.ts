@@ -72,6 +72,7 @@ export const health: FastifyPluginAsync<HealthOptions> = async (app, options) =>
   const tags = ["operations"];
 
   const healthzSchema = {
+    operationId: "checkLiveness",
     tags,
     summary: "Liveness: the process is up",
     response: { 200: Alive },
@@ -81,6 +82,7 @@ export const health: FastifyPluginAsync<HealthOptions> = async (app, options) =>
   }
 
   const readyzSchema = {
+    operationId: "checkReadiness",
     tags,
     summary: "Readiness: the process and the services it depends on answer",
     description: `Each check is bounded by ${readinessTimeoutMs} ms.`,

@@ -15,6 +15,8 @@ export interface ObservabilityOptions extends HealthOptions {
   metrics: Metrics;
   /** When set, `GET /metrics` requires `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string | undefined;
+  /** PROMPT_MAX_LENGTH, for the API document. */
+  promptMaxLength: number;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface ObservabilityOptions extends HealthOptions {
  * routes registered after it, in the same context.
  */
 const plugin: FastifyPluginAsync<ObservabilityOptions> = async (app, options) => {
-  await app.register(openApi, { version: packageJson.version });
+  await app.register(openApi, { version: packageJson.version, promptMaxLength: options.promptMaxLength });
   await app.register(swaggerUiPage);
   await app.register(redocPage);
   await app.register(metricsPlugin, { metrics: options.metrics, token: options.metricsToken });

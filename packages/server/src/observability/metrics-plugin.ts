@@ -61,6 +61,7 @@ const plugin: FastifyPluginAsync<MetricsPluginOptions> = async (app, { metrics, 
 
   const schema = {
     tags: ["operations"],
+    operationId: "getMetrics",
     summary: "Prometheus metrics",
     description:
       "Prometheus text exposition format. Requires the metrics token when the server sets METRICS_TOKEN.",

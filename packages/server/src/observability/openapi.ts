@@ -1,12 +1,14 @@
-import { STATUS_CODES } from "node:http";
 import swagger from "@fastify/swagger";
 import type { FastifyPluginAsync } from "fastify";
 import fp from "fastify-plugin";
 import { slashVariants } from "../http/slash-variants.js";
+import { amendOperations, type Paths, SHARED_COMPONENTS } from "./openapi-amendments.js";
 
 export interface OpenApiOptions {
   /** The API's version, shown in the document's `info`. */
   version: string;
+  /** PROMPT_MAX_LENGTH, documented as the prompt's maxLength. */
+  promptMaxLength: number;
 }
 
 const TAGS = [
@@ -36,25 +38,11 @@ class SharedSchemas {
   }
 }
 
-type Paths = Record<string, Record<string, { responses?: Record<string, { description?: string }> }>>;
-
-/** "OK", "Created"… where a response schema has no description, rather than @fastify/swagger's "Default Response". */
-function describeResponses(paths: Paths): void {
-  for (const operations of Object.values(paths)) {
-    for (const operation of Object.values(operations)) {
-      for (const [status, response] of Object.entries(operation.responses ?? {})) {
-        if (response.description === "Default Response")
-          response.description = STATUS_CODES[status] ?? status;
-      }
-    }
-  }
-}
-
 /**
  * The OpenAPI 3.1 document, generated from the route schemas that also validate requests, served at `/schema`.
  * Not encapsulated: @fastify/swagger collects the routes registered beside it, after it.
  */
-const plugin: FastifyPluginAsync<OpenApiOptions> = async (app, { version }) => {
+const plugin: FastifyPluginAsync<OpenApiOptions> = async (app, { version, promptMaxLength }) => {
   const shared = new SharedSchemas();
   await app.register(swagger, {
     // 3.1 is JSON Schema 2020-12: TypeBox's `const`, `type: "null"` and `patternProperties` stay as they are.
@@ -63,6 +51,7 @@ const plugin: FastifyPluginAsync<OpenApiOptions> = async (app, { version }) => {
       info: {
         title: "Prompt Service API",
         version,
+        license: { name: "MIT", identifier: "MIT" },
         description:
           "Send prompts to a language model, get the answer back (and pushed live over WebSocket), and find " +
           "earlier prompts that mean the same thing. Errors always have the `ErrorBody` shape. Live events " +
@@ -70,6 +59,7 @@ const plugin: FastifyPluginAsync<OpenApiOptions> = async (app, { version }) => {
       },
       tags: TAGS,
       components: {
+        ...SHARED_COMPONENTS,
         securitySchemes: {
           bearerAuth: {
             type: "http",
@@ -90,7 +80,7 @@ const plugin: FastifyPluginAsync<OpenApiOptions> = async (app, { version }) => {
       if (!("openapiObject" in document)) return document.swaggerObject;
       // A document generated for this call: amended in place, then cached by @fastify/swagger.
       const openapi = document.openapiObject as { paths?: Paths; components?: { schemas?: object } };
-      describeResponses(openapi.paths ?? {});
+      amendOperations(openapi.paths ?? {}, promptMaxLength);
       openapi.components = {
         ...openapi.components,
         schemas: { ...openapi.components?.schemas, ...shared.components },
@@ -100,7 +90,11 @@ const plugin: FastifyPluginAsync<OpenApiOptions> = async (app, { version }) => {
   });
 
   for (const route of slashVariants("/schema", { hide: true })) {
-    app.get(route.url, { schema: route.schema }, async () => app.swagger());
+    // The server is wherever the document was fetched from: tools that read it call the API there.
+    app.get(route.url, { schema: route.schema }, async (request) => ({
+      ...app.swagger(),
+      servers: [{ url: `${request.protocol}://${request.host}`, description: "This server" }],
+    }));
   }
 };
 

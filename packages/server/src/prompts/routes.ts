@@ -13,6 +13,7 @@ import { PromptEventStream } from "./event-stream-reply.js";
 import { AnswerReuse } from "./reuse/answer-reuse.js";
 import {
   CreatePromptBody,
+  DEFAULT_PAGE_SIZE,
   ListPromptsQuery,
   PromptBody,
   PromptEventStreamBody,
@@ -44,6 +45,7 @@ export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (ap
   });
 
   const createSchema = {
+    operationId: "createPrompt",
     tags,
     security,
     summary: "Answer a prompt with the language model and store both",
@@ -108,6 +110,7 @@ export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (ap
   }
 
   const listSchema = {
+    operationId: "listPrompts",
     tags,
     security,
     summary: "The caller's prompts, newest first, one page at a time",
@@ -116,7 +119,7 @@ export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (ap
   };
   for (const route of slashVariants("/api/prompts", listSchema)) {
     app.get(route.url, { schema: route.schema, onRequest: authenticate }, async (request) => {
-      const { limit, cursor } = request.query;
+      const { limit = DEFAULT_PAGE_SIZE, cursor } = request.query;
       const page = await storage.prompts.list(userIdOf(request), {
         // One more than asked tells whether a next page exists without a count query.
         limit: limit + 1,
@@ -132,6 +135,7 @@ export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (ap
   }
 
   const getSchema = {
+    operationId: "getPrompt",
     tags,
     security,
     summary: "One of the caller's prompts",

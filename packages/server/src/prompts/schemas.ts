@@ -61,8 +61,11 @@ export const PromptIdParams = Type.Object({
   id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
 });
 
+/** Prompts per page of GET /api/prompts when `limit` is not given. */
+export const DEFAULT_PAGE_SIZE = 20;
+
 export const ListPromptsQuery = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: DEFAULT_PAGE_SIZE })),
   cursor: Type.Optional(
     Type.String({ maxLength: 200, description: "The `next` value of the previous page." }),
   ),

@@ -6,7 +6,7 @@ import { slashVariants } from "../http/slash-variants.js";
 import { toPromptBody } from "../prompts/routes.js";
 import { throttle } from "../ratelimit/throttle-hook.js";
 import type { ServiceContext } from "../service-context.js";
-import { SimilarQuery, SimilarResponse } from "./schemas.js";
+import { DEFAULT_K, SimilarQuery, SimilarResponse } from "./schemas.js";
 
 export const similarityRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app, context) => {
   const { similarity, authenticate, limiters, metrics } = context;
@@ -18,6 +18,7 @@ export const similarityRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async
   });
   const schema = {
     tags: ["prompts"],
+    operationId: "searchSimilarPrompts",
     security: [{ bearerAuth: [] }],
     summary: "The caller's earlier prompts that mean the same as a text, best first, with scores",
     querystring: SimilarQuery,
@@ -28,7 +29,7 @@ export const similarityRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async
       route.url,
       { schema: route.schema, onRequest: [authenticate, throttleSearches] },
       async (request) => {
-        const { q, k, min_score: minScore } = request.query;
+        const { q, k = DEFAULT_K, min_score: minScore } = request.query;
         const query = q.trim();
         if (query.length === 0) throw validationError({ q: ["This field may not be blank."] });
         const results = await similarity.search(userIdOf(request), query, k, minScore);

@@ -1,6 +1,9 @@
 import { Type } from "typebox";
 import { PromptBody } from "../prompts/schemas.js";
 
+/** Results of a similarity search when `k` is not given. */
+export const DEFAULT_K = 5;
+
 export const SimilarQuery = Type.Object({
   q: Type.String({
     minLength: 1,
@@ -8,7 +11,9 @@ export const SimilarQuery = Type.Object({
     description: "Text to find similar prompts to.",
     example: "hola",
   }),
-  k: Type.Integer({ minimum: 1, maximum: 50, default: 5, description: "How many results, at most." }),
+  k: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 50, default: DEFAULT_K, description: "How many results, at most." }),
+  ),
   min_score: Type.Optional(
     Type.Number({ minimum: 0, maximum: 1, description: "Leave out results scoring below this (0..1)." }),
   ),

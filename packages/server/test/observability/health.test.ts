@@ -50,7 +50,12 @@ describe("readiness checks", () => {
   /** GET /readyz of an app with only these checks, each bounded to 100 ms. */
   async function readyz(...readinessChecks: ReadinessCheck[]) {
     const app = Fastify();
-    await app.register(observability, { metrics: new Metrics(), readinessChecks, readinessTimeoutMs: 100 });
+    await app.register(observability, {
+      metrics: new Metrics(),
+      promptMaxLength: 8000,
+      readinessChecks,
+      readinessTimeoutMs: 100,
+    });
     try {
       return await app.inject({ url: "/readyz" });
     } finally {

@@ -118,3 +118,14 @@ it("logs an event line when a prompt is created, with the user and prompt ids", 
     await logged.close();
   }
 });
+
+it("logs a path the router refuses as too long (414), and gives it a request id like any other", async () => {
+  const response = await server.app.inject({ url: `/api/prompts/${"9".repeat(300)}` });
+  expect(response.statusCode).toBe(414);
+  expect(response.json()).toMatchObject({ code: "uri_too_long" });
+  const id = response.headers["x-request-id"] as string;
+  expect(id).toMatch(/^[\w-]+$/);
+  await expect
+    .poll(() => lines().find((line) => line.reqId === id))
+    .toMatchObject({ statusCode: 414, route: "(unmatched)", method: "GET", msg: "request completed" });
+});

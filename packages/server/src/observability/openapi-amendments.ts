@@ -1,0 +1,94 @@
+import { STATUS_CODES } from "node:http";
+
+/**
+ * What the route schemas cannot say about every operation, added to the generated document so that tools that
+ * read it (linters, validating proxies, client generators) see the API as it answers: the errors any request may
+ * get before or beside its route's own, the headers on every answer, and that unauthenticated operations need no
+ * security.
+ */
+
+interface Response {
+  $ref?: string;
+  description?: string;
+  headers?: Record<string, unknown>;
+}
+
+interface Operation {
+  operationId?: string;
+  security?: unknown[];
+  requestBody?: {
+    content?: Record<string, { schema?: { properties?: Record<string, Record<string, unknown>> } }>;
+  };
+  responses?: Record<string, Response>;
+}
+
+export type Paths = Record<string, Record<string, Operation>>;
+
+const errorContent = { "application/json": { schema: { $ref: "#/components/schemas/ErrorBody" } } };
+const header = (description: string, schema: object) => ({ description, schema });
+
+/** Headers and responses the operations refer to. */
+export const SHARED_COMPONENTS = {
+  headers: {
+    RequestId: header(
+      "The request's id (the caller's `X-Request-Id`, or a fresh one): quote it when reporting.",
+      {
+        type: "string",
+      },
+    ),
+    RateLimitLimit: header("Requests allowed in the tightest window of the route's throttle.", {
+      type: "integer",
+    }),
+    RateLimitRemaining: header("Requests left in that window.", { type: "integer" }),
+    RateLimitReset: header("Seconds until that window frees a request.", { type: "integer" }),
+    RetryAfter: header("Seconds to wait before trying again.", { type: "integer" }),
+  },
+  responses: {
+    PayloadTooLarge: { description: "The body is larger than BODY_LIMIT.", content: errorContent },
+    UriTooLong: { description: "A path parameter is too long.", content: errorContent },
+    UnsupportedMediaType: { description: "The body is not `application/json`.", content: errorContent },
+    InternalError: {
+      description: "An unexpected failure; the request id finds it in the logs.",
+      content: errorContent,
+    },
+    ServiceUnavailable: {
+      description:
+        "A service the request needs (database, Redis, the embedding model's queue) is unavailable.",
+      headers: { "Retry-After": { $ref: "#/components/headers/RetryAfter" } },
+      content: errorContent,
+    },
+  },
+};
+
+const ref = (kind: "headers" | "responses", name: string) => ({ $ref: `#/components/${kind}/${name}` });
+
+/** Amends every operation in place; `promptMaxLength` is PROMPT_MAX_LENGTH, which the handler enforces. */
+export function amendOperations(paths: Paths, promptMaxLength: number): void {
+  for (const operations of Object.values(paths)) {
+    for (const operation of Object.values(operations)) {
+      operation.security ??= [];
+      const responses = (operation.responses ??= {});
+      const common: Record<string, string> = { "414": "UriTooLong", "500": "InternalError" };
+      if (operation.requestBody)
+        Object.assign(common, { "413": "PayloadTooLarge", "415": "UnsupportedMediaType" });
+      if (operation.operationId !== "checkLiveness") common["503"] = "ServiceUnavailable";
+      for (const [status, name] of Object.entries(common)) responses[status] ??= ref("responses", name);
+      const throttled = "429" in responses;
+      for (const [status, response] of Object.entries(responses)) {
+        if ("$ref" in response) continue;
+        if (response.description === "Default Response")
+          response.description = STATUS_CODES[status] ?? status;
+        const headers = (response.headers ??= {});
+        headers["x-request-id"] = ref("headers", "RequestId");
+        if (throttled) {
+          headers["RateLimit-Limit"] = ref("headers", "RateLimitLimit");
+          headers["RateLimit-Remaining"] = ref("headers", "RateLimitRemaining");
+          headers["RateLimit-Reset"] = ref("headers", "RateLimitReset");
+        }
+        if (status === "429" || status === "503") headers["Retry-After"] = ref("headers", "RetryAfter");
+      }
+      const prompt = operation.requestBody?.content?.["application/json"]?.schema?.properties?.prompt;
+      if (operation.operationId === "createPrompt" && prompt) prompt.maxLength = promptMaxLength;
+    }
+  }
+}
