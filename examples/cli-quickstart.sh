@@ -6,6 +6,9 @@
 #   bash examples/cli-quickstart.sh # PROMPT_SERVER=<url> for a server elsewhere
 set -euo pipefail
 
+# `prompt` from the PATH (npm link, a global install), else this clone's own: npx finds node_modules/.bin/prompt.
+command -v prompt >/dev/null || prompt() { npx --no-install prompt "$@"; }
+
 user="alice_${RANDOM}${RANDOM}"
 
 # On a terminal `prompt` asks for the password without echo; a script pipes it in.

@@ -1,6 +1,7 @@
 import { defineConfig } from "tsup";
 
-export default defineConfig([
+// `npm start` builds with --no-dts: it must not clean away the declarations a full build made before it.
+export default defineConfig((options) => [
   {
     entry: ["src/index.ts"],
     format: ["esm", "cjs"],
@@ -8,7 +9,7 @@ export default defineConfig([
     target: "node20",
     platform: "node",
     sourcemap: true,
-    clean: true,
+    clean: options.dts !== false,
   },
   {
     // The embedding worker is its own entry: piscina loads it by file, next to the bundles (see worker-pool.ts).

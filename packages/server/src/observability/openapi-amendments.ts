@@ -67,7 +67,8 @@ export function amendOperations(paths: Paths, promptMaxLength: number): void {
   for (const operations of Object.values(paths)) {
     for (const operation of Object.values(operations)) {
       operation.security ??= [];
-      const responses = (operation.responses ??= {});
+      operation.responses ??= {};
+      const { responses } = operation;
       const common: Record<string, string> = { "414": "UriTooLong", "500": "InternalError" };
       if (operation.requestBody)
         Object.assign(common, { "413": "PayloadTooLarge", "415": "UnsupportedMediaType" });
@@ -78,7 +79,8 @@ export function amendOperations(paths: Paths, promptMaxLength: number): void {
         if ("$ref" in response) continue;
         if (response.description === "Default Response")
           response.description = STATUS_CODES[status] ?? status;
-        const headers = (response.headers ??= {});
+        response.headers ??= {};
+        const { headers } = response;
         headers["x-request-id"] = ref("headers", "RequestId");
         if (throttled) {
           headers["RateLimit-Limit"] = ref("headers", "RateLimitLimit");
