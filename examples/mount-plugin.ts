@@ -4,7 +4,8 @@
  *   npx tsx examples/mount-plugin.ts            # http://127.0.0.1:3000; the API under /prompt-service
  *
  * The plugin reads no environment variables itself: the app passes what it wants (here DATABASE_URL, REDIS_URL,
- * JWT_SECRET and DATA_DIR, when set). Clients use the prefix as part of the server's address, e.g.
+ * JWT_SECRET and DATA_DIR, when set; without DATA_DIR its embedded database is ./.prompt-service-acme, so that it
+ * runs beside `npm start`). Clients use the prefix as part of the server's address, e.g.
  * `new PromptClient({ baseUrl: "http://127.0.0.1:3000/prompt-service" })`.
  */
 import { promptService } from "@prompt-service/server";
@@ -32,7 +33,8 @@ await app.register(promptService, {
   databaseUrl: env("DATABASE_URL"), // unset: the embedded PGlite database in dataDir
   redisUrl: env("REDIS_URL"), // unset: events and rate limits stay in this process
   jwtSecret: env("JWT_SECRET"), // unset: a development secret generated once into dataDir
-  dataDir: env("DATA_DIR") ?? "./.prompt-service",
+  // A folder of its own: `npm start` may be running on ./.prompt-service, and an embedded database has one owner.
+  dataDir: env("DATA_DIR") ?? "./.prompt-service-acme",
 });
 
 // Closing the app closes the plugin's database pool, Redis connections and open WebSockets.
