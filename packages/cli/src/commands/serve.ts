@@ -11,8 +11,14 @@ export async function serveRun(
   flags: Record<string, string | undefined>,
   context: CommandContext,
 ): Promise<void> {
-  // Loaded only here: the server and its database engine are heavy, and no other command needs them.
-  const { runServer, ConfigError } = await import("@prompt-service/server");
+  // Loaded only here, and an optional peer of the CLI: the server and its database engine are heavy, and no other
+  // command needs them.
+  const { runServer, ConfigError } = await import("@prompt-service/server").catch((error: unknown) => {
+    // Another module missing inside it is not this: only the package itself.
+    const { code, message } = error as { code?: string; message?: string };
+    if (code !== "ERR_MODULE_NOT_FOUND" || !message?.includes("'@prompt-service/server'")) throw error;
+    throw new UsageError("`prompt serve` needs the server package: npm install @prompt-service/server");
+  });
   try {
     await runServer(serverEnvironment(context.io.env, flags));
   } catch (error) {

@@ -34,8 +34,17 @@ export class TransformersEmbedder implements Embedder {
    */
   static async load(model: string, options: { cacheDir?: string } = {}): Promise<TransformersEmbedder> {
     const folder = await localModelFolder(model);
-    // Imported on demand: the ONNX runtime is large, and only this adapter needs it.
-    const { env, pipeline } = await import("@huggingface/transformers");
+    // Imported on demand, and an optional peer of the package: the ONNX runtime is hundreds of megabytes, and only
+    // this adapter needs it.
+    const { env, pipeline } = await import("@huggingface/transformers").catch((error: unknown) => {
+      // Another module missing inside it is not this: only the package itself.
+      const { code, message } = error as { code?: string; message?: string };
+      if (code !== "ERR_MODULE_NOT_FOUND" || !message?.includes("'@huggingface/transformers'")) throw error;
+      throw new ConfigError(
+        "EMBEDDINGS",
+        `is "transformers:${model}", which needs the @huggingface/transformers package: npm install @huggingface/transformers`,
+      );
+    });
     // `env` is global to the library: it is set right before each load, which is all it is read for. A folder is
     // read where it is and nothing is fetched; a Hub id is read from the cache, else downloaded into it.
     env.allowLocalModels = folder !== undefined;
