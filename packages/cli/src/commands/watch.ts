@@ -1,13 +1,38 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { ConnectionError, type User } from "@prompt-service/sdk";
 import { Command } from "commander";
 import type { CommandContext, Invoke } from "../context.js";
 import { printEvents } from "../watch/ndjson.js";
 
 /** Follows your live events: an ink app on a terminal, NDJSON otherwise (or with --json). */
+/** The longest wait between two looks for a server that is not up yet. */
+const MAX_START_RETRY_MS = 10_000;
+
+/**
+ * Who we are, asked first so that "not logged in" fails at once with its exit code, where the stream would keep
+ * trying to reconnect. A server that cannot be reached yet is waited for (it is often started after the watch is
+ * opened), with a line on stderr, until it answers or Ctrl-C gives up.
+ */
+async function whoAmI(context: CommandContext): Promise<User> {
+  const { io, client, server } = context;
+  const signal = io.interrupted();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await client.auth.me({ signal });
+    } catch (error) {
+      if (!(error instanceof ConnectionError) || signal.aborted) throw error;
+      if (attempt === 0) io.stderr.write(`waiting for ${server} (${error.message}); Ctrl-C to give up\n`);
+      const delay = Math.min(MAX_START_RETRY_MS, 500 * 2 ** attempt);
+      await sleep(delay, undefined, { signal }).catch(() => {
+        throw error;
+      });
+    }
+  }
+}
+
 export async function watchRun(context: CommandContext): Promise<void> {
   const { io, out, client, server } = context;
-  // Asking who we are first turns "not logged in" and "no server there" into their exit codes at once, where
-  // the stream would keep trying to reconnect.
-  const user = await client.auth.me();
+  const user = await whoAmI(context);
   const title = `${user.username} on ${server}`;
   const stream = client.events({ signal: io.interrupted() });
   try {

@@ -43,7 +43,7 @@ export interface StatusLineProps {
   now: () => number;
 }
 
-/** The bottom line of `prompt watch`: the connection's state, a reconnection's countdown, how to quit. */
+/** The bottom line of `prompt watch`: the connection's state, a reconnection's countdown, the keys. */
 export function StatusLine({ connection, title, color, now }: StatusLineProps): ReactElement {
   const current = useNow(now, connection.state === "reconnecting");
   const { icon, color: iconColor, text } = describe(connection, current);
@@ -53,6 +53,8 @@ export function StatusLine({ connection, title, color, now }: StatusLineProps): 
     h(Text, color ? { color: iconColor } : null, icon),
     ` ${text} · ${title} · `,
     h(Text, color ? { bold: true } : null, "q"),
-    " to quit",
+    " to quit · ",
+    h(Text, color ? { bold: true } : null, "?"),
+    " for help",
   );
 }

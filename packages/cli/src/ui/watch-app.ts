@@ -1,6 +1,6 @@
 import type { EventStream } from "@prompt-service/sdk";
-import { Box, Static, useApp, useInput } from "ink";
-import { createElement as h, type ReactElement, useEffect, useReducer } from "react";
+import { Box, Static, Text, useApp, useInput } from "ink";
+import { createElement as h, type ReactElement, useEffect, useReducer, useState } from "react";
 import { EntryView } from "./entry-view.js";
 import { type FeedEntry, feedReducer, initialFeed } from "./feed.js";
 import { StatusLine } from "./status-line.js";
@@ -15,12 +15,13 @@ export interface WatchAppProps {
 }
 
 /**
- * `prompt watch` on a terminal: finished prompts scroll up as a static feed, the answers being written stay in a
- * live region under them with the status line, and `q` (or Ctrl-C) quits. The app ends by itself when the
- * stream does, with its error if it failed.
+ * `prompt watch` on a terminal: finished prompts scroll up as a static feed (the terminal's scrollback holds them),
+ * the answers being written stay in a live region under them with the status line, `?` shows or hides the keys, and
+ * `q` (or Ctrl-C) quits. The app ends by itself when the stream does, with its error if it failed.
  */
 export function WatchApp({ stream, title, color, now = Date.now }: WatchAppProps): ReactElement {
   const [feed, dispatch] = useReducer(feedReducer, initialFeed);
+  const [helpShown, setHelpShown] = useState(false);
   const { exit } = useApp();
 
   useEffect(() => {
@@ -45,6 +46,7 @@ export function WatchApp({ stream, title, color, now = Date.now }: WatchAppProps
 
   useInput((input, key) => {
     if (input === "q" || (key.ctrl && input === "c")) exit();
+    else if (input === "?") setHelpShown((shown) => !shown);
   });
 
   return h(
@@ -56,6 +58,23 @@ export function WatchApp({ stream, title, color, now = Date.now }: WatchAppProps
       children: (entry) => h(EntryView, { key: entry.id, entry, color }),
     }),
     ...feed.streaming.map((entry) => h(EntryView, { key: entry.id, entry, color })),
+    ...(helpShown ? [h(Help, { key: "help" })] : []),
     h(StatusLine, { connection: feed.connection, title, color, now }),
+  );
+}
+
+const KEYS: Array<[keys: string, what: string]> = [
+  ["q, Ctrl-C", "quit"],
+  ["?", "show or hide these keys"],
+  ["", "finished prompts stay in your terminal's scrollback: scroll it as usual"],
+  ["", "answers appear as they are written; ✓ stored, ✗ failed"],
+];
+
+/** The keys of the app, under the feed while `?` toggles it on. */
+function Help(): ReactElement {
+  return h(
+    Box,
+    { flexDirection: "column", borderStyle: "round", paddingX: 1 },
+    ...KEYS.map(([keys, what]) => h(Text, { key: `${keys}${what}` }, `${keys.padEnd(10)} ${what}`)),
   );
 }

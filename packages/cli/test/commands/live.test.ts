@@ -1,5 +1,5 @@
 import { PromptClient } from "@prompt-service/sdk";
-import { registerUser, startServer, type TestServer } from "@prompt-service/testkit";
+import { registerUser, startServer, startTcpProxy, type TestServer } from "@prompt-service/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { submitRun } from "../../src/commands/submit.js";
 import { watchRun } from "../../src/commands/watch.js";
@@ -89,6 +89,26 @@ describe("watch off a terminal", () => {
         .join(""),
     );
   });
+
+  it("waits for a server that is not up yet, then watches", async () => {
+    const proxy = await startTcpProxy(server.url, 80);
+    try {
+      proxy.cut();
+      const user = await registerUser(server.app);
+      const { context, stderr, interrupt } = await testContext({
+        server: proxy.url.replace(/\/$/, ""),
+        client: { accessToken: user.access, refreshToken: user.refresh },
+      });
+      const watching = watchRun(context);
+      await waitFor(() => stderr().startsWith(`waiting for ${proxy.url.replace(/\/$/, "")} (`));
+      proxy.restore();
+      await waitFor(() => stderr().includes(`watching ${user.username} on`), 15_000);
+      interrupt();
+      await watching;
+    } finally {
+      await proxy.close();
+    }
+  }, 30_000);
 
   it("fails at once when not logged in, instead of reconnecting forever", async () => {
     const { context, stdout } = await testContext({ server: server.url });

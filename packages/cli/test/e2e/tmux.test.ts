@@ -59,7 +59,7 @@ describe("prompt watch in a terminal", () => {
       // The exit status is printed after the program ends, and the pane kept, so that the test can read both.
       const command = `${PROMPT_COMMAND.map(shellQuote).join(" ")} watch; echo "exit status: $?"; sleep 60`;
       await tmux("new-session", "-d", "-s", "watch", "-x", "100", "-y", "30", command);
-      await screenShows(`● connected · ${user.username} on ${server.url} · q to quit`);
+      await screenShows(`● connected · ${user.username} on ${server.url} · q to quit · ? for help`);
 
       const client = new PromptClient({ baseUrl: server.url, accessToken: user.access });
       const prompt = await client.prompts.create({ prompt: "hola desde tmux", websocket: true });

@@ -34,23 +34,25 @@ async function renderApp(now: () => number = Date.now) {
 describe("the watch app", () => {
   it("shows the connection, then an answer streaming into the newest entry, then the finished prompt", async () => {
     const { stream, frameBecomes } = await renderApp();
-    await frameBecomes(`○ connecting… · ${TITLE} · q to quit`);
+    await frameBecomes(`○ connecting… · ${TITLE} · q to quit · ? for help`);
 
     stream.emit("open");
-    await frameBecomes(`● connected · ${TITLE} · q to quit`);
+    await frameBecomes(`● connected · ${TITLE} · q to quit · ? for help`);
 
     stream.push(delta(12, 0, "[mocked-llm_response] "));
     stream.push(delta(12, 1, "hola "));
     await frameBecomes(
-      ["… #12", "  [mocked-llm_response] hola", `● connected · ${TITLE} · q to quit`].join("\n"),
+      ["… #12", "  [mocked-llm_response] hola", `● connected · ${TITLE} · q to quit · ? for help`].join("\n"),
     );
 
     stream.push(delta(12, 2, "mundo"));
     stream.push(completed(12, "hola mundo", "[mocked-llm_response] hola mundo"));
     await frameBecomes(
-      ["✓ #12 hola mundo", "  [mocked-llm_response] hola mundo", `● connected · ${TITLE} · q to quit`].join(
-        "\n",
-      ),
+      [
+        "✓ #12 hola mundo",
+        "  [mocked-llm_response] hola mundo",
+        `● connected · ${TITLE} · q to quit · ? for help`,
+      ].join("\n"),
     );
   });
 
@@ -69,7 +71,7 @@ describe("the watch app", () => {
         "  second",
         "… #3",
         "  third",
-        `● connected · ${TITLE} · q to quit`,
+        `● connected · ${TITLE} · q to quit · ? for help`,
       ].join("\n"),
     );
   });
@@ -79,11 +81,11 @@ describe("the watch app", () => {
     const { stream, frameBecomes } = await renderApp(() => now);
     stream.emit("open");
     stream.emit("reconnecting", { attempt: 1, delayMs: 3_000, code: 1006, reason: "connection lost" });
-    await frameBecomes(`○ reconnecting in 3s (1006 connection lost) · ${TITLE} · q to quit`);
+    await frameBecomes(`○ reconnecting in 3s (1006 connection lost) · ${TITLE} · q to quit · ? for help`);
     now += 1_000;
-    await frameBecomes(`○ reconnecting in 2s (1006 connection lost) · ${TITLE} · q to quit`);
+    await frameBecomes(`○ reconnecting in 2s (1006 connection lost) · ${TITLE} · q to quit · ? for help`);
     stream.emit("open");
-    await frameBecomes(`● connected · ${TITLE} · q to quit`);
+    await frameBecomes(`● connected · ${TITLE} · q to quit · ? for help`);
   });
 
   it("quits on q and on Ctrl-C, on a terminal", async () => {
@@ -92,7 +94,7 @@ describe("the watch app", () => {
       const { io, stdout } = fakeIO({ tty: true, stdin: terminal });
       const stream = new FakeStream();
       const running = runWatchApp(stream, { io, title: TITLE, color: false });
-      await waitFor(() => stream.subscribed && stdout().includes("q to quit"));
+      await waitFor(() => stream.subscribed && stdout().includes("q to quit · ? for help"));
       terminal.write(key);
       await expect(running).resolves.toBeUndefined();
       expect(terminal.rawModes).toEqual([true, false]);
@@ -107,5 +109,24 @@ describe("the watch app", () => {
     const error = new ConnectionError("The server ended the event stream: 1008 policy violation");
     stream.emit("close", error);
     await expect(running).rejects.toBe(error);
+  });
+});
+
+describe("the watch app's help", () => {
+  it("shows the keys on ? and hides them on ? again", async () => {
+    const terminal = new FakeTerminalInput();
+    const { io, stdout } = fakeIO({ tty: true, stdin: terminal });
+    const stream = new FakeStream();
+    const running = runWatchApp(stream, { io, title: TITLE, color: false });
+    await waitFor(() => stream.subscribed && stdout().includes("? for help"));
+    terminal.write("?");
+    await waitFor(() => stdout().includes("show or hide these keys"));
+    expect(stdout()).toContain("q, Ctrl-C  quit");
+    const shownAt = stdout().length;
+    terminal.write("?");
+    // Redrawn without the help box: the last frame ends with the status line alone.
+    await waitFor(() => stdout().length > shownAt && !stdout().slice(shownAt).includes("show or hide"));
+    terminal.write("q");
+    await expect(running).resolves.toBeUndefined();
   });
 });
