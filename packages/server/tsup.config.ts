@@ -1,4 +1,14 @@
+import { copyFile, mkdir } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { defineConfig } from "tsup";
+
+/** ReDoc's browser bundle and its licence notice, served at /redoc/redoc.standalone.js (see observability/redoc.ts). */
+async function copyRedocBundle(): Promise<void> {
+  const bundle = createRequire(import.meta.url).resolve("redoc/bundles/redoc.standalone.js");
+  await mkdir("dist/redoc", { recursive: true });
+  await copyFile(bundle, "dist/redoc/redoc.standalone.js");
+  await copyFile(`${bundle}.LICENSE.txt`, "dist/redoc/redoc.standalone.js.LICENSE.txt");
+}
 
 // `npm start` builds with --no-dts: it must not clean away the declarations a full build made before it.
 export default defineConfig((options) => [
@@ -10,6 +20,8 @@ export default defineConfig((options) => [
     platform: "node",
     sourcemap: true,
     clean: options.dts !== false,
+    // After this build's own clean.
+    onSuccess: copyRedocBundle,
   },
   {
     // The embedding worker is its own entry: piscina loads it by file, next to the bundles (see worker-pool.ts).

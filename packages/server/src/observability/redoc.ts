@@ -1,11 +1,23 @@
-import { createReadStream } from "node:fs";
+import { createReadStream, existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { FastifyPluginAsync } from "fastify";
 import { slashVariants } from "../http/slash-variants.js";
 import { DOCS_CONTENT_SECURITY_POLICY } from "./docs-csp.js";
 
 // `import.meta.url` is empty in the CommonJS build, where `__filename` is defined instead.
-const require = createRequire(import.meta.url ?? __filename);
+const here = import.meta.url ? fileURLToPath(import.meta.url) : __filename;
+
+/**
+ * ReDoc's self-contained browser bundle: copied next to the build (see tsup.config.ts), so that installing the server
+ * does not install the redoc package and its React, MobX and styled-components (about 60 MB) for one file; from the
+ * redoc package, a development dependency, when the server runs from source.
+ */
+function redocBundle(): string {
+  const copied = join(dirname(here), "redoc", "redoc.standalone.js");
+  return existsSync(copied) ? copied : createRequire(here).resolve("redoc/bundles/redoc.standalone.js");
+}
 
 /**
  * The system's fonts: ReDoc's defaults (Montserrat, Roboto) are web fonts that its examples load from Google Fonts,
@@ -40,11 +52,11 @@ function page(prefix: string): string {
 }
 
 /**
- * ReDoc at `/redoc` (and `/redoc/`): a page that loads ReDoc's self-contained browser bundle from the `redoc`
- * package installed beside the server, and the document from `/schema`.
+ * ReDoc at `/redoc` (and `/redoc/`): a page that loads ReDoc's self-contained browser bundle, and the document from
+ * `/schema`.
  */
 export const redocPage: FastifyPluginAsync = async (app) => {
-  const bundle = require.resolve("redoc/bundles/redoc.standalone.js");
+  const bundle = redocBundle();
   const html = page(app.prefix);
 
   app.addHook("onSend", async (_request, reply) => {

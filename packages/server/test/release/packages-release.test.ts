@@ -336,6 +336,11 @@ describe("the tarballs installed into an empty project", () => {
     try {
       const url = await listening(server);
       expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: "ok" });
+      // ReDoc's bundle ships inside the build: the redoc package and its React are not installed with the server.
+      expect(existsSync(join(project, "node_modules", "redoc"))).toBe(false);
+      const redoc = await fetch(`${url}/redoc/redoc.standalone.js`);
+      expect(redoc.status).toBe(200);
+      expect((await redoc.text()).length).toBeGreaterThan(500_000);
       await writeFiles(project, {
         "use-sdk.mjs": `
 import { PromptClient } from "@prompt-service/sdk";
