@@ -32,8 +32,9 @@ export type QuestionDifference = "negation" | "antonym" | "number" | "entity" | 
  * - entity: each names something the other does not (capitalised words past the first: "Python" / "Java").
  *   A name only one of them has ("on Windows" / "on my Windows PC") is taken as detail, not as another question;
  * - topic: the same question about another thing: every content word is shared but one or two on each side
- *   ("How long should I boil an egg?" / "…boil pasta?"). A paraphrase rewords more than that, or only function
- *   words; one that swaps a single word for a synonym is lost to this check, which is the safe side.
+ *   ("How long should I boil an egg?" / "…boil pasta?"). Words that only frame a question ("explain", "best way")
+ *   and the lexicon's synonyms ("fix" / "repair") do not count as swapped; a paraphrase that puts one word for
+ *   another the lexicon does not know is lost to this check, which is the safe side.
  */
 export function questionDifference(earlier: string, later: string): QuestionDifference | undefined {
   const [a, b] = [describe(earlier), describe(later)];
