@@ -1,7 +1,23 @@
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/**
+ * Tests that need more than Node, PostgreSQL and Redis: a browser (Debian's chromium), a terminal (tmux), promtool,
+ * docker-compose, curl and jq, the faiss library built by scripts/build-faiss.sh, or building and packing the
+ * packages. `npm run test:system` runs them; each says what is missing and how to install it.
+ */
+const SYSTEM_TESTS = [
+  "packages/cli/test/e2e/**/*.test.ts",
+  "packages/sdk/test/browser/**/*.test.ts",
+  "packages/sdk/test/packaging.test.ts",
+  "packages/server/test/bench-smoke.test.ts",
+  "packages/server/test/observability/browser.test.ts",
+  "packages/server/test/observability/metrics-promtool.test.ts",
+  "packages/server/test/release/**/*.test.ts",
+  "packages/server/test/similarity/vector-index/faiss*.test.ts",
+];
 
 // Package names resolve to their TypeScript sources so that tests never need a build.
 export default defineConfig({
@@ -14,11 +30,21 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["packages/*/test/**/*.test.ts", "examples/**/*.test.ts"],
     // ink draws nothing live when it believes it runs under CI (is-in-ci reads CI at import), and the watch TUI's
     // tests check its live frames: the test workers are told they are not in CI, whatever ran them.
     env: { CI: "false", CONTINUOUS_INTEGRATION: "false" },
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["packages/*/test/**/*.test.ts", "examples/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, ...SYSTEM_TESTS],
+        },
+      },
+      { extends: true, test: { name: "system", include: SYSTEM_TESTS } },
+    ],
   },
 });

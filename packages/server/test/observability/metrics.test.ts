@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { loadConfig } from "@prompt-service/server";
 import { registerUser, startServer, type TestServer, type TestUser } from "@prompt-service/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -38,17 +37,6 @@ function parseExposition(text: string): { samples: Sample[]; types: Map<string, 
     samples.push({ name: sample[1] as string, labels, value });
   }
   return { samples, types };
-}
-
-const HOW_TO_INSTALL_PROMTOOL = "promtool is missing: run `apt-get install -y prometheus`";
-
-/** `promtool check metrics` on the exposition; its findings, or "" when it has none. */
-function promtool(exposition: string): string {
-  const result = spawnSync("promtool", ["check", "metrics"], { input: exposition, encoding: "utf8" });
-  if (result.error) {
-    throw new Error(`${HOW_TO_INSTALL_PROMTOOL} (${result.error.message})`);
-  }
-  return `${result.stdout}${result.stderr}`.trim() || (result.status === 0 ? "" : `exit ${result.status}`);
 }
 
 let server: TestServer;
@@ -108,19 +96,6 @@ describe("GET /metrics", () => {
     for (const [name, type] of types) {
       if (type !== "counter") expect(name, `${type} ${name}`).not.toMatch(/_total$/);
     }
-  });
-
-  it("passes `promtool check metrics` with no finding", async () => {
-    // Fill in the labelled families too, so that promtool sees them with series.
-    await server.app.inject({
-      method: "POST",
-      url: "/api/prompts",
-      headers: alice.headers,
-      payload: { prompt: "hi" },
-    });
-    await server.app.inject({ url: "/api/prompts/123", headers: alice.headers });
-    await server.app.inject({ url: "/no/such/route" });
-    expect(promtool((await scrape()).body)).toBe("");
   });
 
   it("is also served at /metrics/", async () => {
@@ -211,7 +186,6 @@ describe("Metrics", () => {
     const text = await metrics.exposition();
     expect(text).toMatch(/^llm_request_duration_seconds_count\{provider="mock",outcome="success"\} 1$/m);
     expect(text).toMatch(/^throttled_requests_total\{route="\/api\/prompts"\} 1$/m);
-    expect(promtool(text)).toBe("");
   });
 });
 
