@@ -1,6 +1,4 @@
-import { stemmer as englishStem } from "@orama/stemmers/english";
-import { stemmer as spanishStem } from "@orama/stemmers/spanish";
-import { analyze } from "../../similarity/ranking/index.js";
+import { analyze, stems } from "../../similarity/ranking/index.js";
 import { splitWords } from "../../similarity/ranking/language.js";
 import { foldWord } from "../../similarity/ranking/stopwords.js";
 import {
@@ -91,12 +89,8 @@ function describe(text: string): Described {
   };
 }
 
-/** A word's English and Spanish stems, accent-folded. */
-function stemsOf(word: string): string[] {
-  const english = foldWord(englishStem(word));
-  const spanish = foldWord(spanishStem(word));
-  return english === spanish ? [english] : [english, spanish];
-}
+/** A word's English and Spanish stems, accent-folded: the lexical search's own, for a text of either language. */
+const stemsOf = (word: string): readonly string[] => stems(word, undefined);
 
 /** The lexicon's opposites as term sets, stemmed like the questions' words (phrases kept whole). */
 const OPPOSITE_TERMS = OPPOSITES.map((sides) =>

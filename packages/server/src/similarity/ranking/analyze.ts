@@ -39,8 +39,11 @@ export function analyze(text: string): AnalyzedText {
  */
 const STEM_CACHE = new LRUCache<string, readonly string[]>({ max: 50_000 });
 
-/** Snowball stems, accent-folded after stemming because the Spanish stemmer reads the accents. */
-function stems(word: string, language: Language | undefined): readonly string[] {
+/**
+ * Snowball stems, accent-folded after stemming because the Spanish stemmer reads the accents; with no language,
+ * the English and the Spanish stem.
+ */
+export function stems(word: string, language: Language | undefined): readonly string[] {
   const key = `${language ?? "?"}:${word}`;
   let cached = STEM_CACHE.get(key);
   if (!cached) {

@@ -1,4 +1,4 @@
-export { type AnalyzedText, analyze } from "./analyze.js";
+export { type AnalyzedText, analyze, stems } from "./analyze.js";
 export { type CorpusStatistics, lexicalScore } from "./bm25.js";
 export {
   combineScores,
