@@ -1,3 +1,4 @@
+export { type HeadlessChromium, launchChromium } from "./chromium.js";
 export {
   REPOSITORY_ROOT,
   type ServerProcess,

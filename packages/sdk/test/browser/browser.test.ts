@@ -1,16 +1,10 @@
-import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startServer, type TestServer } from "@prompt-service/testkit";
+import { type HeadlessChromium, launchChromium, startServer, type TestServer } from "@prompt-service/testkit";
 import { build } from "esbuild";
-import { type BrowserContext, chromium } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-const CHROMIUM = "/usr/bin/chromium";
 
 /**
  * The SDK in a real browser: its browser entry bundled by esbuild for the browser platform (a Node import would
@@ -22,13 +16,10 @@ describe("the SDK in headless Chromium, against a server on another origin", () 
   let pageOrigin: string;
   let api: TestServer;
   let closedApi: TestServer;
+  let browser: HeadlessChromium;
   let context: BrowserContext;
-  let userDataDir: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: run \`apt-get install -y chromium\` (Debian's package)`);
-    }
     const bundle = await build({
       entryPoints: [fileURLToPath(new URL("./app.ts", import.meta.url))],
       bundle: true,
@@ -52,26 +43,15 @@ describe("the SDK in headless Chromium, against a server on another origin", () 
     pageOrigin = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;
     api = await startServer({ corsOrigins: [pageOrigin] });
     closedApi = await startServer();
-    userDataDir = await mkdtemp(join(tmpdir(), "prompt-service-sdk-chromium-"));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-      ],
-    });
+    browser = await launchChromium();
+    context = browser.context;
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await api?.close();
     await closedApi?.close();
     await new Promise((resolve) => page?.close(resolve));
-    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
   });
 
   const openPage = async () => {

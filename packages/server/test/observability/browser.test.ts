@@ -1,22 +1,9 @@
-import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { startServer, type TestServer } from "@prompt-service/testkit";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { type HeadlessChromium, launchChromium, startServer, type TestServer } from "@prompt-service/testkit";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-const CHROMIUM = "/usr/bin/chromium";
-
-/** Fails, never skips, on a machine without the browser: the docs would go untested without anyone noticing. */
-function requireChromium(): void {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: run \`apt-get install -y chromium\` (Debian's package)`);
-  }
-}
-
 let server: TestServer;
-let userDataDir: string;
+let browser: HeadlessChromium;
 let context: BrowserContext;
 /** Every URL the pages asked the network for, and those whose host was not this server. */
 const requested: string[] = [];
@@ -26,23 +13,9 @@ const blockedByPolicy: string[] = [];
 const failed: string[] = [];
 
 beforeAll(async () => {
-  requireChromium();
   server = await startServer();
-  userDataDir = await mkdtemp(join(tmpdir(), "prompt-service-chromium-"));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
+  context = browser.context;
   // Requests for another host are recorded and never sent: the test proves there are none, offline or not.
   await context.route("**/*", async (route) => {
     const url = new URL(route.request().url());
@@ -59,9 +32,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await server?.close();
-  if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
 });
 
 /** Waits until the page shows every text, as a person would see it. */
