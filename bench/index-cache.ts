@@ -13,7 +13,7 @@ import { openPostgres } from "../packages/server/src/storage/postgres.js";
 import type { DataDirs } from "./support/data-dirs.js";
 import { type SeededPrompt, seedPromptsOf, seedUsers } from "./support/seed.js";
 import { MB, p50p99, round } from "./support/stats.js";
-import { residentBytes, startTarget, type Target, type TargetConfig } from "./support/target.js";
+import { similarSearch, startTarget, type Target, type TargetConfig } from "./support/target.js";
 import { PromptTexts } from "./support/texts.js";
 
 /** Users who search alone before the others come, for the RSS after the first searches. */
@@ -166,7 +166,7 @@ async function searchOnceEach(
     // The first few alone, to tell what any first searches cost (the model's working memory in its threads, code
     // compiled on first use) from what each further user adds.
     for (const prompt of queue.splice(0, FIRST_SEARCHES)) {
-      const { ids } = await search(target, agent, tokens.get(prompt.userId) as string, prompt.text, 1);
+      const ids = await similarSearch(target, agent, tokens.get(prompt.userId) as string, prompt.text, 1);
       if (ids[0] === prompt.id) foundOwnFirst++;
     }
     const afterFirstRssMb = await rssMb(target);
@@ -174,7 +174,7 @@ async function searchOnceEach(
     await Promise.all(
       Array.from({ length: 8 }, async () => {
         for (let prompt = queue.shift(); prompt; prompt = queue.shift()) {
-          const { ids } = await search(target, agent, tokens.get(prompt.userId) as string, prompt.text, 1);
+          const ids = await similarSearch(target, agent, tokens.get(prompt.userId) as string, prompt.text, 1);
           if (ids[0] === prompt.id) foundOwnFirst++;
         }
       }),
@@ -217,10 +217,10 @@ async function coldAndWarm(
       const latencies: number[] = [];
       // Untimed: JIT warm-up, and the warm user's first load.
       for (const text of queries.take(3))
-        await search(target, agent, tokens.get(userFor(-1)) as string, text, 5);
+        await similarSearch(target, agent, tokens.get(userFor(-1)) as string, text, 5);
       for (let index = 0; index < searches; index++) {
         const started = performance.now();
-        await search(target, agent, tokens.get(userFor(index)) as string, queries.next(), 5);
+        await similarSearch(target, agent, tokens.get(userFor(index)) as string, queries.next(), 5);
         latencies.push(performance.now() - started);
       }
       return p50p99(latencies);
@@ -246,10 +246,10 @@ async function residentCost(
   try {
     // One search of another user first, so that what the first search allocates anyway is in the baseline.
     const [first, ...rest] = target.users;
-    await search(target, agent, first?.token as string, "warm up", 5);
+    await similarSearch(target, agent, first?.token as string, "warm up", 5);
     const before = await rssBytes(target);
     const estimateBefore = (await scrape(target, agent)).index_resident_bytes ?? 0;
-    for (const user of rest) await search(target, agent, user.token, "load this user", 5);
+    for (const user of rest) await similarSearch(target, agent, user.token, "load this user", 5);
     const after = await rssBytes(target);
     const estimateAfter = (await scrape(target, agent)).index_resident_bytes ?? 0;
     const vectors = rest.length * promptsPerUser;
@@ -265,24 +265,6 @@ async function residentCost(
   }
 }
 
-async function search(
-  target: Target,
-  agent: Agent,
-  token: string,
-  text: string,
-  k: number,
-): Promise<{ ids: number[] }> {
-  const response = await request(`${target.url}/api/prompts/similar?q=${encodeURIComponent(text)}&k=${k}`, {
-    dispatcher: agent,
-    headers: { authorization: `Bearer ${token}` },
-  });
-  const body = (await response.body.json()) as { results?: Array<{ id: number }> };
-  if (response.statusCode !== 200 || !body.results) {
-    throw new Error(`search answered ${response.statusCode}: ${JSON.stringify(body).slice(0, 200)}`);
-  }
-  return { ids: body.results.map((result) => result.id) };
-}
-
 /** The unlabelled samples of /metrics, by name. */
 async function scrape(target: Target, agent: Agent): Promise<Record<string, number>> {
   const response = await request(`${target.url}/metrics`, { dispatcher: agent });
@@ -293,8 +275,7 @@ async function scrape(target: Target, agent: Agent): Promise<Record<string, numb
 }
 
 async function rssBytes(target: Target): Promise<number> {
-  const memory = await target.memory(true);
-  return (await residentBytes(target.child.pid as number)) ?? memory.rss;
+  return (await target.memory(true)).rss;
 }
 
 async function rssMb(target: Target): Promise<number> {

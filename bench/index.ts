@@ -16,7 +16,7 @@ import { createTestSchema } from "../packages/testkit/src/services.js";
 import { benchContention, type ContentionResult } from "./contention.js";
 import { benchEmbeddings, type EmbeddingBenchResult } from "./embeddings.js";
 import { benchFirstAnswer, type FirstAnswerRow } from "./first-answer.js";
-import { benchIndexCache, type IndexCacheResult } from "./index-cache.js";
+import { benchIndexCache, type IndexCacheBenchOptions, type IndexCacheResult } from "./index-cache.js";
 import { benchLoad, type LoadResult } from "./load.js";
 import { benchOverhead, type OverheadResult } from "./overhead.js";
 import { benchPromptThroughput, type PromptThroughputResult } from "./prompt-throughput.js";
@@ -70,15 +70,7 @@ interface Sizes {
   /** `users` is the most; fewer when the model is slow (see the throughput section). */
   throughput: { users: number; seconds: number; warmupSeconds: number; spacingMs: number };
   search: { sizes: number[]; queries: number };
-  indexCache: {
-    users: number;
-    searchers: number;
-    smallBudget: string;
-    largeUsers: number;
-    largeUserPrompts: number;
-    searches: number;
-    totalPrompts: number;
-  };
+  indexCache: Omit<IndexCacheBenchOptions, "dataDirs">;
   websocket: { sockets: number; socketsPerUser: number; posts: number; postsPerSecond: number };
   load: { seconds: number; rate: number; users: number; connections: number };
 }

@@ -9,7 +9,7 @@ import type autocannon from "autocannon";
 import { cannon } from "./support/cannon.js";
 import type { DataDirs } from "./support/data-dirs.js";
 import { MB, round, sleep } from "./support/stats.js";
-import { residentBytes, startTarget } from "./support/target.js";
+import { startTarget } from "./support/target.js";
 import { PromptTexts } from "./support/texts.js";
 
 export interface LoadOptions {
@@ -86,7 +86,7 @@ export async function benchLoad(options: LoadOptions): Promise<LoadResult> {
         const memory = await target.memory(true);
         samples.push({
           heap: memory.heapUsed,
-          rss: (await residentBytes(target.child.pid as number)) ?? memory.rss,
+          rss: memory.rss,
         });
         await sleep(Math.max(1000, (options.seconds * 1000) / 12));
       }
@@ -104,7 +104,7 @@ export async function benchLoad(options: LoadOptions): Promise<LoadResult> {
     const memory = await target.memory(true);
     samples.push({
       heap: memory.heapUsed,
-      rss: (await residentBytes(target.child.pid as number)) ?? memory.rss,
+      rss: memory.rss,
     });
 
     const bad = Object.entries(result.statuses)

@@ -5,11 +5,11 @@
  * The prompts are written straight into the embedded database (see support/seed.ts); the server then starts on it
  * (loading nothing: the user's index is loaded by the first, untimed, searches).
  */
-import { Agent, request } from "undici";
+import { Agent } from "undici";
 import type { DataDirs } from "./support/data-dirs.js";
 import { seedPrompts } from "./support/seed.js";
 import { MB, p50p99, round } from "./support/stats.js";
-import { residentBytes, startTarget } from "./support/target.js";
+import { similarSearch, startTarget } from "./support/target.js";
 import { PromptTexts } from "./support/texts.js";
 
 export interface SearchBenchOptions {
@@ -54,31 +54,21 @@ export async function benchSearch(options: SearchBenchOptions): Promise<SearchBe
       const token = target.users[0]?.token as string;
       const search = async (text: string) => {
         const started = performance.now();
-        const response = await request(
-          `${target.url}/api/prompts/similar?q=${encodeURIComponent(text)}&k=5`,
-          {
-            dispatcher: agent,
-            headers: { authorization: `Bearer ${token}` },
-          },
-        );
-        const body = (await response.body.json()) as { results?: unknown[] };
-        if (response.statusCode !== 200 || body.results?.length !== 5) {
-          throw new Error(`search answered ${response.statusCode}: ${JSON.stringify(body).slice(0, 200)}`);
-        }
+        const found = await similarSearch(target, agent, token, text, 5);
+        if (found.length !== 5) throw new Error(`search found ${found.length} prompts, not 5`);
         return performance.now() - started;
       };
       for (const text of queries.take(10)) await search(text);
       const latencies: number[] = [];
       for (const text of queries.take(options.queries)) latencies.push(await search(text));
       const memory = await target.memory(true);
-      const rss = (await residentBytes(target.child.pid as number)) ?? memory.rss;
       const { p50, p99 } = p50p99(latencies);
       rows.push({
         prompts: size,
         p50Ms: p50,
         p99Ms: p99,
         startupMs: Math.round(target.startupMs),
-        rssMb: round(rss / MB, 1),
+        rssMb: round(memory.rss / MB, 1),
         heapMb: round(memory.heapUsed / MB, 1),
         externalMb: round(memory.external / MB, 1),
         vectorIndex: target.vectorIndex,

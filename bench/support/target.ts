@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
+import { type Agent, request } from "undici";
 import type { VectorIndexKind } from "../../packages/server/src/similarity/vector-index/index.js";
 
 const TARGET_MAIN = fileURLToPath(new URL("./target-main.ts", import.meta.url));
@@ -66,7 +67,7 @@ export interface Target {
   /** From spawning the process to its ready message: process start, module loading and startupMs. */
   spawnToReadyMs: number;
   child: ChildProcess;
-  /** The process's memory, after a full GC when `gc` is true. */
+  /** The process's memory, after a full GC when `gc` is true; `rss` as /proc reports it, where there is one. */
   memory(gc?: boolean): Promise<NodeJS.MemoryUsage>;
   stop(): Promise<void>;
 }
@@ -121,7 +122,7 @@ export async function startTarget(config: Partial<TargetConfig> & { dataDir: str
     child,
     async memory(gc = true) {
       const reply = await ask<Extract<TargetReply, { type: "memory" }>>({ type: "memory", id: nextId++, gc });
-      return reply.memory;
+      return { ...reply.memory, rss: (await residentBytes(child.pid as number)) ?? reply.memory.rss };
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -138,7 +139,7 @@ export async function startTarget(config: Partial<TargetConfig> & { dataDir: str
 }
 
 /** Resident set size of a process, from /proc (Linux), in bytes; undefined elsewhere. */
-export async function residentBytes(pid: number): Promise<number | undefined> {
+async function residentBytes(pid: number): Promise<number | undefined> {
   try {
     const { readFile } = await import("node:fs/promises");
     const status = await readFile(`/proc/${pid}/status`, "utf8");
@@ -147,4 +148,23 @@ export async function residentBytes(pid: number): Promise<number | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** GET /api/prompts/similar as `token`'s user: the ids found, best first; throws on anything but a 200 with results. */
+export async function similarSearch(
+  target: Target,
+  agent: Agent,
+  token: string,
+  text: string,
+  k: number,
+): Promise<number[]> {
+  const response = await request(`${target.url}/api/prompts/similar?q=${encodeURIComponent(text)}&k=${k}`, {
+    dispatcher: agent,
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const body = (await response.body.json()) as { results?: Array<{ id: number }> };
+  if (response.statusCode !== 200 || !body.results) {
+    throw new Error(`search answered ${response.statusCode}: ${JSON.stringify(body).slice(0, 200)}`);
+  }
+  return body.results.map((result) => result.id);
 }
