@@ -3,6 +3,12 @@ import type { IndexablePrompt, Storage } from "../storage/index.js";
 import { embeddableText } from "./embeddable-text.js";
 import type { SemanticIndex } from "./semantic-index.js";
 
+/** Keeps a computed vector: in the prompt's row, then in the resident index (see SimilarityService.open). */
+export type StoreVector = (
+  prompt: Pick<IndexablePrompt, "id" | "userId" | "prompt">,
+  vector: Float32Array,
+) => Promise<void>;
+
 export interface IndexSyncOptions {
   storage: Storage;
   /** Embeds texts of one user with the current model, in the background (never refused for a full queue). */
@@ -11,8 +17,7 @@ export interface IndexSyncOptions {
   modelId: string;
   index: SemanticIndex;
   log: FastifyBaseLogger;
-  /** Hears of each vector stored, for metrics. */
-  onStored(): void;
+  storeVector: StoreVector;
   /** How often to look for what other instances wrote for the resident users. */
   pollIntervalMs: number;
 }
@@ -81,16 +86,11 @@ export class IndexSync {
   }
 
   async #reembed(batch: readonly IndexablePrompt[]): Promise<void> {
-    const { storage, index, modelId, embed } = this.#options;
+    const { embed, storeVector } = this.#options;
     const vectors = await Promise.all(
       batch.map(async (row) => (await embed(row.userId, [embeddableText(row.prompt)]))[0] as Float32Array),
     );
-    for (const [position, row] of batch.entries()) {
-      const vector = vectors[position] as Float32Array;
-      await storage.embeddings.setEmbedding(row.id, { vector, model: modelId });
-      this.#options.onStored();
-      index.add(row.userId, row.id, row.prompt, vector);
-    }
+    for (const [position, row] of batch.entries()) await storeVector(row, vectors[position] as Float32Array);
   }
 
   /**

@@ -9,7 +9,7 @@ import {
   FairScheduler,
   type QueueLimit,
 } from "./embeddings/index.js";
-import { IndexSync } from "./index-sync.js";
+import { IndexSync, type StoreVector } from "./index-sync.js";
 import { analyze, bestScores, combineScores, cosine, lexicalWeight } from "./ranking/index.js";
 import { type ResidentUser, SemanticIndex } from "./semantic-index.js";
 import { createVectorIndex, type VectorIndexKind } from "./vector-index/index.js";
@@ -62,6 +62,7 @@ export class SimilarityService {
     private readonly scheduler: FairScheduler,
     private readonly index: SemanticIndex,
     private readonly sync: IndexSync,
+    private readonly storeVector: StoreVector,
     private readonly options: SimilarityOptions,
   ) {}
 
@@ -87,13 +88,19 @@ export class SimilarityService {
       users: () => index.residentUsers,
       bytes: () => index.residentBytes,
     });
+    // In the row first: a load of the user's index that starts from then on reads it there.
+    const storeVector: StoreVector = async (prompt, vector) => {
+      await options.storage.embeddings.setEmbedding(prompt.id, { vector, model: model.id });
+      metrics.embeddingsStored.inc();
+      index.add(prompt.userId, prompt.id, prompt.prompt, vector);
+    };
     const sync = new IndexSync({
       storage: options.storage,
       embed: (userId, texts) => scheduler.embed(ownerOf(userId), texts, { bounded: false }),
       modelId: model.id,
       index,
       log: options.log,
-      onStored: () => metrics.embeddingsStored.inc(),
+      storeVector,
       pollIntervalMs: options.pollIntervalMs ?? 500,
     });
     try {
@@ -103,7 +110,7 @@ export class SimilarityService {
       throw error;
     }
     options.log.info({ model: model.id, index: index.vectors.kind }, "similarity search ready");
-    return new SimilarityService(scheduler, index, sync, options);
+    return new SimilarityService(scheduler, index, sync, storeVector, options);
   }
 
   /**
@@ -230,16 +237,13 @@ export class SimilarityService {
 
   /** Computes and stores the vector; `indexed` is called once it is searchable on this instance. */
   async #embedStored(prompt: StoredPrompt, indexed: () => void): Promise<void> {
-    const { storage, model, log } = this.options;
+    const { log } = this.options;
     for (let attempt = 1; attempt <= EMBED_ATTEMPTS && !this.#closed; attempt++) {
       try {
         const [vector] = await this.scheduler.embed(ownerOf(prompt.userId), [embeddableText(prompt.prompt)], {
           bounded: false,
         });
-        // In the row first: a load of the user's index that starts from now on reads it there.
-        await storage.embeddings.setEmbedding(prompt.id, { vector: vector as Float32Array, model: model.id });
-        this.options.metrics.embeddingsStored.inc();
-        this.index.add(prompt.userId, prompt.id, prompt.prompt, vector as Float32Array);
+        await this.storeVector(prompt, vector as Float32Array);
         indexed();
         return;
       } catch (error) {
