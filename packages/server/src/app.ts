@@ -42,9 +42,10 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
     logController,
     return503OnClosing: true,
     // Errors the router raises before any plugin runs (a malformed or too long path) get the API's error shape too,
-    // and their log line: Fastify completes such requests without the log controller.
+    // their request id and their log line: Fastify answers them without hooks or the log controller.
     frameworkErrors: (error, request, reply) => {
       reply.raw.once("finish", () => logController.requestCompleted(null, request, reply));
+      reply.header("x-request-id", request.id);
       errorHandler(error, request, reply);
     },
     // The first start on the embedded defaults creates a database and loads the embedding model: seconds, and more

@@ -57,8 +57,6 @@ export function errorHandler(
 ): void {
   const apiError = toApiError(error);
   if (apiError.statusCode >= 500) request.log.error({ err: error }, "request failed");
-  // Errors the router raises (a too long path: 414) come before any hook, the one that sets the id included.
-  if (!reply.hasHeader("x-request-id")) reply.header("x-request-id", request.id);
   reply.code(apiError.statusCode).headers(apiError.headers).send(apiError.toBody());
 }
 
