@@ -57,16 +57,17 @@ interface Described {
 }
 
 function describe(text: string): Described {
-  const words = splitWords(text).map(foldWord);
+  const spelled = splitWords(text);
+  const words = spelled.map(foldWord);
   const negators = words.filter((word) => NEGATORS.has(word) || /n't$/.test(word) || word === "cant").length;
   const concord = words.includes("no") ? 0 : words.filter((word) => CONCORD_NEGATORS.has(word)).length;
   const quantities: number[] = [];
   for (const match of text.matchAll(/\d+(?:[.,]\d+)*/g))
     quantities.push(Number(match[0].replaceAll(",", "")));
-  for (const word of splitWords(text)) {
-    const value = QUANTITY_WORDS.get(word) ?? QUANTITY_WORDS.get(foldWord(word));
+  spelled.forEach((word, index) => {
+    const value = QUANTITY_WORDS.get(word) ?? QUANTITY_WORDS.get(words[index] as string);
     if (value !== undefined) quantities.push(value);
-  }
+  });
   const terms = new Set<string>();
   words.forEach((word, index) => {
     for (const stem of stemsOf(word)) terms.add(stem);
