@@ -1,4 +1,5 @@
 export { type HeadlessChromium, launchChromium } from "./chromium.js";
+export { seedEmbeddedDataDir } from "./embedded-template.js";
 export {
   REPOSITORY_ROOT,
   type ServerProcess,

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer, openStorage, type ServerOptions, type Storage } from "@prompt-service/server";
 import type { FastifyInstance } from "fastify";
+import { seedEmbeddedDataDir } from "./embedded-template.js";
 import { createTestSchema, type TestSchema } from "./services.js";
 
 /** A fixed secret so tests can mint their own tokens (expired, forged…) against the server. */
@@ -38,6 +39,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   if (!storage) {
     if (database === "postgres") schema = await createTestSchema();
     const shared = typeof database === "object" ? database : schema;
+    if (!shared) await seedEmbeddedDataDir(dataDir);
     storage = await openStorage({
       databaseUrl: shared?.databaseUrl,
       ...(shared ? { schema: shared.name } : {}),

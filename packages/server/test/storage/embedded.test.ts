@@ -4,15 +4,20 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { seedEmbeddedDataDir } from "@prompt-service/testkit";
 import { describe, expect, it } from "vitest";
 import { DataDirInUseError } from "../../src/storage/data-dir-lock.js";
 import { openStorage } from "../../src/storage/index.js";
 import { storageContract } from "./contract.js";
 
+// A copy of a migrated directory, as a fresh one would be after its first open: the tests below open fresh ones.
 storageContract("embedded PGlite on disk", async () => {
   const dataDir = await mkdtemp(join(tmpdir(), "prompt-storage-"));
   return {
-    open: () => openStorage({ dataDir }),
+    open: async () => {
+      await seedEmbeddedDataDir(dataDir);
+      return openStorage({ dataDir });
+    },
     cleanup: () => rm(dataDir, { recursive: true, force: true }),
   };
 });
