@@ -84,7 +84,7 @@ export async function evaluateReuse(pairs: readonly ReusePair[], embedder: Embed
       candidates,
       1,
       {
-        statistics: lexical,
+        lexical,
         denseLanguages: embedder.languages,
       },
     );

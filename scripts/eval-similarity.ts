@@ -64,7 +64,7 @@ export async function evaluateSimilarity(set: SimilaritySet, embedder: Embedder)
     // Every prompt is a candidate here: with a corpus this small the union of the vector index's and the lexical
     // index's hits would be all of them anyway.
     const hybrid = rankHybrid({ text: query.q, vector }, candidates, candidates.length, {
-      statistics: lexical,
+      lexical,
       denseLanguages: embedder.languages,
     });
     const dense = [...hybrid].sort((a, b) => b.dense - a.dense || a.id - b.id);

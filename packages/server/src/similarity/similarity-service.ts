@@ -10,9 +10,10 @@ import {
   type QueueLimit,
 } from "./embeddings/index.js";
 import { IndexSync, type StoreVector } from "./index-sync.js";
-import { analyze, bestScores, combineScores, cosine, lexicalWeight } from "./ranking/index.js";
+import { analyze, bestScores, combineScores, lexicalWeight } from "./ranking/index.js";
 import { type ResidentUser, SemanticIndex } from "./semantic-index.js";
 import { createVectorIndex, type VectorIndexKind } from "./vector-index/index.js";
+import { cosine } from "./vector-math/dot-product.js";
 
 export interface SimilarityOptions {
   storage: Storage;

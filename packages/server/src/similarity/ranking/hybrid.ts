@@ -1,7 +1,7 @@
-import { assertK } from "../vector-index/checks.js";
-import { dotProduct } from "../vector-index/dot-product.js";
+import { assertK } from "../vector-math/checks.js";
+import { cosine } from "../vector-math/dot-product.js";
 import { type AnalyzedText, analyze } from "./analyze.js";
-import { type CorpusStatistics, lexicalScore, statisticsOf, type TermCounts, termCounts } from "./bm25.js";
+import type { LexicalIndex } from "./lexical-index.js";
 
 export interface HybridQuery {
   text: string;
@@ -10,9 +10,9 @@ export interface HybridQuery {
 }
 
 export interface HybridCandidate {
+  /** The id of the candidate's text in the LexicalIndex given to rankHybrid. */
   id: number;
-  text: string;
-  /** Unit-length embedding of `text`, from the same model as the query's. */
+  /** Unit-length embedding of that text, from the same model as the query's. */
   vector: Float32Array;
 }
 
@@ -31,10 +31,10 @@ export interface RankedResult {
 
 export interface HybridOptions {
   /**
-   * Collection statistics for the lexical score: the user's LexicalIndex, so that a word's rarity is judged among
-   * all of the user's prompts. Defaults to statistics of the candidates alone.
+   * The user's prompts, candidates included, by their words: it gives the lexical scores, and a word's rarity is
+   * judged among all of them.
    */
-  statistics?: CorpusStatistics;
+  lexical: LexicalIndex;
   /**
    * Languages the embedding model was trained for (`Embedder.languages`); undefined means any language. A query
    * detected to be in another language leans on the lexical score, because such a model's vectors barely tell
@@ -46,32 +46,31 @@ export interface HybridOptions {
 /**
  * The lexical share of the score. For a language the model knows, a small share breaks ties between close dense
  * scores without letting a shared word beat a paraphrase (the dev set's distractors share words on purpose); for
- * another language the model's vectors are mostly noise and shared words are the better evidence. Measured with
- * scripts/eval-similarity.ts on the dev set and on two sets of the same shape written apart from it: recall@1 does
- * not change for a known-language share from 0 to 0.2 nor for an other-language share from 0.5 to 0.8, and these
- * values sit in the middle of those ranges.
+ * another language the model's vectors are mostly noise and shared words are the better evidence. Each value sits in
+ * the middle of the range of shares over which recall@1 does not change (scripts/eval-similarity.ts, on the dev set
+ * and on two sets of the same shape written apart from it; the ranges are in BENCHMARKS.md), so that neither is tuned
+ * to one set.
  */
 export const LEXICAL_WEIGHT = { knownLanguage: 0.1, otherLanguage: 0.6 } as const;
 
 /**
- * Ranks candidates (typically the union of the vector index's and the LexicalIndex's hits for one user) by a
- * weighted mean of dense and lexical similarity, and returns the best `k`. Pure: reads only its arguments.
- * Cost: O(candidates × (dimensions + words per text)).
+ * Ranks candidates by a weighted mean of dense and lexical similarity, and returns the best `k`: the ranking of the
+ * similarity search, for callers that hold every candidate's vector (the evaluation scripts). Pure: reads only its
+ * arguments. Cost: O(candidates × dimensions), plus the lexical index's search.
  */
 export function rankHybrid(
   query: HybridQuery,
   candidates: readonly HybridCandidate[],
   k: number,
-  options: HybridOptions = {},
+  options: HybridOptions,
 ): RankedResult[] {
   assertK(k);
   const analyzedQuery = analyze(query.text);
-  const documents = candidates.map((candidate) => termCounts(analyze(candidate.text)));
-  const statistics = options.statistics ?? statisticsOf(documents);
-  const scored = candidates.map((candidate, index) => ({
+  const lexicalScores = options.lexical.scores(analyzedQuery);
+  const scored = candidates.map((candidate) => ({
     id: candidate.id,
     dense: cosine(query.vector, candidate.vector),
-    lexical: lexicalScore(analyzedQuery, documents[index] as TermCounts, statistics),
+    lexical: lexicalScores.get(candidate.id) ?? 0,
   }));
   return combineScores(scored, k, lexicalWeight(analyzedQuery, options.denseLanguages));
 }
@@ -105,10 +104,4 @@ export function combineScores(
   });
   ranked.sort((a, b) => b.score - a.score || b.dense - a.dense || a.id - b.id);
   return ranked.slice(0, k);
-}
-
-/** The inner product, which is the cosine for the unit vectors every embedder returns. */
-export function cosine(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length) throw new RangeError(`vectors differ in length: ${a.length} and ${b.length}`);
-  return dotProduct(a, 0, b, 0, a.length);
 }

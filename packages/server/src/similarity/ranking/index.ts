@@ -1,8 +1,6 @@
 export { type AnalyzedText, analyze, stems } from "./analyze.js";
-export { type CorpusStatistics, lexicalScore } from "./bm25.js";
 export {
   combineScores,
-  cosine,
   type HybridCandidate,
   type HybridOptions,
   type HybridQuery,

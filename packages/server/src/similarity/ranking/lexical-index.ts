@@ -1,5 +1,5 @@
-import { assertId, assertK } from "../vector-index/checks.js";
-import { TopK } from "../vector-index/top-k.js";
+import { assertId, assertK } from "../vector-math/checks.js";
+import { TopK } from "../vector-math/top-k.js";
 import { type AnalyzedText, analyze } from "./analyze.js";
 import {
   type CorpusStatistics,
@@ -13,7 +13,7 @@ import {
 
 export interface LexicalHit {
   id: number;
-  /** The lexical score of ./bm25.ts, in [0, 1]. */
+  /** The lexical score (see LexicalIndex.scores), in [0, 1]. */
   score: number;
 }
 
@@ -115,14 +115,20 @@ export class LexicalIndex implements CorpusStatistics {
   }
 
   /**
-   * The `limit` documents with the highest lexical score, best first; only documents sharing at least one word with
-   * the query. Scores equal what `lexicalScore` gives the same document against this index's statistics.
+   * The `limit` documents with the highest lexical score (see `scores`), best first; only documents sharing at least
+   * one word with the query.
    */
   search(query: string | AnalyzedText, limit: number): LexicalHit[] {
     return bestScores(this.scores(query), limit);
   }
 
-  /** The lexical score of every document sharing at least one word with the query (the others score 0). */
+  /**
+   * The lexical score of every document sharing at least one word with the query (the others score 0), in [0, 1]:
+   * BM25 divided by the sum of the query words' idf, that is the idf-weighted share of the query's words that the
+   * document contains, where one occurrence in a document of average length counts fully (a related stem, see
+   * matchCredit, half). Capped at 1, which repeats or a short document reach; a query of stop words only matches
+   * nothing.
+   */
   scores(query: string | AnalyzedText): Map<number, number> {
     const analyzed = typeof query === "string" ? analyze(query) : query;
     const sums = new Map<number, number>();
@@ -137,8 +143,8 @@ export class LexicalIndex implements CorpusStatistics {
           postings: this.#postings.get(related) as Map<number, number>,
         })),
       );
-      // A word that matches through several stems counts once per document, by its best match, as in lexicalScore;
-      // the common case of one stem adds its postings directly.
+      // A word that matches through several stems counts once per document, by its best match; the common case of
+      // one stem adds its postings directly.
       const parts = sources.length === 1 ? sums : new Map<number, number>();
       for (const { credit, postings } of sources) {
         for (const [id, frequency] of postings) {

@@ -1,7 +1,7 @@
-import { dotProduct } from "./dot-product.js";
+import { dotProduct } from "../vector-math/dot-product.js";
+import { TopK } from "../vector-math/top-k.js";
 import { PerUserVectorIndex, type UserVectorStore } from "./per-user-index.js";
 import type { SearchHit } from "./port.js";
-import { TopK } from "./top-k.js";
 
 const INITIAL_CAPACITY = 16;
 /**

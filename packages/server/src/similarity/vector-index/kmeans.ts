@@ -1,4 +1,4 @@
-import { dotProduct } from "./dot-product.js";
+import { dotProduct } from "../vector-math/dot-product.js";
 
 /**
  * Spherical k-means (centroids kept at unit length, closeness by inner product) on a sample of the rows, as faiss

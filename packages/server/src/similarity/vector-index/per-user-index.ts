@@ -1,4 +1,4 @@
-import { assertDimensions, assertId, assertK, assertUnitVector } from "./checks.js";
+import { assertDimensions, assertId, assertK, assertUnitVector } from "../vector-math/checks.js";
 import type { SearchHit, VectorIndex } from "./port.js";
 
 /** One user's vectors in an adapter's own structure. Arguments arrive checked. */

@@ -14,10 +14,30 @@ function at(degrees: number): Float32Array {
 
 const QUERY_VECTOR = at(0);
 
+interface Prompt {
+  id: number;
+  text: string;
+  vector: Float32Array;
+}
+
+/** The prompts' words, as the user's LexicalIndex holds them. */
+function lexicalOf(prompts: readonly Pick<Prompt, "id" | "text">[]): LexicalIndex {
+  const lexical = new LexicalIndex();
+  for (const { id, text } of prompts) lexical.add(id, text);
+  return lexical;
+}
+
+/** Ranks prompts that are all of the user's prompts. */
+const rank = (query: string, prompts: readonly Prompt[], k: number, denseLanguages?: readonly string[]) =>
+  rankHybrid({ text: query, vector: QUERY_VECTOR }, prompts, k, {
+    lexical: lexicalOf(prompts),
+    denseLanguages,
+  });
+
 describe("rankHybrid", () => {
   it("orders by the weighted mean of dense and lexical scores, each in [0, 1]", () => {
-    const results = rankHybrid(
-      { text: "banana bread recipe", vector: QUERY_VECTOR },
+    const results = rank(
+      "banana bread recipe",
       [
         { id: 1, text: "Chocolate cake", vector: at(60) },
         { id: 2, text: "Banana bread recipe", vector: at(30) },
@@ -47,27 +67,26 @@ describe("rankHybrid", () => {
       { id: 1, text: "Receta de arroz con leche", vector: at(40) },
       { id: 2, text: "Receta de galletas de avena", vector: at(30) },
     ];
-    const query = { text: "postre de arroz con canela", vector: QUERY_VECTOR };
-    const english = rankHybrid(query, candidates, 2, { denseLanguages: ["en"] });
+    const query = "postre de arroz con canela";
+    const english = rank(query, candidates, 2, ["en"]);
     expect(english[0]?.id).toBe(1);
-    const multilingual = rankHybrid(query, candidates, 2);
+    const multilingual = rank(query, candidates, 2);
     expect(multilingual[0]?.id).toBe(2);
     expect(english.find((result) => result.id === 1)?.lexical).toBe(
       multilingual.find((result) => result.id === 1)?.lexical,
     );
   });
 
-  it("judges a word's rarity among all of the user's prompts when given their index", () => {
-    const index = new LexicalIndex();
-    for (const [id, text] of ["bread", "bread", "bread", "banana"].entries()) index.add(id, text);
+  it("judges a word's rarity among all of the user's prompts, not only the candidates", () => {
+    const all = lexicalOf(["bread", "bread", "bread", "banana"].map((text, id) => ({ id, text })));
     const candidates = [
       { id: 0, text: "bread", vector: at(10) },
       { id: 3, text: "banana", vector: at(10) },
     ];
     const query = { text: "banana bread", vector: QUERY_VECTOR };
     // Among the two candidates both words are equally rare; among all prompts "banana" is the rarer, so it weighs more.
-    const [alone] = rankHybrid(query, candidates, 2);
-    const [withIndex] = rankHybrid(query, candidates, 2, { statistics: index });
+    const [alone] = rank(query.text, candidates, 2);
+    const [withIndex] = rankHybrid(query, candidates, 2, { lexical: all });
     expect(alone?.lexical).toBeCloseTo(0.5, 6);
     expect(withIndex?.id).toBe(3);
     expect(withIndex?.lexical).toBeGreaterThan(0.5);
@@ -75,16 +94,15 @@ describe("rankHybrid", () => {
 
   it("returns the best k, breaking ties by dense score and then by id", () => {
     const candidates = [3, 1, 2].map((id) => ({ id, text: "same", vector: at(id === 2 ? 10 : 20) }));
-    const results = rankHybrid({ text: "other", vector: QUERY_VECTOR }, candidates, 2);
+    const results = rank("other", candidates, 2);
     expect(results.map((result) => result.id)).toEqual([2, 1]);
-    expect(rankHybrid({ text: "x", vector: QUERY_VECTOR }, candidates, 0)).toEqual([]);
-    expect(rankHybrid({ text: "x", vector: QUERY_VECTOR }, [], 5)).toEqual([]);
+    expect(rank("x", candidates, 0)).toEqual([]);
+    expect(rank("x", [], 5)).toEqual([]);
   });
 
   it("rejects vectors of different lengths and a negative k", () => {
-    const candidate = { id: 1, text: "x", vector: Float32Array.of(1, 0, 0) };
-    expect(() => rankHybrid({ text: "x", vector: QUERY_VECTOR }, [candidate], 1)).toThrow(RangeError);
-    expect(() => rankHybrid({ text: "x", vector: QUERY_VECTOR }, [], -1)).toThrow(RangeError);
+    expect(() => rank("x", [{ id: 1, text: "x", vector: Float32Array.of(1, 0, 0) }], 1)).toThrow(RangeError);
+    expect(() => rank("x", [], -1)).toThrow(RangeError);
   });
 });
 

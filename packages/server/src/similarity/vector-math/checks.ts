@@ -1,4 +1,7 @@
-/** Argument checks shared by the adapters, so that both reject the same inputs with the same errors. */
+/**
+ * Argument checks shared by the vector indexes and the ranking, so that every adapter rejects the same inputs with the
+ * same errors.
+ */
 
 /** Norms this far from 1 are rejected: float32 rounding stays far below it, an unnormalised embedding does not. */
 const UNIT_NORM_TOLERANCE = 1e-3;

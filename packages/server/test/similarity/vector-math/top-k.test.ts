@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { TopK } from "../../../src/similarity/vector-index/top-k.js";
-import { seededRandom } from "./random-vectors.js";
+import { TopK } from "../../../src/similarity/vector-math/top-k.js";
+import { seededRandom } from "../vector-index/random-vectors.js";
 
 describe("TopK", () => {
   it("keeps the k best of many, best first", () => {
