@@ -1,8 +1,8 @@
 import type { EventStream } from "@prompt-service/sdk";
 import { Box, Static, Text, useApp, useInput } from "ink";
-import { createElement as h, type ReactElement, useEffect, useReducer, useState } from "react";
+import { type ReactElement, useEffect, useReducer, useState } from "react";
 import { EntryView } from "./entry-view.js";
-import { type FeedEntry, feedReducer, initialFeed } from "./feed.js";
+import { feedReducer, initialFeed } from "./feed.js";
 import { StatusLine } from "./status-line.js";
 
 export interface WatchAppProps {
@@ -49,17 +49,15 @@ export function WatchApp({ stream, title, color, now = Date.now }: WatchAppProps
     else if (input === "?") setHelpShown((shown) => !shown);
   });
 
-  return h(
-    Box,
-    { flexDirection: "column" },
-    h(Static<FeedEntry>, {
-      items: feed.past,
-      // biome-ignore lint/correctness/noChildrenProp: Static's children is a render function, which createElement's third argument is not typed for.
-      children: (entry) => h(EntryView, { key: entry.id, entry, color }),
-    }),
-    ...feed.streaming.map((entry) => h(EntryView, { key: entry.id, entry, color })),
-    ...(helpShown ? [h(Help, { key: "help" })] : []),
-    h(StatusLine, { connection: feed.connection, title, color, now }),
+  return (
+    <Box flexDirection="column">
+      <Static items={feed.past}>{(entry) => <EntryView key={entry.id} entry={entry} color={color} />}</Static>
+      {feed.streaming.map((entry) => (
+        <EntryView key={entry.id} entry={entry} color={color} />
+      ))}
+      {helpShown ? <Help /> : null}
+      <StatusLine connection={feed.connection} title={title} color={color} now={now} />
+    </Box>
   );
 }
 
@@ -72,9 +70,11 @@ const KEYS: Array<[keys: string, what: string]> = [
 
 /** The keys of the app, under the feed while `?` toggles it on. */
 function Help(): ReactElement {
-  return h(
-    Box,
-    { flexDirection: "column", borderStyle: "round", paddingX: 1 },
-    ...KEYS.map(([keys, what]) => h(Text, { key: `${keys}${what}` }, `${keys.padEnd(10)} ${what}`)),
+  return (
+    <Box flexDirection="column" borderStyle="round" paddingX={1}>
+      {KEYS.map(([keys, what]) => (
+        <Text key={`${keys}${what}`}>{`${keys.padEnd(10)} ${what}`}</Text>
+      ))}
+    </Box>
   );
 }

@@ -1,5 +1,4 @@
 import { render } from "ink";
-import { createElement as h } from "react";
 import type { IO } from "../io.js";
 import { WatchApp, type WatchAppProps } from "./watch-app.js";
 
@@ -9,7 +8,7 @@ export async function runWatchApp(
   options: { io: IO; title: string; color: boolean },
 ): Promise<void> {
   const { io, title, color } = options;
-  const app = render(h(WatchApp, { stream, title, color }), {
+  const app = render(<WatchApp stream={stream} title={title} color={color} />, {
     stdout: io.stdout as NodeJS.WriteStream,
     stdin: io.stdin as NodeJS.ReadStream,
     stderr: io.stderr as NodeJS.WriteStream,

@@ -1,5 +1,5 @@
 import { Text } from "ink";
-import { createElement as h, type ReactElement, useEffect, useState } from "react";
+import { type ReactElement, useEffect, useState } from "react";
 import type { Connection } from "./feed.js";
 
 const TICK_MS = 250;
@@ -47,14 +47,10 @@ export interface StatusLineProps {
 export function StatusLine({ connection, title, color, now }: StatusLineProps): ReactElement {
   const current = useNow(now, connection.state === "reconnecting");
   const { icon, color: iconColor, text } = describe(connection, current);
-  return h(
-    Text,
-    null,
-    h(Text, color ? { color: iconColor } : null, icon),
-    ` ${text} · ${title} · `,
-    h(Text, color ? { bold: true } : null, "q"),
-    " to quit · ",
-    h(Text, color ? { bold: true } : null, "?"),
-    " for help",
+  return (
+    <Text>
+      <Text color={color ? iconColor : undefined}>{icon}</Text> {text} · {title} · <Text bold={color}>q</Text>{" "}
+      to quit · <Text bold={color}>?</Text> for help
+    </Text>
   );
 }

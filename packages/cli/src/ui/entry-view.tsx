@@ -1,5 +1,5 @@
 import { Box, Text } from "ink";
-import { createElement as h, type ReactElement } from "react";
+import type { ReactElement } from "react";
 import type { FeedEntry } from "./feed.js";
 
 const ICON: Record<FeedEntry["state"], { text: string; color: string }> = {
@@ -12,22 +12,21 @@ const ICON: Record<FeedEntry["state"], { text: string; color: string }> = {
 export function EntryView({ entry, color }: { entry: FeedEntry; color: boolean }): ReactElement {
   const icon = ICON[entry.state];
   const heading = entry.failure ?? entry.prompt ?? "";
-  return h(
-    Box,
-    { flexDirection: "column" },
-    h(
-      Text,
-      null,
-      h(Text, color ? { color: icon.color } : null, icon.text),
-      " ",
-      h(Text, color ? { dimColor: true } : null, `#${entry.id}`),
-      heading === "" ? "" : " ",
-      h(
-        Text,
-        color ? { bold: entry.state !== "failed", color: entry.failure ? "red" : undefined } : null,
-        heading,
-      ),
-    ),
-    entry.response === "" ? null : h(Box, { paddingLeft: 2 }, h(Text, null, entry.response)),
+  return (
+    <Box flexDirection="column">
+      <Text>
+        <Text color={color ? icon.color : undefined}>{icon.text}</Text>{" "}
+        <Text dimColor={color}>#{entry.id}</Text>
+        {heading === "" ? "" : " "}
+        <Text bold={color && entry.state !== "failed"} color={color && entry.failure ? "red" : undefined}>
+          {heading}
+        </Text>
+      </Text>
+      {entry.response === "" ? null : (
+        <Box paddingLeft={2}>
+          <Text>{entry.response}</Text>
+        </Box>
+      )}
+    </Box>
   );
 }
