@@ -19,18 +19,11 @@ import {
   PromptEventStreamBody,
   PromptIdParams,
   PromptPage,
+  toPromptBody,
 } from "./schemas.js";
 
 const tags = ["prompts"];
 const security = [{ bearerAuth: [] }];
-
-export const toPromptBody = (prompt: StoredPrompt) => ({
-  id: prompt.id,
-  prompt: prompt.prompt,
-  response: prompt.response,
-  created_at: prompt.createdAt.toISOString(),
-  reused_from: prompt.reusedFrom,
-});
 
 export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app, context) => {
   const { storage, llm, hub, similarity, authenticate, config, limiters, metrics } = context;

@@ -1,5 +1,6 @@
-import { Type } from "typebox";
+import { type Static, Type } from "typebox";
 import { StoredText } from "../http/schemas.js";
+import type { StoredPrompt } from "../storage/index.js";
 
 export const CreatePromptBody = Type.Object({
   prompt: StoredText({
@@ -43,6 +44,15 @@ export const PromptBody = Type.Object(
   },
   { $id: "Prompt" },
 );
+
+/** A stored prompt as every answer and event shows it. */
+export const toPromptBody = (prompt: StoredPrompt): Static<typeof PromptBody> => ({
+  id: prompt.id,
+  prompt: prompt.prompt,
+  response: prompt.response,
+  created_at: prompt.createdAt.toISOString(),
+  reused_from: prompt.reusedFrom,
+});
 
 /**
  * The body of a streamed answer (`stream: true`): server-sent events, each `event: <type>` and `data: <the

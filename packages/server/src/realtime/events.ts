@@ -1,3 +1,4 @@
+import { toPromptBody } from "../prompts/schemas.js";
 import type { StoredPrompt } from "../storage/index.js";
 
 /** The events a user's sockets receive. `prompt.message` is the original service's event, unchanged. */
@@ -13,13 +14,7 @@ export type PromptEvent =
 export const completedEvent = (prompt: StoredPrompt): PromptEvent => ({
   type: "prompt.message",
   event: "prompt_completed",
-  data: {
-    id: prompt.id,
-    prompt: prompt.prompt,
-    response: prompt.response,
-    created_at: prompt.createdAt.toISOString(),
-    reused_from: prompt.reusedFrom,
-  },
+  data: toPromptBody(prompt),
 });
 
 export const deltaEvent = (id: number, index: number, delta: string): PromptEvent => ({

@@ -3,7 +3,7 @@ import { userIdOf } from "../auth/authenticate.js";
 import { validationError } from "../errors.js";
 import { authenticatedErrors, ErrorBody } from "../http/schemas.js";
 import { slashVariants } from "../http/slash-variants.js";
-import { toPromptBody } from "../prompts/routes.js";
+import { toPromptBody } from "../prompts/schemas.js";
 import { throttle } from "../ratelimit/throttle-hook.js";
 import type { ServiceContext } from "../service-context.js";
 import { DEFAULT_K, SimilarQuery, SimilarResponse } from "./schemas.js";
