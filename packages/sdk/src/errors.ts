@@ -88,7 +88,7 @@ export class RateLimitError extends APIError {
   }
 }
 
-/** 5xx: the server or its language model failed; worth retrying later. */
+/** 5xx: the server, its language model or its embedding model failed; worth retrying later. */
 export class InternalServerError extends APIError {
   override readonly name: string = "InternalServerError";
 }

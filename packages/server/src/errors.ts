@@ -18,8 +18,10 @@ export const ERROR_CODES = {
   throttled: { status: 429, detail: "Request was throttled." },
   internal_error: { status: 500, detail: "A server error occurred." },
   llm_error: { status: 502, detail: "The language model provider failed to answer." },
+  embedding_error: { status: 502, detail: "The embeddings provider failed to answer." },
   service_unavailable: { status: 503, detail: "Service temporarily unavailable." },
   llm_timeout: { status: 504, detail: "The language model provider did not answer in time." },
+  embedding_timeout: { status: 504, detail: "The embeddings provider did not answer in time." },
 } as const satisfies Record<string, { status: number; detail: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -111,8 +111,10 @@ export interface ErrorBody {
     | "throttled"
     | "internal_error"
     | "llm_error"
+    | "embedding_error"
     | "service_unavailable"
-    | "llm_timeout";
+    | "llm_timeout"
+    | "embedding_timeout";
   /** Validation messages per field (validation errors only). */
   fields?: Record<string, string[]>;
 }

@@ -1,11 +1,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { ApiError } from "../errors.js";
+import type { ProviderErrors } from "./provider-errors.js";
 
 /**
  * The lifetime of one provider call. Its single signal fires when the caller aborts or the time budget runs out, so
  * the request, the body read and any retry wait stop together; `dispose()` leaves no timer or listener behind.
  */
 export class CallScope {
+  readonly errors: ProviderErrors;
   readonly #controller = new AbortController();
   readonly #timeoutMs: number;
   readonly #callerSignal: AbortSignal | undefined;
@@ -13,7 +15,8 @@ export class CallScope {
   #deadline = 0;
   #timedOut = false;
 
-  constructor(timeoutMs: number, callerSignal?: AbortSignal) {
+  constructor(errors: ProviderErrors, timeoutMs: number, callerSignal?: AbortSignal) {
+    this.errors = errors;
     this.#timeoutMs = timeoutMs;
     this.#callerSignal = callerSignal;
     if (callerSignal?.aborted) this.#controller.abort(callerSignal.reason);
@@ -46,19 +49,19 @@ export class CallScope {
   }
 
   /**
-   * What the caller sees for an error raised inside the call: `llm_timeout` when the budget ran out, the caller's own
-   * abort reason when it aborted (it asked for that, so it is not a provider failure), otherwise an `llm_error`.
+   * What the caller sees for an error raised inside the call: the provider's timeout error when the budget ran out,
+   * the caller's own abort reason when it aborted (it asked for that, so it is not a provider failure), otherwise the
+   * provider's failure.
    */
   toCallerError(error: unknown): unknown {
+    const { providerName, failed, timedOut } = this.errors;
     if (this.#timedOut) {
-      return new ApiError(
-        "llm_timeout",
-        `The language model provider did not answer within ${this.#timeoutMs} ms.`,
-        { cause: error },
-      );
+      return new ApiError(timedOut, `The ${providerName} did not answer within ${this.#timeoutMs} ms.`, {
+        cause: error,
+      });
     }
     if (this.#callerSignal?.aborted) return this.#callerSignal.reason;
-    return error instanceof ApiError ? error : new ApiError("llm_error", undefined, { cause: error });
+    return error instanceof ApiError ? error : new ApiError(failed, undefined, { cause: error });
   }
 
   /** Cancels whatever the call still has running (e.g. a stream its consumer left early) and releases the timer. */

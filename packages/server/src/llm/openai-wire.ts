@@ -1,4 +1,5 @@
 import { ApiError } from "../errors.js";
+import type { ProviderErrors } from "./provider-errors.js";
 
 /**
  * The JSON of OpenAI's chat completions API. Error details name what went wrong but never echo the provider's text,
@@ -36,7 +37,7 @@ export function deltaContent(data: string): string {
 }
 
 /** For a non-2xx answer: its status and, when the body has one, OpenAI's machine-readable error code. */
-export function statusError(status: number, body: string): ApiError {
+export function statusError(errors: ProviderErrors, status: number, body: string): ApiError {
   let payload: unknown;
   try {
     payload = JSON.parse(body);
@@ -44,8 +45,8 @@ export function statusError(status: number, body: string): ApiError {
     // Not JSON (e.g. a proxy's HTML page): the status alone has to do.
   }
   return new ApiError(
-    "llm_error",
-    `The language model provider answered HTTP ${status}${codeSuffix(payload)}.`,
+    errors.failed,
+    `The ${errors.providerName} answered HTTP ${status}${codeSuffix(payload)}.`,
   );
 }
 

@@ -3,6 +3,7 @@ import { ApiError } from "../errors.js";
 import { CallScope } from "./call-scope.js";
 import { chatRequest, completionContent, deltaContent } from "./openai-wire.js";
 import type { LlmProvider } from "./port.js";
+import { LANGUAGE_MODEL_ERRORS } from "./provider-errors.js";
 import { postWithRetries, type ResponseBody } from "./provider-post.js";
 import { sseData } from "./sse.js";
 
@@ -40,7 +41,7 @@ export class OpenAiCompatibleLlm implements LlmProvider {
   }
 
   async complete(prompt: string, options: { signal?: AbortSignal } = {}): Promise<string> {
-    const scope = new CallScope(this.#timeoutMs, options.signal);
+    const scope = new CallScope(LANGUAGE_MODEL_ERRORS, this.#timeoutMs, options.signal);
     try {
       const body = await this.#post(prompt, false, scope);
       return completionContent(await body.text());
@@ -52,7 +53,7 @@ export class OpenAiCompatibleLlm implements LlmProvider {
   }
 
   async *stream(prompt: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<string> {
-    const scope = new CallScope(this.#timeoutMs, options.signal);
+    const scope = new CallScope(LANGUAGE_MODEL_ERRORS, this.#timeoutMs, options.signal);
     try {
       const body = await this.#post(prompt, true, scope);
       for await (const data of sseData(body)) {
@@ -83,7 +84,6 @@ export class OpenAiCompatibleLlm implements LlmProvider {
         apiKey: this.#apiKey,
         payload: chatRequest(this.model, prompt, stream),
         accept: stream ? "text/event-stream" : "application/json",
-        providerName: "language model provider",
         maxRetries: this.#maxRetries,
       },
       scope,

@@ -14,8 +14,6 @@ export interface ProviderPost {
   /** The JSON request body. */
   payload: string;
   accept: string;
-  /** Named when the provider cannot be reached, e.g. "language model provider". */
-  providerName: string;
   /** Retries after a 429, a 5xx or a dropped connection. */
   maxRetries: number;
 }
@@ -26,8 +24,8 @@ type Attempt =
 
 /**
  * Sends the request, retrying as the policy allows (Retry-After first, else jittered backoff, never past the
- * scope's budget), and returns the body of the first 2xx answer, unread. Failures are ApiErrors `llm_error` whose
- * detail names the status but never quotes the provider's text.
+ * scope's budget), and returns the body of the first 2xx answer, unread. Failures are ApiErrors of the scope's
+ * provider (`failed`) whose detail names the status but never quotes the provider's text.
  */
 export async function postWithRetries(post: ProviderPost, scope: CallScope): Promise<ResponseBody> {
   for (let attempt = 0; ; attempt++) {
@@ -59,7 +57,8 @@ async function sendOnce(post: ProviderPost, scope: CallScope): Promise<Attempt> 
   } catch (error) {
     if (scope.signal.aborted) throw error;
     const reason = (error as { code?: unknown } | null)?.code ?? "connection failed";
-    const failure = new ApiError("llm_error", `Could not reach the ${post.providerName} (${reason}).`, {
+    const { failed, providerName } = scope.errors;
+    const failure = new ApiError(failed, `Could not reach the ${providerName} (${reason}).`, {
       cause: error,
     });
     return { failure, retryable: isConnectionReset(error), headers: {} };
@@ -67,6 +66,6 @@ async function sendOnce(post: ProviderPost, scope: CallScope): Promise<Attempt> 
   const { statusCode, headers, body } = response;
   if (statusCode >= 200 && statusCode < 300) return { body };
   // Reading the error body to its end also lets the connection be reused for the retry.
-  const failure = statusError(statusCode, await body.text());
+  const failure = statusError(scope.errors, statusCode, await body.text());
   return { failure, retryable: isRetryableStatus(statusCode), headers };
 }

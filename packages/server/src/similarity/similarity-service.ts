@@ -144,7 +144,7 @@ export class SimilarityService {
 
   /**
    * The user's prompts most similar to `query`, best first; only ever the user's own. Throws a 503 ApiError with
-   * Retry-After when the model's queue is full.
+   * Retry-After when the model's queue is full, and an embeddings provider's errors as they are.
    */
   async search(userId: number, query: string, k: number, minScore = 0): Promise<SimilarResult[]> {
     // The user's index loads (when not resident) while the model embeds the query.
@@ -192,7 +192,7 @@ export class SimilarityService {
       this.options.metrics.embeddingRejections.inc();
       throw new ApiError(
         "service_unavailable",
-        "Too many searches are waiting for the model; try again shortly.",
+        "Too many searches are waiting for the embedding model; try again shortly.",
         {
           headers: { "retry-after": String(error.retryAfterSeconds) },
         },

@@ -2,6 +2,7 @@ import { getEventListeners } from "node:events";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../../src/errors.js";
 import { CallScope } from "../../src/llm/call-scope.js";
+import { LANGUAGE_MODEL_ERRORS } from "../../src/llm/provider-errors.js";
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -13,7 +14,7 @@ afterEach(() => {
 
 describe("CallScope", () => {
   it("aborts when the budget runs out and reports llm_timeout", () => {
-    const scope = new CallScope(300);
+    const scope = new CallScope(LANGUAGE_MODEL_ERRORS, 300);
     vi.advanceTimersByTime(299);
     expect(scope.signal.aborted).toBe(false);
     vi.advanceTimersByTime(1);
@@ -25,7 +26,7 @@ describe("CallScope", () => {
   });
 
   it("restarts the budget, which makes it an idle timeout", () => {
-    const scope = new CallScope(300);
+    const scope = new CallScope(LANGUAGE_MODEL_ERRORS, 300);
     vi.advanceTimersByTime(200);
     scope.restart();
     expect(scope.remainingMs()).toBe(300);
@@ -36,7 +37,7 @@ describe("CallScope", () => {
 
   it("passes the caller's abort reason through, not as a provider failure", () => {
     const caller = new AbortController();
-    const scope = new CallScope(300, caller.signal);
+    const scope = new CallScope(LANGUAGE_MODEL_ERRORS, 300, caller.signal);
     const reason = new Error("caller gave up");
     caller.abort(reason);
     expect(scope.signal.aborted).toBe(true);
@@ -46,14 +47,14 @@ describe("CallScope", () => {
 
   it("starts aborted when the caller's signal already is", () => {
     const reason = new Error("too late");
-    const scope = new CallScope(300, AbortSignal.abort(reason));
+    const scope = new CallScope(LANGUAGE_MODEL_ERRORS, 300, AbortSignal.abort(reason));
     expect(scope.signal.aborted).toBe(true);
     expect(scope.toCallerError(new Error("request aborted"))).toBe(reason);
     scope.dispose();
   });
 
   it("maps other errors to llm_error and keeps ApiErrors as they are", () => {
-    const scope = new CallScope(300);
+    const scope = new CallScope(LANGUAGE_MODEL_ERRORS, 300);
     const apiError = new ApiError("llm_error", "The language model provider answered HTTP 500.");
     expect(scope.toCallerError(apiError)).toBe(apiError);
     const mapped = scope.toCallerError(new TypeError("terminated"));
@@ -63,7 +64,7 @@ describe("CallScope", () => {
 
   it("leaves no timer or listener behind and cancels what is still running", () => {
     const caller = new AbortController();
-    const scope = new CallScope(300, caller.signal);
+    const scope = new CallScope(LANGUAGE_MODEL_ERRORS, 300, caller.signal);
     expect(vi.getTimerCount()).toBe(1);
     scope.dispose();
     expect(vi.getTimerCount()).toBe(0);
@@ -72,7 +73,7 @@ describe("CallScope", () => {
   });
 
   it("sleeps, and stops sleeping when the call ends", async () => {
-    const scope = new CallScope(10_000);
+    const scope = new CallScope(LANGUAGE_MODEL_ERRORS, 10_000);
     const slept = scope.sleep(100);
     vi.advanceTimersByTime(100);
     await expect(slept).resolves.toBeUndefined();

@@ -11,6 +11,7 @@ import {
 } from "@prompt-service/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStorage } from "../../src/storage/index.js";
+import { json, startFakeOpenAi } from "../llm/fake-openai.js";
 
 interface SimilarBody {
   query: string;
@@ -111,6 +112,34 @@ describe("GET /api/prompts/similar", () => {
   it("answers 401 to an anonymous caller", async () => {
     const response = await server.app.inject({ method: "GET", url: "/api/prompts/similar?q=hola" });
     expect(response.statusCode).toBe(401);
+  });
+});
+
+describe("GET /api/prompts/similar with a failing embeddings provider", () => {
+  it("answers 502 embedding_error in the embeddings provider's words", async () => {
+    const fake = await startFakeOpenAi();
+    // Embeds the probe the embedder sends at start, then fails every call.
+    fake.handler = (_request, response, index) =>
+      index === 0
+        ? json(response, 200, JSON.stringify({ data: [{ index: 0, embedding: [1, 0] }] }))
+        : json(response, 500, "{}");
+    const server = await startServer({
+      listen: false,
+      embeddings: "openai:test-embedding",
+      openaiApiKey: "sk-test",
+      openaiBaseUrl: fake.baseUrl,
+    });
+    try {
+      const response = await similar(server, await registerUser(server.app), "?q=anything");
+      expect(response.statusCode).toBe(502);
+      expect(response.json()).toEqual({
+        code: "embedding_error",
+        detail: "The embeddings provider answered HTTP 500.",
+      });
+    } finally {
+      await server.close();
+      await fake.close();
+    }
   });
 });
 

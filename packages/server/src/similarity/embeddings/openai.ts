@@ -1,6 +1,7 @@
 import { Agent } from "undici";
 import { ApiError } from "../../errors.js";
 import { CallScope } from "../../llm/call-scope.js";
+import { EMBEDDINGS_ERRORS } from "../../llm/provider-errors.js";
 import { postWithRetries } from "../../llm/provider-post.js";
 import type { Embedder } from "./port.js";
 import { toUnitVector } from "./unit-vector.js";
@@ -21,9 +22,9 @@ export interface OpenAiEmbedderOptions {
 const MAX_INPUTS_PER_REQUEST = 2048;
 
 /**
- * Embeddings from OpenAI's POST /embeddings, or a compatible server's. Timeouts, retries and errors are those of the
- * chat adapter (../../llm/openai.ts): failures are ApiErrors `llm_error` (502) or `llm_timeout` (504) whose detail
- * never quotes the provider's text.
+ * Embeddings from OpenAI's POST /embeddings, or a compatible server's. Timeouts and retries are those of the chat
+ * adapter (../../llm/openai.ts); failures are ApiErrors `embedding_error` (502) or `embedding_timeout` (504) whose
+ * detail never quotes the provider's text.
  */
 export class OpenAiEmbedder implements Embedder {
   readonly id: string;
@@ -73,7 +74,7 @@ export class OpenAiEmbedder implements Embedder {
   }
 
   async #call(texts: string[]): Promise<Float32Array[]> {
-    const scope = new CallScope(this.#options.timeoutMs);
+    const scope = new CallScope(EMBEDDINGS_ERRORS, this.#options.timeoutMs);
     try {
       // OpenAI refuses an empty input; a blank embeds like an empty one would.
       const input = texts.map((text) => text || " ");
@@ -85,7 +86,6 @@ export class OpenAiEmbedder implements Embedder {
           apiKey: this.#options.apiKey,
           payload,
           accept: "application/json",
-          providerName: "embeddings provider",
           maxRetries: this.#options.maxRetries,
         },
         scope,
@@ -106,7 +106,7 @@ function parseEmbeddings(body: string, count: number): Float32Array[] {
     data = (JSON.parse(body) as { data?: unknown }).data;
   } catch {
     // The SyntaxError quotes the body, so it is not kept as the cause.
-    throw new ApiError("llm_error", "The embeddings provider sent a malformed JSON body.");
+    throw new ApiError("embedding_error", "The embeddings provider sent a malformed JSON body.");
   }
   const vectors = new Array<Float32Array | undefined>(count);
   for (const item of Array.isArray(data) ? data : []) {
@@ -119,7 +119,7 @@ function parseEmbeddings(body: string, count: number): Float32Array[] {
   const complete = vectors.length === count && !vectors.includes(undefined);
   if (!complete || new Set(vectors.map((vector) => vector?.length)).size !== 1) {
     throw new ApiError(
-      "llm_error",
+      "embedding_error",
       `The embeddings provider did not return ${count} embeddings of one length.`,
     );
   }

@@ -120,7 +120,7 @@ describe("OpenAI-compatible embedder", () => {
     expect(fake.requests.length).toBeGreaterThanOrEqual(2);
   });
 
-  it("fails with llm_error on a 4xx, without retrying and without quoting the key or the answer", async () => {
+  it("fails with embedding_error on a 4xx, without retrying and without quoting the key or the answer", async () => {
     const embedder = await connect();
     fake.handler = (_request, response) =>
       json(
@@ -129,28 +129,36 @@ describe("OpenAI-compatible embedder", () => {
         JSON.stringify({ error: { message: `bad key ${API_KEY}`, code: "invalid_api_key" } }),
       );
     const error = await rejection(embedder.embed(["secret text"]));
-    expect(error).toMatchObject({ code: "llm_error", statusCode: 502 });
-    expect(error.message).toContain("401 (invalid_api_key)");
+    expect(error).toMatchObject({ code: "embedding_error", statusCode: 502 });
+    expect(error.message).toBe("The embeddings provider answered HTTP 401 (invalid_api_key).");
     expect(`${error.message} ${JSON.stringify(error.toBody())}`).not.toContain(API_KEY);
     expect(fake.requests).toHaveLength(1);
   });
 
-  it("fails with llm_error on an answer that is not JSON or has the wrong number of embeddings", async () => {
+  it("fails with embedding_error on an answer that is not JSON or has the wrong number of embeddings", async () => {
     const embedder = await connect();
     fake.handler = (_request, response) => json(response, 200, "<html>proxy</html>");
-    expect((await rejection(embedder.embed(["a"]))).code).toBe("llm_error");
+    expect((await rejection(embedder.embed(["a"]))).code).toBe("embedding_error");
     fake.handler = (_request, response) =>
       json(response, 200, JSON.stringify({ data: [{ index: 0, embedding: [1, 0] }] }));
     expect((await rejection(embedder.embed(["a", "b"]))).message).toMatch(/did not return 2 embeddings/);
   });
 
-  it("fails with llm_timeout when the provider does not answer in time", async () => {
+  it("fails with embedding_timeout when the provider does not answer in time", async () => {
     const embedder = await connect({ timeoutMs: 200 });
     fake.handler = () => {
       // Never answers.
     };
     const error = await rejection(embedder.embed(["slow"]));
-    expect(error).toMatchObject({ code: "llm_timeout", statusCode: 504 });
+    expect(error).toMatchObject({ code: "embedding_timeout", statusCode: 504 });
+    expect(error.message).toBe("The embeddings provider did not answer within 200 ms.");
+  });
+
+  it("fails with embedding_error when the provider cannot be reached", async () => {
+    const unreachable = { apiKey: API_KEY, model: "m", baseUrl: "http://127.0.0.1:1/v1", maxRetries: 0 };
+    const error = await rejection(OpenAiEmbedder.connect(unreachable));
+    expect(error).toMatchObject({ code: "embedding_error", statusCode: 502 });
+    expect(error.message).toBe("Could not reach the embeddings provider (ECONNREFUSED).");
   });
 
   it("is chosen by EMBEDDINGS=openai:<model>, which needs OPENAI_API_KEY", async () => {
