@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
-import { DEFAULTS } from "./config.js";
+import { resolveStandaloneSetting } from "./config.js";
 import { drainOnClose } from "./http/drain-on-close.js";
 import { errorHandler } from "./http/error-handler.js";
 import { loggerOptions } from "./observability/logger.js";
@@ -23,9 +23,9 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 /** A Fastify app with the Prompt Service plugin at the root: what `npm start` and the tests run. */
 export async function createServer(options: ServerOptions = {}): Promise<FastifyInstance> {
   const {
-    logLevel = DEFAULTS.logLevel,
+    logLevel = resolveStandaloneSetting("LOG_LEVEL"),
     logStream,
-    bodyLimit = DEFAULTS.bodyLimit,
+    bodyLimit = resolveStandaloneSetting("BODY_LIMIT"),
     fastify = {},
     ...pluginOptions
   } = options;

@@ -5,4 +5,5 @@ export { ApiError, ConfigError, ERROR_CODES, type ErrorBody, type ErrorCode } fr
 export type { LlmProvider } from "./llm/port.js";
 export { type PromptServicePluginOptions, promptService, promptService as default } from "./plugin.js";
 export { runServer } from "./run.js";
+export { SETTINGS, type Setting } from "./settings/table.js";
 export { openStorage, type Storage } from "./storage/index.js";

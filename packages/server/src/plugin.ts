@@ -1,4 +1,5 @@
 import cors from "@fastify/cors";
+import rateLimit from "@fastify/rate-limit";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { authenticate } from "./auth/authenticate.js";
 import { loadOrCreateDevSecret } from "./auth/dev-secret.js";
@@ -14,6 +15,7 @@ import type { LlmProvider } from "./llm/port.js";
 import { Metrics, observability } from "./observability/index.js";
 import { promptRoutes } from "./prompts/routes.js";
 import { createServiceLimiters } from "./ratelimit/service-limiters.js";
+import { rateLimitPluginOptions } from "./ratelimit/throttle.js";
 import { createHub, type EventHub } from "./realtime/hub/index.js";
 import { socketRoutes } from "./realtime/socket-route.js";
 import type { ServiceContext } from "./service-context.js";
@@ -84,8 +86,8 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
       openaiApiKey: config.openaiApiKey,
       openaiBaseUrl: config.openaiBaseUrl,
       openaiModel: config.openaiModel,
-      llmTimeoutMs: config.llmTimeoutMs,
-      mockDelayMs: config.mockLlmDelayMs,
+      llmTimeoutMs: config.llmTimeout,
+      mockDelayMs: config.mockLlmDelay,
     });
   if (!options.llm) app.addHook("onClose", () => llm.close());
   app.log.info({ provider: llm.provider, model: llm.model }, "language model ready");
@@ -116,14 +118,14 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
     secret = dev.secret;
   }
   const tokens = new TokenService(secret, {
-    access: config.accessTokenTtlSeconds,
-    refresh: config.refreshTokenTtlSeconds,
+    access: config.accessTokenTtl / 1000,
+    refresh: config.refreshTokenTtl / 1000,
   });
 
   const revocations = new SessionRevocations({
     storage,
     log: app.log,
-    accessTokenTtlMs: config.accessTokenTtlSeconds * 1000,
+    accessTokenTtlMs: config.accessTokenTtl,
   });
   await revocations.start();
   app.addHook("onClose", async () => revocations.close());
@@ -159,7 +161,7 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
     concurrency: model instanceof WorkerPoolEmbedder ? model.threads : REMOTE_EMBEDDING_CONCURRENCY,
     queueLimit: config.embeddingQueueLimit,
     vectorIndex: config.vectorIndex,
-    indexMemoryBudget: config.indexMemoryBudgetBytes,
+    indexMemoryBudget: config.indexMemoryBudget,
   });
   app.addHook("onClose", () => similarity.close());
 
@@ -168,6 +170,12 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
     app.log.warn({ err: error }, "rate limit store failed; applying the configured fail mode");
   });
   app.addHook("onClose", () => limiters.close());
+  await app.register(
+    rateLimit,
+    rateLimitPluginOptions((request) =>
+      metrics.throttledRequests.inc({ route: request.routeOptions.url ?? "unmatched" }),
+    ),
+  );
 
   const context: ServiceContext = {
     config,

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig, resolveOptions } from "../src/config.js";
 import { ConfigError } from "../src/errors.js";
@@ -6,15 +7,49 @@ describe("loadConfig", () => {
   it("applies the documented defaults", () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ port: 8000, host: "127.0.0.1", logLevel: "info", trustProxy: undefined });
-    expect(config.options).toMatchObject({
-      dataDir: "./.prompt-service",
-      accessTokenTtl: "5m",
-      refreshTokenTtl: "1d",
-      promptRateLimits: "1/s,10/min",
+    expect(config.options).toEqual({});
+    expect(resolveOptions(config.options)).toMatchObject({
+      dataDir: resolve("./.prompt-service"),
+      accessTokenTtl: 5 * 60_000,
+      refreshTokenTtl: 24 * 3_600_000,
+      promptRateLimits: [
+        { limit: 1, windowMs: 1000 },
+        { limit: 10, windowMs: 60_000 },
+      ],
       embeddings: "bundled",
       vectorIndex: "auto",
+      corsOrigins: [],
+      answerReuseMinScore: undefined,
       production: false,
     });
+  });
+
+  it("reads every setting from its variable, and gives it to the plugin under the option of the same name", () => {
+    const config = loadConfig({
+      DATA_DIR: "/srv/prompts",
+      WS_MAX_SOCKETS: "7",
+      ANSWER_REUSE_MIN_SCORE: "0.6",
+    });
+    expect(config.options).toEqual({ dataDir: "/srv/prompts", wsMaxSockets: 7, answerReuseMinScore: 0.6 });
+  });
+
+  it("does not read the process's own environment when given another", () => {
+    process.env.PROMPT_MAX_LENGTH = "12";
+    try {
+      expect(loadConfig({}).options.promptMaxLength).toBeUndefined();
+    } finally {
+      delete process.env.PROMPT_MAX_LENGTH;
+    }
+  });
+
+  it("names the environment variable when an option given to the plugin is bad", () => {
+    expect(() => resolveOptions({ jwtSecret: "short" })).toThrow(
+      /^JWT_SECRET must be at least 32 characters/,
+    );
+    expect(() => resolveOptions({ wsMaxSockets: 0 })).toThrow(
+      /^WS_MAX_SOCKETS must be an integer of at least 1/,
+    );
+    expect(() => resolveOptions({ vectorIndex: "annoy" as "auto" })).toThrow(/^VECTOR_INDEX must be/);
   });
 
   it.each([
@@ -25,7 +60,7 @@ describe("loadConfig", () => {
     ["1000000", 1_000_000],
   ])("reads INDEX_MEMORY_BUDGET=%j as %d bytes", (value, expected) => {
     const { options } = loadConfig(value === undefined ? {} : { INDEX_MEMORY_BUDGET: value });
-    expect(resolveOptions(options).indexMemoryBudgetBytes).toBe(expected);
+    expect(resolveOptions(options).indexMemoryBudget).toBe(expected);
   });
 
   it("treats empty variables as unset, as shells and compose files write them", () => {
@@ -63,6 +98,9 @@ describe("loadConfig", () => {
     [{ INDEX_MEMORY_BUDGET: "0" }, "INDEX_MEMORY_BUDGET"],
     [{ REDIS_URL: "localhost:6379" }, "REDIS_URL"],
     [{ WS_HEARTBEAT_INTERVAL: "often" }, "WS_HEARTBEAT_INTERVAL"],
+    [{ PORT: "eighty" }, "PORT"],
+    [{ PORT: "70000" }, "PORT"],
+    [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
   ])("rejects %j naming %s", (env, variable) => {
     let error: unknown;
     try {

@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { FastifyRequest } from "fastify";
 import { ApiError, validationError } from "../errors.js";
 import { authenticatedErrors, ErrorBody } from "../http/schemas.js";
 import { slashVariants } from "../http/slash-variants.js";
-import { throttle } from "../ratelimit/throttle-hook.js";
+import { type ThrottleCheck, throttle } from "../ratelimit/throttle.js";
 import type { ServiceContext } from "../service-context.js";
 import { UniqueViolationError } from "../storage/index.js";
 import { hashForUnknownUsers, hashPassword, verifyPassword } from "./passwords.js";
@@ -18,7 +17,7 @@ const tags = ["auth"];
 const EXPIRED_TOKENS_SWEEP_MS = 60 * 60 * 1000;
 
 export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app, context) => {
-  const { storage, tokens, authenticate, limiters, metrics, revocations } = context;
+  const { storage, tokens, authenticate, limiters, revocations } = context;
   const users = new UserLookup(storage);
   const sweep = setInterval(() => {
     storage.refreshTokens
@@ -28,24 +27,22 @@ export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app,
   }, EXPIRED_TOKENS_SWEEP_MS);
   sweep.unref();
   app.addHook("onClose", async () => clearInterval(sweep));
-  const onThrottled = (request: FastifyRequest) =>
-    metrics.throttledRequests.inc({ route: request.routeOptions.url ?? "unmatched" });
   // Against password guessing: per client address first (many accounts tried from one place), then per username
   // from that address (one account tried over and over). Keyed by username and address, so that nobody can lock
   // another person out of their account by failing to log in as them. Counted after validation, since the username
   // comes from the body.
-  const throttleLogin = throttle({
-    checks: [
+  const throttleLogin = throttle(
+    [
       { limiter: limiters.loginByAddress, keyOf: (request) => request.ip },
       {
         limiter: limiters.loginByUsername,
         keyOf: (request) => `${(request.body as { username: string }).username}\u0000${request.ip}`,
       },
     ],
-    onThrottled,
-  });
-  const perAddress = (limiter: typeof limiters.register) =>
-    throttle({ checks: [{ limiter, keyOf: (request) => request.ip }], onThrottled });
+    "preHandler",
+  );
+  const perAddress = (limiter: ThrottleCheck["limiter"]) =>
+    throttle([{ limiter, keyOf: (request) => request.ip }]);
   const throttleRegister = perAddress(limiters.register);
   const throttleTokens = perAddress(limiters.tokens);
 
@@ -68,24 +65,28 @@ export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app,
   };
   const taken = () => validationError({ username: ["A user with that username already exists."] });
   for (const route of slashVariants("/api/auth/register/", registerSchema)) {
-    app.post(route.url, { schema: route.schema, onRequest: throttleRegister }, async (request, reply) => {
-      const { username, email, password } = request.body;
-      // A taken name costs no password hash (scrypt is made to be slow): asked before, and the unique index
-      // still decides a race between two registrations of one name.
-      if (await storage.users.findByUsername(username)) throw taken();
-      try {
-        const user = await storage.users.create({
-          username,
-          email,
-          passwordHash: await hashPassword(password),
-        });
-        request.log.info({ userId: user.id }, "user registered");
-        return reply.code(201).send({ id: user.id, username: user.username, email: user.email });
-      } catch (error) {
-        if (error instanceof UniqueViolationError) throw taken();
-        throw error;
-      }
-    });
+    app.post(
+      route.url,
+      { schema: route.schema, config: { rateLimit: throttleRegister } },
+      async (request, reply) => {
+        const { username, email, password } = request.body;
+        // A taken name costs no password hash (scrypt is made to be slow): asked before, and the unique index
+        // still decides a race between two registrations of one name.
+        if (await storage.users.findByUsername(username)) throw taken();
+        try {
+          const user = await storage.users.create({
+            username,
+            email,
+            passwordHash: await hashPassword(password),
+          });
+          request.log.info({ userId: user.id }, "user registered");
+          return reply.code(201).send({ id: user.id, username: user.username, email: user.email });
+        } catch (error) {
+          if (error instanceof UniqueViolationError) throw taken();
+          throw error;
+        }
+      },
+    );
   }
 
   const loginSchema = {
@@ -96,7 +97,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app,
     response: { 200: TokenPair, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody },
   };
   for (const route of slashVariants("/api/auth/login/", loginSchema)) {
-    app.post(route.url, { schema: route.schema, preHandler: throttleLogin }, async (request) => {
+    app.post(route.url, { schema: route.schema, config: { rateLimit: throttleLogin } }, async (request) => {
       const { username, password } = request.body;
       const user = await storage.users.findByUsername(username);
       const valid = await verifyPassword(password, user?.passwordHash ?? (await hashForUnknownUsers()));
@@ -116,7 +117,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app,
     response: { 200: TokenPair, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody },
   };
   for (const route of slashVariants("/api/auth/refresh/", refreshSchema)) {
-    app.post(route.url, { schema: route.schema, onRequest: throttleTokens }, async (request) => {
+    app.post(route.url, { schema: route.schema, config: { rateLimit: throttleTokens } }, async (request) => {
       const presented = await tokens.verify(request.body.refresh, "refresh");
       const successor = await tokens.issue("refresh", presented.userId, { session: presented.session });
       const outcome = await storage.refreshTokens.rotate(
@@ -124,7 +125,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app,
         successor,
         new Date(),
         // A retried request, two tabs or two CLI processes refreshing at once: each gets a working successor.
-        context.config.refreshReuseGraceMs,
+        context.config.refreshReuseGrace,
       );
       if (outcome.status === "reused") {
         request.log.warn({ userId: outcome.userId }, "refresh token re-used: token family revoked");
@@ -149,13 +150,17 @@ export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app,
     },
   };
   for (const route of slashVariants("/api/auth/logout/", logoutSchema)) {
-    app.post(route.url, { schema: route.schema, onRequest: throttleTokens }, async (request, reply) => {
-      const presented = await tokens.verify(request.body.refresh, "refresh");
-      const session = await storage.refreshTokens.revokeFamilyOf(presented.jti, new Date());
-      // Its access tokens are refused and its sockets closed here at once, on other instances within a poll.
-      if (session) revocations.revoke(session);
-      return reply.code(204).send();
-    });
+    app.post(
+      route.url,
+      { schema: route.schema, config: { rateLimit: throttleTokens } },
+      async (request, reply) => {
+        const presented = await tokens.verify(request.body.refresh, "refresh");
+        const session = await storage.refreshTokens.revokeFamilyOf(presented.jti, new Date());
+        // Its access tokens are refused and its sockets closed here at once, on other instances within a poll.
+        if (session) revocations.revoke(session);
+        return reply.code(204).send();
+      },
+    );
   }
 
   const meSchema = {

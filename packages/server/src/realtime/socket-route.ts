@@ -49,7 +49,7 @@ export const socketRoutes: FastifyPluginAsync<ServiceContext> = async (app, cont
 
   const heartbeat = setInterval(() => {
     for (const sessions of sessionsByUser.values()) for (const session of sessions) session.heartbeat();
-  }, config.wsHeartbeatIntervalMs);
+  }, config.wsHeartbeatInterval);
   heartbeat.unref();
   app.addHook("onClose", async () => clearInterval(heartbeat));
 

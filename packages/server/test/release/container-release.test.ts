@@ -7,19 +7,13 @@ import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { SETTINGS } from "@prompt-service/server";
 import { startServer, type TestServer } from "@prompt-service/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CommandResult, describeResult, repoRoot, run } from "./release-helpers.js";
 
 const read = (path: string) => readFileSync(join(repoRoot, path), "utf8");
 const rootManifest = JSON.parse(read("package.json")) as { workspaces: string[]; scripts: { start: string } };
-
-/** The variables config.ts reads: the keys of its EnvironmentSchema. */
-function configVariables(): string[] {
-  const source = read("packages/server/src/config.ts");
-  const schema = /const EnvironmentSchema = Type\.Object\(\{([\s\S]*?)\n\}\);/.exec(source)?.[1] ?? "";
-  return [...schema.matchAll(/^ {2}([A-Z][A-Z0-9_]*):/gm)].map((match) => match[1] as string);
-}
 
 // ---- Dockerfile ----
 
@@ -322,7 +316,7 @@ function mountedFile(service: ComposeService, target: string): string | undefine
 }
 
 describe("docker-compose files", () => {
-  const variables = configVariables();
+  const variables = SETTINGS.map((setting) => setting.env);
   let single: ComposeConfig;
   let replicas: ComposeConfig;
 
