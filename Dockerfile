@@ -51,9 +51,14 @@ RUN npm ci --omit=dev --ignore-scripts --workspace @prompt-service/server --no-a
   && rm -rf node_modules/@prompt-service \
   && rm -rf node_modules/onnxruntime-node/bin/napi-v*/darwin node_modules/onnxruntime-node/bin/napi-v*/win32 \
   && mkdir -p packages/server/node_modules
+# faiss-node is an optional peer of the server (the repository's own copy is a dev dependency): installed here, at
+# the version the repository pins, only for an image that wants it.
 RUN if [ "$WITH_FAISS" = "true" ]; then \
       apt-get update \
       && apt-get install -y --no-install-recommends libfaiss-dev cmake g++ make \
+      && npm install --prefix /tmp/faiss --ignore-scripts --no-save --no-audit --no-fund \
+           "faiss-node@$(node -p "require('./package-lock.json').packages['node_modules/faiss-node'].version")" \
+      && cp -Rn /tmp/faiss/node_modules/. node_modules/ \
       && scripts/build-faiss.sh; \
     fi
 

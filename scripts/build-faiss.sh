@@ -16,7 +16,7 @@ root="$(dirname "$(dirname "$script")")"
 cd "$root/packages/server"
 
 module_dir="$(node -p 'require("node:path").dirname(require.resolve("faiss-node/package.json"))' 2>/dev/null)" || {
-  echo "build-faiss: faiss-node is not installed; run: npm i -w @prompt-service/server --ignore-scripts" >&2
+  echo "build-faiss: faiss-node is not installed; run: npm install --ignore-scripts faiss-node" >&2
   exit 1
 }
 if ! dpkg -s libfaiss-dev >/dev/null 2>&1; then
