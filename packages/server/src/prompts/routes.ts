@@ -3,7 +3,7 @@ import { userIdOf } from "../auth/authenticate.js";
 import { ApiError, validationError } from "../errors.js";
 import { authenticatedErrors, ErrorBody } from "../http/schemas.js";
 import { slashVariants } from "../http/slash-variants.js";
-import { throttle } from "../ratelimit/throttle-hook.js";
+import { throttle } from "../ratelimit/throttle.js";
 import type { PromptEvent } from "../realtime/events.js";
 import type { ServiceContext } from "../service-context.js";
 import type { StoredPrompt } from "../storage/index.js";
@@ -31,11 +31,9 @@ export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (ap
     config.answerReuseMinScore === undefined
       ? undefined
       : new AnswerReuse(similarity, config.answerReuseMinScore, app.log);
-  const throttlePrompts = throttle({
-    checks: [{ limiter: limiters.prompts, keyOf: (request) => String(userIdOf(request)) }],
-    onThrottled: (request) =>
-      metrics.throttledRequests.inc({ route: request.routeOptions.url ?? "unmatched" }),
-  });
+  const throttlePrompts = throttle([
+    { limiter: limiters.prompts, keyOf: (request) => String(userIdOf(request)) },
+  ]);
 
   const createSchema = {
     operationId: "createPrompt",
@@ -59,7 +57,7 @@ export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (ap
     // Throttled right after authentication and before the body is read, as the original service did.
     app.post(
       route.url,
-      { schema: route.schema, onRequest: [authenticate, throttlePrompts] },
+      { schema: route.schema, onRequest: authenticate, config: { rateLimit: throttlePrompts } },
       async (request, reply) => {
         const userId = userIdOf(request);
         const text = request.body.prompt.trim();

@@ -1,6 +1,5 @@
 import { decide, EMPTY_WINDOW } from "./decision.js";
 import type { RateLimitDecision, RateLimiter } from "./port.js";
-import type { RateLimitRule } from "./rules.js";
 
 /** What to answer while the store fails: admit every request ("open") or refuse it for a moment ("closed"). */
 export type FailMode = "open" | "closed";
@@ -12,31 +11,27 @@ export type FailMode = "open" | "closed";
 export const FAIL_CLOSED_RETRY_SECONDS = 1;
 
 export interface FailSafeOptions {
-  rules: readonly RateLimitRule[];
   failMode: FailMode;
   /** Told about every failed consume; whatever it throws is ignored. */
   onStoreError: (error: Error) => void;
 }
 
-/** Wraps a store that may fail so that consume never rejects: failures are reported and the fail mode answers. */
+/**
+ * Wraps a store that may fail so that consume never rejects: failures are reported and the fail mode answers.
+ * (@fastify/rate-limit's skipOnError can only let requests through, and then with headers that describe no window.)
+ */
 export function withFailMode(store: RateLimiter, options: FailSafeOptions): RateLimiter {
   // Nothing is known about the counts: fail open answers as for a key's first request, fail closed as for a
   // full window that frees up shortly.
-  const open = decide(
-    options.rules,
-    options.rules.map(() => EMPTY_WINDOW),
-  );
   const fallback: RateLimitDecision =
     options.failMode === "open"
-      ? open
-      : {
-          allowed: false,
-          retryAfterSeconds: FAIL_CLOSED_RETRY_SECONDS,
-          limit: open.limit,
-          remaining: 0,
-          resetSeconds: FAIL_CLOSED_RETRY_SECONDS,
-        };
+      ? decide(
+          store.rules,
+          store.rules.map(() => EMPTY_WINDOW),
+        )
+      : { allowed: false, retryAfterSeconds: FAIL_CLOSED_RETRY_SECONDS };
   return {
+    rules: store.rules,
     async consume(key) {
       try {
         return await store.consume(key);
@@ -45,7 +40,6 @@ export function withFailMode(store: RateLimiter, options: FailSafeOptions): Rate
         return { ...fallback };
       }
     },
-    close: () => store.close(),
   };
 }
 

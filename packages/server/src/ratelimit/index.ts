@@ -1,4 +1,3 @@
-import type { Redis } from "ioredis";
 import { ConfigError } from "../errors.js";
 import { type FailMode, withFailMode } from "./failsafe.js";
 import { MemoryRateLimiter } from "./memory.js";
@@ -11,65 +10,58 @@ export type { RateLimitDecision, RateLimiter } from "./port.js";
 export { parseRateLimits, type RateLimitRule } from "./rules.js";
 
 export const RATE_LIMIT_DEFAULTS = {
-  prefix: "prompt-service:ratelimit:",
   // Open: Redis only shares the counts, and losing it should not take prompts and logins down with it. Outages
   // reach onStoreError, to be logged and alerted on; choose "closed" where abuse costs more than downtime.
   failMode: "open",
   // A healthy Redis answers in about a millisecond; a throttle check may add at most this much to a request.
   timeoutMs: 250,
-} as const satisfies { prefix: string; failMode: FailMode; timeoutMs: number };
+} as const satisfies { failMode: FailMode; timeoutMs: number };
 
-interface CommonOptions {
-  /** At least one; parseRateLimits turns PROMPT_RATE_LIMITS into these. */
-  rules: readonly RateLimitRule[];
-  /** Namespaces the Redis keys: give every limiter its own (e.g. `…:prompts:`, `…:login-user:`). */
-  prefix?: string;
+export interface RateLimitBackendOptions {
+  /** Redis shared by every instance; when unset (or empty) counts stay in this process. */
+  redisUrl?: string | undefined;
+  /** Namespaces the Redis keys; each limiter adds its name. */
+  prefix: string;
   /** What to answer while Redis fails. */
   failMode?: FailMode;
-  /** Told about every Redis failure (failed consumes, and connection errors of a client created from redisUrl). */
+  /** Told about every Redis failure: failed consumes and connection errors. */
   onStoreError?: (error: Error) => void;
   /** Bound on one consume against Redis, waiting for the connection included. */
   timeoutMs?: number;
 }
 
-export type RateLimiterOptions = CommonOptions &
-  (
-    | {
-        /** Redis shared by every instance; when unset (or empty) counts stay in this process. */
-        redisUrl?: string | undefined;
-        redis?: undefined;
-      }
-    | {
-        /**
-         * An existing connection instead of redisUrl, left open on close. Give it `enableOfflineQueue: false` and
-         * `maxRetriesPerRequest: 0` so that nothing is queued or resent; it must not be in subscriber mode.
-         */
-        redis: Redis;
-        redisUrl?: undefined;
-      }
-  );
+/** Where the counts of every limiter live: this process's memory, or Redis over one connection they share. */
+export interface RateLimitBackend {
+  /**
+   * The limiter for one throttled action, its keys apart from every other limiter's under `name`. Against Redis
+   * its consume never rejects and answers within `timeoutMs`.
+   */
+  limiter(name: string, rules: readonly RateLimitRule[]): RateLimiter;
+  /** Closes the Redis connection. */
+  close(): Promise<void>;
+}
 
-/**
- * The limiter for one throttled action: in Redis, shared atomically by every instance, when `redisUrl` or `redis`
- * is given; otherwise in memory. Its consume never rejects and, against Redis, answers within `timeoutMs`.
- */
-export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
-  if (options.rules.length === 0) throw new ConfigError("rules", "must list at least one limit");
+export function createRateLimitBackend(options: RateLimitBackendOptions): RateLimitBackend {
   const onStoreError = options.onStoreError ?? (() => {});
-  const client =
-    options.redis ?? (options.redisUrl ? createRedisClient(options.redisUrl, onStoreError) : undefined);
-  if (!client) return new MemoryRateLimiter(options.rules);
-
-  const store = new RedisRateLimiter({
-    client,
-    rules: options.rules,
-    prefix: options.prefix ?? RATE_LIMIT_DEFAULTS.prefix,
-    timeoutMs: options.timeoutMs ?? RATE_LIMIT_DEFAULTS.timeoutMs,
-    ownsClient: !options.redis,
-  });
-  return withFailMode(store, {
-    rules: options.rules,
-    failMode: options.failMode ?? RATE_LIMIT_DEFAULTS.failMode,
-    onStoreError,
-  });
+  const client = options.redisUrl ? createRedisClient(options.redisUrl, onStoreError) : undefined;
+  return {
+    limiter(name, rules) {
+      if (rules.length === 0) throw new ConfigError("rules", "must list at least one limit");
+      if (!client) return new MemoryRateLimiter(rules);
+      const store = new RedisRateLimiter({
+        client,
+        rules,
+        prefix: `${options.prefix}${name}:`,
+        timeoutMs: options.timeoutMs ?? RATE_LIMIT_DEFAULTS.timeoutMs,
+      });
+      return withFailMode(store, {
+        failMode: options.failMode ?? RATE_LIMIT_DEFAULTS.failMode,
+        onStoreError,
+      });
+    },
+    async close() {
+      // disconnect, not quit: quit would wait on a Redis that may be gone, and nothing in flight needs finishing.
+      client?.disconnect();
+    },
+  };
 }

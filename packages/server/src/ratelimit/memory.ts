@@ -26,7 +26,7 @@ export class MemoryRateLimiter implements RateLimiter {
   private lastSweep: number;
 
   constructor(
-    private readonly rules: readonly RateLimitRule[],
+    readonly rules: readonly RateLimitRule[],
     options: MemoryRateLimiterOptions = {},
   ) {
     // performance.now, not Date.now: a wall clock set back would reopen windows that are full.
@@ -58,10 +58,6 @@ export class MemoryRateLimiter implements RateLimiter {
     return decision;
   }
 
-  async close(): Promise<void> {
-    this.logs.clear();
-  }
-
   /** Once per longest window, drops the keys nobody has asked about since, so memory stays bounded. */
   private sweep(now: number): void {
     if (now - this.lastSweep < this.longestMs) return;
@@ -75,11 +71,10 @@ export class MemoryRateLimiter implements RateLimiter {
 function windowState(log: readonly number[], rule: RateLimitRule, now: number): WindowState {
   const start = firstAfter(log, now - rule.windowMs);
   const used = log.length - start;
-  if (used < rule.limit) return { used, freeInMs: 0, drainInMs: 0 };
+  if (used < rule.limit) return { used, freeInMs: 0 };
   // The window has room again once `used - limit + 1` of its oldest entries have left it.
   const freeAt = log[start + used - rule.limit] ?? now;
-  const newest = log.at(-1) ?? now;
-  return { used, freeInMs: freeAt + rule.windowMs - now, drainInMs: newest + rule.windowMs - now };
+  return { used, freeInMs: freeAt + rule.windowMs - now };
 }
 
 /** Index of the first time in the ascending `log` later than `time` (a request at `time` has left the window). */

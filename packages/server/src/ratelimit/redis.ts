@@ -8,24 +8,29 @@ import type { RateLimitRule } from "./rules.js";
 
 declare module "ioredis" {
   interface RedisCommander<Context> {
-    consumeSlidingLog(key: string, member: string, ...windowsAndLimits: number[]): Result<number[], Context>;
+    consumeSlidingLog(
+      key: string,
+      member: string,
+      time: string,
+      ...windowsAndLimits: number[]
+    ): Result<number[], Context>;
   }
 }
 
 export interface RedisRateLimiterOptions {
-  /** A connection that can run scripts: not one in subscriber mode. */
+  /** A connection from createRedisClient, shared by every limiter of the process. */
   client: Redis;
   rules: readonly RateLimitRule[];
   /** Namespaces this limiter's keys, so limiters with different rules never share counts. */
   prefix: string;
   /** Bound on one consume, waiting for the connection included. */
   timeoutMs: number;
-  /** Whether the limiter created the client, and so may reset its connection and must close it. */
-  ownsClient: boolean;
+  /** Milliseconds; injectable so that tests control time. Unset: the Redis server's clock. */
+  now?: () => number;
 }
 
 /**
- * A client for a limiter of its own, tuned so that a consume never waits on a Redis that is gone and no consume
+ * The connection of the rate limiters, tuned so that a consume never waits on a Redis that is gone and no consume
  * ever runs twice. ioredis keeps reconnecting in the background (backing off to 2 s), so limits come back without
  * a restart. Connection errors go to `onError`, which also keeps ioredis from printing them.
  */
@@ -41,16 +46,17 @@ export function createRedisClient(url: string, onError: (error: Error) => void):
     connectTimeout: 2000,
   });
   client.on("error", onError);
+  client.defineCommand("consumeSlidingLog", { numberOfKeys: 1, lua: SLIDING_LOG_SCRIPT });
   return client;
 }
 
 /** Counts shared by every instance through Redis: one sorted-set log per key, checked by one atomic script. */
 export class RedisRateLimiter implements RateLimiter {
+  readonly rules: readonly RateLimitRule[];
   private readonly client: Redis;
-  private readonly rules: readonly RateLimitRule[];
   private readonly prefix: string;
   private readonly timeoutMs: number;
-  private readonly ownsClient: boolean;
+  private readonly now: (() => number) | undefined;
   private readonly windowsAndLimits: number[];
 
   constructor(options: RedisRateLimiterOptions) {
@@ -58,9 +64,8 @@ export class RedisRateLimiter implements RateLimiter {
     this.rules = options.rules;
     this.prefix = options.prefix;
     this.timeoutMs = options.timeoutMs;
-    this.ownsClient = options.ownsClient;
+    this.now = options.now;
     this.windowsAndLimits = this.rules.flatMap((rule) => [Math.round(rule.windowMs * 1000), rule.limit]);
-    this.client.defineCommand("consumeSlidingLog", { numberOfKeys: 1, lua: SLIDING_LOG_SCRIPT });
   }
 
   async consume(key: string): Promise<RateLimitDecision> {
@@ -71,8 +76,9 @@ export class RedisRateLimiter implements RateLimiter {
     );
     try {
       await this.connected(deadline.signal);
+      const time = this.now ? String(Math.round(this.now() * 1000)) : "";
       const reply = await untilAborted(
-        this.client.consumeSlidingLog(this.prefix + key, randomUUID(), ...this.windowsAndLimits),
+        this.client.consumeSlidingLog(this.prefix + key, randomUUID(), time, ...this.windowsAndLimits),
         deadline.signal,
       );
       return decide(this.rules, toWindowStates(reply, this.rules.length));
@@ -81,16 +87,11 @@ export class RedisRateLimiter implements RateLimiter {
       // A connection that stops answering (or a handshake that never finishes) has most likely died silently (a
       // partition, a replaced host), which TCP may take many minutes to notice: drop it and let ioredis reconnect.
       const status = this.client.status;
-      if (this.ownsClient && (status === "ready" || status === "connect")) this.client.disconnect(true);
+      if (status === "ready" || status === "connect") this.client.disconnect(true);
       throw deadline.signal.reason;
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  async close(): Promise<void> {
-    // disconnect, not quit: quit would wait on a Redis that may be gone, and nothing in flight needs finishing.
-    if (this.ownsClient) this.client.disconnect();
   }
 
   /** Waits for a connection being set up (as at boot); fails at once when there is none, as in an outage. */
@@ -105,13 +106,12 @@ export class RedisRateLimiter implements RateLimiter {
 }
 
 function toWindowStates(reply: number[], count: number): WindowState[] {
-  if (!Array.isArray(reply) || reply.length !== count * 3) {
+  if (!Array.isArray(reply) || reply.length !== count * 2) {
     throw new Error(`Unexpected reply from the rate-limit script: ${JSON.stringify(reply)}`);
   }
   return Array.from({ length: count }, (_, index) => ({
-    used: Number(reply[index * 3]),
-    freeInMs: Number(reply[index * 3 + 1]) / 1000,
-    drainInMs: Number(reply[index * 3 + 2]) / 1000,
+    used: Number(reply[index * 2]),
+    freeInMs: Number(reply[index * 2 + 1]) / 1000,
   }));
 }
 

@@ -1,5 +1,5 @@
 import type { ResolvedOptions } from "../config.js";
-import { createRateLimiter, type RateLimiter } from "./index.js";
+import { createRateLimitBackend, type RateLimiter } from "./index.js";
 
 /**
  * The throttles of the service: prompt creation and similarity search per user; registration, refresh and logout per
@@ -19,22 +19,19 @@ export function createServiceLimiters(
   config: ResolvedOptions,
   onStoreError: (error: Error) => void,
 ): ServiceLimiters {
-  const common = { redisUrl: config.redisUrl, failMode: config.rateLimitFailMode, onStoreError };
-  const prefix = `${config.redisPrefix}ratelimit:`;
-  const limiter = (rules: ResolvedOptions["promptRateLimits"], name: string) =>
-    createRateLimiter({ ...common, rules, prefix: `${prefix}${name}:` });
-  const limiters = {
-    prompts: limiter(config.promptRateLimits, "prompts"),
-    search: limiter(config.searchRateLimits, "search"),
-    register: limiter(config.registerRateLimits, "register"),
-    tokens: limiter(config.refreshRateLimits, "tokens"),
-    loginByUsername: limiter(config.loginRateLimits, "login-user"),
-    loginByAddress: limiter(config.loginAddressRateLimits, "login-address"),
-  };
+  const backend = createRateLimitBackend({
+    redisUrl: config.redisUrl,
+    prefix: `${config.redisPrefix}ratelimit:`,
+    failMode: config.rateLimitFailMode,
+    onStoreError,
+  });
   return {
-    ...limiters,
-    async close() {
-      await Promise.all(Object.values(limiters).map((each) => each.close()));
-    },
+    prompts: backend.limiter("prompts", config.promptRateLimits),
+    search: backend.limiter("search", config.searchRateLimits),
+    register: backend.limiter("register", config.registerRateLimits),
+    tokens: backend.limiter("tokens", config.refreshRateLimits),
+    loginByUsername: backend.limiter("login-user", config.loginRateLimits),
+    loginByAddress: backend.limiter("login-address", config.loginAddressRateLimits),
+    close: () => backend.close(),
   };
 }

@@ -4,18 +4,16 @@ import { validationError } from "../errors.js";
 import { authenticatedErrors, ErrorBody } from "../http/schemas.js";
 import { slashVariants } from "../http/slash-variants.js";
 import { toPromptBody } from "../prompts/schemas.js";
-import { throttle } from "../ratelimit/throttle-hook.js";
+import { throttle } from "../ratelimit/throttle.js";
 import type { ServiceContext } from "../service-context.js";
 import { DEFAULT_K, SimilarQuery, SimilarResponse } from "./schemas.js";
 
 export const similarityRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app, context) => {
-  const { similarity, authenticate, limiters, metrics } = context;
+  const { similarity, authenticate, limiters } = context;
   // Each search runs the embedding model: counted per user, right after authentication.
-  const throttleSearches = throttle({
-    checks: [{ limiter: limiters.search, keyOf: (request) => String(userIdOf(request)) }],
-    onThrottled: (request) =>
-      metrics.throttledRequests.inc({ route: request.routeOptions.url ?? "unmatched" }),
-  });
+  const throttleSearches = throttle([
+    { limiter: limiters.search, keyOf: (request) => String(userIdOf(request)) },
+  ]);
   const schema = {
     tags: ["prompts"],
     operationId: "searchSimilarPrompts",
@@ -27,7 +25,7 @@ export const similarityRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async
   for (const route of slashVariants("/api/prompts/similar", schema)) {
     app.get(
       route.url,
-      { schema: route.schema, onRequest: [authenticate, throttleSearches] },
+      { schema: route.schema, onRequest: authenticate, config: { rateLimit: throttleSearches } },
       async (request) => {
         const { q, k = DEFAULT_K, min_score: minScore } = request.query;
         const query = q.trim();

@@ -1,23 +1,25 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/errors.js";
-import { createRateLimiter } from "../../src/ratelimit/index.js";
+import { createRateLimitBackend } from "../../src/ratelimit/index.js";
 import { MemoryRateLimiter } from "../../src/ratelimit/memory.js";
 
 const rules = [{ limit: 1, windowMs: 1000 }];
 
-describe("createRateLimiter", () => {
+describe("createRateLimitBackend", () => {
   it.each([
     ["no Redis", undefined],
     ["an empty REDIS_URL", ""],
-  ])("counts in memory with %s", async (_, redisUrl) => {
-    const limiter = createRateLimiter({ rules, redisUrl });
-    expect(limiter).toBeInstanceOf(MemoryRateLimiter);
-    expect((await limiter.consume("alice")).allowed).toBe(true);
-    expect((await limiter.consume("alice")).allowed).toBe(false);
-    await limiter.close();
+  ])("counts in memory with %s, each limiter apart", async (_, redisUrl) => {
+    const backend = createRateLimitBackend({ redisUrl, prefix: "test:" });
+    const [prompts, logins] = [backend.limiter("prompts", rules), backend.limiter("login", rules)];
+    expect(prompts).toBeInstanceOf(MemoryRateLimiter);
+    expect((await prompts.consume("alice")).allowed).toBe(true);
+    expect((await prompts.consume("alice")).allowed).toBe(false);
+    expect((await logins.consume("alice")).allowed).toBe(true);
+    await backend.close();
   });
 
   it("refuses an empty list of rules", () => {
-    expect(() => createRateLimiter({ rules: [] })).toThrow(ConfigError);
+    expect(() => createRateLimitBackend({ prefix: "test:" }).limiter("prompts", [])).toThrow(ConfigError);
   });
 });
