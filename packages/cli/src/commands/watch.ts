@@ -4,7 +4,6 @@ import { Command } from "commander";
 import type { CommandContext, Invoke } from "../context.js";
 import { printEvents } from "../watch/ndjson.js";
 
-/** Follows your live events: an ink app on a terminal, NDJSON otherwise (or with --json). */
 /** The longest wait between two looks for a server that is not up yet. */
 const MAX_START_RETRY_MS = 10_000;
 
@@ -30,6 +29,7 @@ async function whoAmI(context: CommandContext): Promise<User> {
   }
 }
 
+/** Follows your live events: an ink app on a terminal, NDJSON otherwise (or with --json). */
 export async function watchRun(context: CommandContext): Promise<void> {
   const { io, out, client, server } = context;
   const user = await whoAmI(context);
@@ -51,7 +51,8 @@ export async function watchRun(context: CommandContext): Promise<void> {
 export function watchCommand(invoke: Invoke): Command {
   return new Command("watch")
     .description(
-      "follow your prompts live as they are answered (q quits); one JSON object per line off a terminal",
+      "follow your prompts live as they are answered (↑ ↓ PgUp PgDn Home End scroll, ? shows the keys, q quits); " +
+        "one JSON object per line off a terminal",
     )
     .action((_flags: unknown, command: Command) => invoke(command, watchRun));
 }

@@ -1,15 +1,41 @@
 import type { PromptEvent, ReconnectInfo } from "@prompt-service/sdk";
 
-/** One prompt in the feed. */
-export interface FeedEntry {
+/**
+ * How many prompts the watch keeps. The feed scrolls inside the app, so every prompt kept is laid out again on
+ * each frame (ink's `<Static>` would print finished prompts once into the terminal's scrollback instead, where the
+ * app could neither scroll them nor hold a view still while new ones arrive): the window is bounded, and older
+ * prompts are in `prompt history`.
+ */
+export const FEED_WINDOW = 200;
+
+interface EntryBase {
   id: number;
-  /** Unknown while the answer streams: the events carry the prompt's text only once it is stored. */
+  /** Unknown while the answer streams: the server sends the prompt's text only with the stored prompt. */
   prompt: string | undefined;
+  /** The answer so far. */
   response: string;
-  state: "streaming" | "completed" | "failed";
-  /** Why it failed: code and detail. */
-  failure?: string;
+  /**
+   * When the answer's first piece arrived, by this computer's clock: the server sends no event when a prompt is
+   * asked, and the first piece is the earliest sign of it. Undefined when the watch began after that piece.
+   */
+  startedAt?: number;
 }
+
+/** One prompt in the feed. */
+export type FeedEntry = EntryBase &
+  (
+    | { state: "streaming" }
+    | {
+        state: "completed";
+        prompt: string /** When it was stored, by the server's clock. */;
+        answeredAt: number;
+      }
+    | {
+        state: "failed" /** Code and detail. */;
+        failure: string /** When the failure arrived. */;
+        failedAt: number;
+      }
+  );
 
 export type Connection =
   | { state: "connecting" }
@@ -18,10 +44,13 @@ export type Connection =
   | { state: "closed"; error: string | undefined };
 
 export interface FeedState {
-  /** Finished prompts, oldest first: they never change again, so ink prints them once (`<Static>`). */
-  past: FeedEntry[];
-  /** Answers being written, oldest first; the newest is at the bottom, just above the status line. */
-  streaming: FeedEntry[];
+  /**
+   * The prompts kept, in the order they began: an entry keeps its place when its answer ends, so that entries
+   * never move under a reader who has scrolled up. The newest is at the bottom.
+   */
+  entries: FeedEntry[];
+  /** Entries added since the start, those the window has dropped included: the count of what arrived meanwhile. */
+  added: number;
   connection: Connection;
 }
 
@@ -29,46 +58,54 @@ export type FeedAction =
   | { type: "open" }
   | { type: "reconnecting"; info: ReconnectInfo; now: number }
   | { type: "close"; error: string | undefined }
-  | { type: "event"; event: PromptEvent };
+  | { type: "event"; event: PromptEvent; now: number };
 
-export const initialFeed: FeedState = { past: [], streaming: [], connection: { state: "connecting" } };
+export const initialFeed: FeedState = { entries: [], added: 0, connection: { state: "connecting" } };
 
-/** The entry of prompt `id` that is streaming, or a new one. */
-function streamingEntry(state: FeedState, id: number): FeedEntry {
-  return (
-    state.streaming.find((entry) => entry.id === id) ?? {
-      id,
-      prompt: undefined,
-      response: "",
-      state: "streaming",
-    }
-  );
+/** Drops the oldest finished entries beyond the window; answers being written stay until they end. */
+function withinWindow(entries: FeedEntry[]): FeedEntry[] {
+  let excess = entries.length - FEED_WINDOW;
+  if (excess <= 0) return entries;
+  return entries.filter((entry) => entry.state === "streaming" || excess-- <= 0);
 }
 
-/** Moves prompt `id` from the live region to the past. */
-function finish(state: FeedState, entry: FeedEntry): FeedState {
-  return {
-    ...state,
-    past: [...state.past, entry],
-    streaming: state.streaming.filter((each) => each.id !== entry.id),
-  };
+/** The feed with prompt `id`'s entry (a new one at the bottom if there is none yet) changed by `change`. */
+function updateEntry(state: FeedState, id: number, change: (entry: FeedEntry) => FeedEntry): FeedState {
+  const index = state.entries.findIndex((entry) => entry.id === id);
+  const existing = state.entries[index];
+  if (existing) return { ...state, entries: state.entries.with(index, change(existing)) };
+  const created = change({ id, prompt: undefined, response: "", state: "streaming" });
+  return { ...state, entries: withinWindow([...state.entries, created]), added: state.added + 1 };
 }
 
-function onEvent(state: FeedState, event: PromptEvent): FeedState {
+function onEvent(state: FeedState, event: PromptEvent, now: number): FeedState {
   switch (event.event) {
     case "prompt_delta": {
-      const entry = streamingEntry(state, event.data.id);
-      const updated = { ...entry, response: entry.response + event.data.delta };
-      return { ...state, streaming: [...state.streaming.filter((each) => each.id !== entry.id), updated] };
+      const { id, index, delta } = event.data;
+      return updateEntry(state, id, (entry) => ({
+        ...entry,
+        response: entry.response + delta,
+        startedAt: index === 0 ? now : entry.startedAt,
+      }));
     }
     case "prompt_completed": {
-      const { id, prompt, response } = event.data;
-      return finish(state, { id, prompt, response, state: "completed" });
+      const { id, prompt, response, created_at } = event.data;
+      return updateEntry(state, id, (entry) => ({
+        ...entry,
+        prompt,
+        response,
+        state: "completed",
+        answeredAt: Date.parse(created_at),
+      }));
     }
     case "prompt_failed": {
       const { id, code, detail } = event.data;
-      const entry = streamingEntry(state, id);
-      return finish(state, { ...entry, state: "failed", failure: `${code}: ${detail}` });
+      return updateEntry(state, id, (entry) => ({
+        ...entry,
+        state: "failed",
+        failure: `${code}: ${detail}`,
+        failedAt: now,
+      }));
     }
   }
 }
@@ -86,6 +123,6 @@ export function feedReducer(state: FeedState, action: FeedAction): FeedState {
     case "close":
       return { ...state, connection: { state: "closed", error: action.error } };
     case "event":
-      return onEvent(state, action.event);
+      return onEvent(state, action.event, action.now);
   }
 }

@@ -42,10 +42,15 @@ export const delta = (id: number, index: number, text: string): PromptEvent => (
   data: { id, index, delta: text },
 });
 
-export const completed = (id: number, prompt: string, response: string): PromptEvent => ({
+export const completed = (
+  id: number,
+  prompt: string,
+  response: string,
+  createdAt = "2025-03-01T10:00:00.000Z",
+): PromptEvent => ({
   type: "prompt.message",
   event: "prompt_completed",
-  data: { id, prompt, response, created_at: "2025-03-01T10:00:00.000Z", reused_from: null },
+  data: { id, prompt, response, created_at: createdAt, reused_from: null },
 });
 
 export const failed = (id: number, code: string, detail: string): PromptEvent => ({
