@@ -9,7 +9,7 @@ import { redocPage } from "./redoc.js";
 import { swaggerUiPage } from "./swagger-ui.js";
 
 export type { ReadinessCheck } from "./health.js";
-export { type LlmOutcome, Metrics } from "./metrics.js";
+export { Metrics } from "./metrics.js";
 
 export interface ObservabilityOptions extends HealthOptions {
   metrics: Metrics;

@@ -1,7 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
-export type LlmOutcome = "success" | "error" | "timeout";
-
 /** The figures of the similarity index's resident users, read at each scrape. */
 export interface ResidentIndexReadings {
   vectors(): number;
