@@ -21,8 +21,8 @@ export interface SemanticIndexOptions {
 
 /**
  * What a resident user costs beyond their vectors and words: the entries of this cache's maps, an empty word index's
- * own maps, the vector store's objects. Measured with the heap after GC (about 8 KB per resident user of one prompt,
- * vector included), like the estimates of LexicalIndex and the vector stores.
+ * own maps, the vector store's objects. Measured with the heap after GC, like the estimates of LexicalIndex and the
+ * vector stores (the figures are in BENCHMARKS.md).
  */
 const BYTES_PER_USER = 2_000;
 const BYTES_PER_PENDING_VECTOR = 40;
@@ -89,8 +89,9 @@ export class SemanticIndex {
   }
 
   /**
-   * Adds or replaces one prompt of a resident user (or of one being loaded), with its vector when known; a prompt
-   * without one is searchable by its words until its vector is added. Idempotent, as catching up replays rows.
+   * Adds one prompt of a resident user (or of one being loaded), with its vector when known; a prompt without one is
+   * searchable by its words until its vector is added. A prompt the index has keeps what it has (see VectorIndex), so
+   * the replays of catching up change nothing.
    */
   add(userId: number, id: number, text: string, vector?: Float32Array): void {
     this.#write(userId, (user) => {

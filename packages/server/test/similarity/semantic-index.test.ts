@@ -42,7 +42,7 @@ describe("SemanticIndex, the bounded cache of resident users", () => {
     expect(loads).toEqual([1]);
     expect(new Set(users).size).toBe(1);
     expect(index.residentUserIds()).toEqual([1]);
-    expect(index.vectors.sizeOf(1)).toBe(20);
+    expect(index.vectors.size()).toBe(20);
     expect(users[0]?.lexical.documentCount).toBe(20);
     expect(index.residentBytes).toBeGreaterThan(20 * DIMENSIONS * 4);
   });
@@ -60,7 +60,8 @@ describe("SemanticIndex, the bounded cache of resident users", () => {
     await index.acquire(1); // 1 is now the most recent
     await index.acquire(3); // 2 goes
     expect(index.residentUserIds().sort()).toEqual([1, 3]);
-    expect(index.vectors.sizeOf(2)).toBe(0);
+    expect(index.vectors.size()).toBe(100);
+    expect(index.vectors.has(2, 2000)).toBe(false);
     expect(evictions()).toBe(1);
     expect(index.residentBytes).toBeLessThanOrEqual(oneUser * 2.5);
 
@@ -68,7 +69,7 @@ describe("SemanticIndex, the bounded cache of resident users", () => {
     const reloaded = await index.acquire(2);
     expect(loads).toEqual([1, 2, 3, 2]);
     expect(reloaded.lexical.documentCount).toBe(50);
-    expect(index.vectors.sizeOf(2)).toBe(50);
+    expect(index.vectors.has(2, 2000) && index.vectors.has(2, 2049)).toBe(true);
 
     // A budget smaller than one user keeps the user being searched.
     const tiny = cacheOver(database, 1);

@@ -8,13 +8,8 @@ import { toUnitVector } from "./unit-vector.js";
 /**
  * Any Sentence-Transformers-style ONNX model through Transformers.js: token embeddings mean-pooled over the attention
  * mask and normalised, as sentence-transformers does for mean-pooling models (all-MiniLM, e5, paraphrase-multilingual).
- *
- * Transformers.js is `@huggingface/transformers` 4.x rather than `@xenova/transformers` 2.17.2, which is no longer
- * maintained and whose sharp 0.32 downloads libvips when installed: offline that fails unless the root package.json
- * overrides sharp. 4.x runs on Node 20, and its onnxruntime-node 1.30 ships the CPU binaries inside the npm package.
- * That package's postinstall script only downloads optional CUDA binaries, fails offline, and is run by npm unless
- * skipped (npm 11 warns about unreviewed install scripts but still runs them): `onnxruntime-node-install=skip` in
- * .npmrc, or `"onnxruntime-node": false` under allowScripts in the root package.json. The runtime works without it.
+ * onnxruntime-node ships its CPU binaries inside the npm package; its install script only downloads optional CUDA
+ * binaries and fails offline, which is why the root package.json does not allow it to run (allowScripts).
  */
 export class TransformersEmbedder implements Embedder {
   readonly id: string;

@@ -5,8 +5,8 @@ import type { SearchHit } from "./port.js";
 
 const INITIAL_CAPACITY = 16;
 /**
- * What V8 spends on one entry of the id → slot map and on the store's objects, measured with `npm run bench`
- * (section index-cache) rather than derived: estimates, for the memory budget of the resident users.
+ * What V8 spends on one entry of the id → slot map and on the store's objects: estimates for the memory budget of
+ * the resident users, measured (`npm run bench`, section index-cache) rather than derived.
  */
 const BYTES_PER_MAP_ENTRY = 40;
 const BYTES_PER_STORE = 400;
@@ -21,7 +21,7 @@ export function createExactVectorIndex(dimensions: number): PerUserVectorIndex {
 
 /**
  * One user's vectors, row after row in a single Float32Array, so that a search streams through memory once.
- * Capacity doubles when full; removal moves the last row into the hole, so rows stay dense.
+ * Capacity doubles when full.
  */
 class DenseVectors implements UserVectorStore {
   private readonly slots = new Map<number, number>();
@@ -56,28 +56,12 @@ class DenseVectors implements UserVectorStore {
       : this.data.subarray(slot * this.dimensions, (slot + 1) * this.dimensions);
   }
 
-  set(id: number, vector: Float32Array): void {
-    let slot = this.slots.get(id);
-    if (slot === undefined) {
-      slot = this.count;
-      if (slot === this.ids.length) this.grow();
-      this.slots.set(id, slot);
-      this.ids[slot] = id;
-    }
+  add(id: number, vector: Float32Array): void {
+    const slot = this.count;
+    if (slot === this.ids.length) this.grow();
+    this.slots.set(id, slot);
+    this.ids[slot] = id;
     this.data.set(vector, slot * this.dimensions);
-  }
-
-  delete(id: number): void {
-    const slot = this.slots.get(id);
-    if (slot === undefined) return;
-    const last = this.count - 1;
-    if (slot !== last) {
-      const movedId = this.ids[last] as number;
-      this.ids[slot] = movedId;
-      this.data.copyWithin(slot * this.dimensions, last * this.dimensions, (last + 1) * this.dimensions);
-      this.slots.set(movedId, slot);
-    }
-    this.slots.delete(id);
   }
 
   search(query: Float32Array, k: number): SearchHit[] {

@@ -26,7 +26,7 @@ export type FaissLoadResult = { binding: FaissBinding } | { error: Error };
 /** Loads faiss-node; fails when it is not installed or its addon was not built (see scripts/build-faiss.sh). */
 export function loadFaissBinding(): FaissLoadResult {
   // faiss runs IndexIVF::add in an OpenMP parallel region: waking the other threads for one row costs more than the
-  // row (85 µs instead of 40 here, and 7 ms on a busy 2-core machine), and single-query searches never use them.
+  // row, most of all on a busy machine (figures in BENCHMARKS.md), and single-query searches never use them.
   // libgomp reads this when faiss-node's addon loads it, so it must be set before; an operator's value wins.
   process.env.OMP_NUM_THREADS ??= "1";
   try {

@@ -12,9 +12,10 @@
  *   header: d i32 | ntotal i64 | 2 × unused i64 (2^20) | is_trained u8 | metric i32 (0: inner product)
  *
  * faiss-node 0.5.1 has no way to set nprobe, to add vectors under labels of one's choosing, or to pass vectors
- * other than as number[] (about 50 µs per 512-d vector); this format does all three, and moves 100k vectors in a
- * fraction of a second. Labels written here are row numbers. decodeIvf checks every field it relies on, so a faiss
- * that writes otherwise fails loudly (the round trips of faiss-ivf-format.test.ts, and every compaction) instead of yielding wrong rows.
+ * other than as number[], which costs an array of boxed numbers per vector (figures in BENCHMARKS.md); this format
+ * does all three, with the vectors copied as they are. Labels written here are row numbers. decodeIvf checks every
+ * field it relies on, so a faiss that writes otherwise fails loudly (the round trips of faiss-ivf-format.test.ts,
+ * and every repartitioning) instead of yielding wrong rows.
  */
 
 const INDEX_HEADER_BYTES = 37;

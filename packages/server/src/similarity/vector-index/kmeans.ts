@@ -3,9 +3,9 @@ import { dotProduct } from "../vector-math/dot-product.js";
 /**
  * Spherical k-means (centroids kept at unit length, closeness by inner product) on a sample of the rows, as faiss
  * trains the coarse quantizer of an inner-product IVF index. faiss' own training cannot be used: faiss-node takes
- * the training rows as number[] (about 50 µs per 512-d row) and runs 25 iterations on BLAS, which Debian's reference
- * build makes slow (about 1 s for 64 lists of 2,500 rows here); a few iterations on a small sample give lists as good
- * for search (recall measured in bench/vector-index.bench.ts).
+ * the training rows as number[] and runs 25 iterations on BLAS, which Debian's reference build makes slow, all in one
+ * blocking call (figures in BENCHMARKS.md); a few iterations on a small sample give lists as good for search (recall
+ * measured in bench/vector-index.bench.ts).
  *
  * Written as a generator that yields every few rows, so that BackgroundWork can run it between requests.
  */

@@ -1,13 +1,17 @@
 /**
  * When a user's faiss index is partitioned into inverted lists (IVF), and how finely. Below the threshold a user has
  * one list, which every search scans: exact, as fast as a flat index, and cheap to keep. From the threshold on, the
- * vectors are grouped around trained centroids and a search scans only the lists nearest to the query: about 6% of
- * them, which at 100k vectors takes 3 ms instead of 40 and finds 99.8% of the exact top 5 of clustered vectors shaped
- * like sentence embeddings, and all of it on USE-lite embeddings partitioned as finely (bench/vector-index.bench.ts).
+ * vectors are grouped around trained centroids and a search scans only the lists nearest to the query (see
+ * probesFor): its cost then grows with the lists it scans rather than with the user, for a few of the exact nearest
+ * missed. Search times and recall, on clustered vectors and on sentence embeddings, are in BENCHMARKS.md
+ * (bench/vector-index.bench.ts).
  */
 
 export interface PartitionOptions {
-  /** Vectors from which a user's index is partitioned. Default 10,000: a scan of 10k 512-d vectors takes 4 ms. */
+  /**
+   * Vectors from which a user's index is partitioned. Default 10,000: below it a scan of every vector is cheap next
+   * to embedding the query (BENCHMARKS.md), so search stays exact.
+   */
   threshold?: number;
   /** Average vectors per list when a partition is made. Default 400. */
   vectorsPerList?: number;

@@ -7,9 +7,8 @@ export interface UserVectorStore {
   has(id: number): boolean;
   /** The stored vector, when the store keeps it in JavaScript memory. */
   vector?(id: number): Float32Array | undefined;
-  /** Inserts or replaces. */
-  set(id: number, vector: Float32Array): void;
-  delete(id: number): void;
+  /** Stores the vector of an id the store does not have. */
+  add(id: number, vector: Float32Array): void;
   /** At most `k` hits, best first. */
   search(query: Float32Array, k: number): SearchHit[];
   /** An estimate of the memory the store takes, in bytes. */
@@ -54,20 +53,9 @@ export class PerUserVectorIndex implements VectorIndex {
       user = this.stores.empty(this.dimensions);
       this.users.set(userId, user);
     }
-    const before = user.count;
-    user.set(id, vector);
-    this.total += user.count - before;
-  }
-
-  remove(userId: number, id: number): void {
-    const user = this.users.get(userId);
-    if (!user?.has(id)) return;
-    user.delete(id);
-    this.total--;
-    if (user.count === 0) {
-      user.dispose?.();
-      this.users.delete(userId);
-    }
+    if (user.has(id)) return;
+    user.add(id, vector);
+    this.total++;
   }
 
   has(userId: number, id: number): boolean {
@@ -89,10 +77,6 @@ export class PerUserVectorIndex implements VectorIndex {
 
   size(): number {
     return this.total;
-  }
-
-  sizeOf(userId: number): number {
-    return this.users.get(userId)?.count ?? 0;
   }
 
   replaceUser(userId: number, ids: Float64Array, vectors: Float32Array): void {

@@ -3,8 +3,9 @@
  *
  * Every user has an index of their own, so a search only ever sees the caller's vectors: isolation does not depend
  * on filtering a shared top-k, which would return fewer (or other users') results when neighbours crowd it.
- * The index is derived data, loaded from the database one user at a time (see SemanticIndex): adding an id again
- * replaces its vector, so replays are harmless, and dropping a user frees what it held.
+ * The index is derived data, loaded from the database one user at a time (see SemanticIndex), and dropping a user
+ * frees what it held. A prompt's vector never changes while the index holds it (prompts are not edited, and one
+ * process embeds with one model), so adding an id the user has is a replay, and changes nothing.
  */
 
 export interface SearchHit {
@@ -19,10 +20,8 @@ export interface VectorIndex {
   readonly kind: "faiss" | "exact";
   /** Length of every vector; others are rejected with a RangeError. */
   readonly dimensions: number;
-  /** Stores a unit vector under (userId, id), replacing the vector that id had. */
+  /** Stores a unit vector under (userId, id); the vector the id already has, if any, stays. */
   add(userId: number, id: number, vector: Float32Array): void;
-  /** Forgets (userId, id); does nothing when it is not there. */
-  remove(userId: number, id: number): void;
   has(userId: number, id: number): boolean;
   /**
    * The stored vector of (userId, id), shared (not to be modified); undefined when it is not there, or when the
@@ -31,16 +30,14 @@ export interface VectorIndex {
   vectorOf(userId: number, id: number): Float32Array | undefined;
   /**
    * The user's `k` vectors most similar to the unit vector `query`, best first; fewer when the user has fewer.
-   * Exact in the `exact` adapter, and in the `faiss` adapter for users below its partition threshold (10,000 vectors
-   * by default). Above it faiss scans only the part of the user's vectors nearest to the query: a few of the true
-   * top 5 can be missed (recall@5 ≥ 0.95 measured on sentence embeddings), and hits are fewer than `k` when `k`
-   * exceeds that part (thousands of vectors).
+   * Exact in the `exact` adapter, and in the `faiss` adapter for users below its partition threshold. Above it faiss
+   * scans only the part of the user's vectors nearest to the query, which is what keeps a search fast for a large
+   * user: a few of the true top k can be missed (recall in BENCHMARKS.md), and hits are fewer than `k` when `k`
+   * exceeds that part.
    */
   search(userId: number, query: Float32Array, k: number): SearchHit[];
   /** Vectors stored across all users. */
   size(): number;
-  /** Vectors stored for one user. */
-  sizeOf(userId: number): number;
   /**
    * Sets the user's vectors to exactly these rows (unique ids, one row of `vectors` per id), in one go: how a user's
    * index is loaded. A user large enough to be partitioned is searchable at once, exactly, while its partition is
