@@ -1,4 +1,5 @@
 import { stat } from "node:fs/promises";
+import { json, jwtExpiringIn, stubFetch } from "@prompt-service/testkit";
 import { describe, expect, it } from "vitest";
 import { loginRun } from "../../src/commands/login.js";
 import { logoutRun } from "../../src/commands/logout.js";
@@ -7,10 +8,9 @@ import { whoamiRun } from "../../src/commands/whoami.js";
 import { ExitCode } from "../../src/exit-codes.js";
 import { SERVER, testContext } from "../support/context.js";
 import { FakeTerminalInput } from "../support/fake-io.js";
-import { fakeJwt, json, stubFetch } from "../support/stub-fetch.js";
 
 const alice = { id: 7, username: "alice", email: "alice@example.com" };
-const tokens = { access: fakeJwt("7"), refresh: fakeJwt("7-refresh") };
+const tokens = { access: jwtExpiringIn(3600), refresh: jwtExpiringIn(3600) };
 
 /** Types into a terminal once the command has asked, as a person would. */
 function typeWhenAsked(terminal: FakeTerminalInput, stderr: () => string, answers: string[]) {
@@ -203,12 +203,12 @@ describe("whoami", () => {
   });
 
   it("saves the tokens back when the client rotates an expired session", async () => {
-    const rotated = { access: fakeJwt("7-new"), refresh: fakeJwt("7-refresh-new") };
+    const rotated = { access: jwtExpiringIn(3600), refresh: jwtExpiringIn(3600) };
     const api = stubFetch((call) =>
       call.path === "/api/auth/refresh/" ? json(200, rotated) : json(200, alice),
     );
     const { context, credentials } = await testContext({ client: { fetch: api.fetch } });
-    await credentials.tokenStore(SERVER).save({ access: fakeJwt("7", -60), refresh: tokens.refresh });
+    await credentials.tokenStore(SERVER).save({ access: jwtExpiringIn(-60), refresh: tokens.refresh });
     await whoamiRun(context);
     expect(api.calls.map((call) => call.path)).toEqual(["/api/auth/refresh/", "/api/auth/me/"]);
     expect(api.calls[0]?.body).toEqual({ refresh: tokens.refresh });

@@ -1,11 +1,11 @@
 import { RateLimitError } from "@prompt-service/sdk";
+import { json, stubFetch } from "@prompt-service/testkit";
 import { describe, expect, it } from "vitest";
 import { historyRun } from "../../src/commands/history.js";
 import { searchRun } from "../../src/commands/search.js";
 import { submitRun } from "../../src/commands/submit.js";
 import { ExitCode } from "../../src/exit-codes.js";
 import { testContext } from "../support/context.js";
-import { json, stubFetch } from "../support/stub-fetch.js";
 
 const hola = {
   id: 12,

@@ -1,8 +1,7 @@
 import { AuthenticationError, PromptClient, ValidationError } from "@prompt-service/sdk";
-import { startServer, type TestServer } from "@prompt-service/testkit";
+import { fakeJwt, startServer, type TestServer } from "@prompt-service/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loggedInClient, memoryStore, uniqueName } from "../support/clients.js";
-import { fakeJwt } from "../support/jwt.js";
 
 let server: TestServer;
 beforeAll(async () => {

@@ -10,9 +10,8 @@ import {
   type TokenPair,
   ValidationError,
 } from "@prompt-service/sdk";
+import { gaps, hang, json, jwtExpiringIn, stubFetch } from "@prompt-service/testkit";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { jwtExpiringIn } from "../support/jwt.js";
-import { gaps, hang, json, stubFetch } from "../support/stub-fetch.js";
 
 const baseUrl = "http://api.test/base";
 const user = { id: 1, username: "alice", email: "alice@example.com" };

@@ -1,8 +1,8 @@
 import type { TokenPair } from "@prompt-service/sdk";
+import { fakeJwt, jwtExpiringIn } from "@prompt-service/testkit";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { expiresSoon, tokenLifetime } from "../../src/auth/jwt.js";
 import { TokenManager, type TokenStore } from "../../src/auth/token-manager.js";
-import { fakeJwt, jwtExpiringIn } from "../support/jwt.js";
 
 afterEach(() => {
   vi.useRealTimers();

@@ -1,7 +1,18 @@
-import type { Fetch, FetchInit } from "@prompt-service/sdk";
+/**
+ * What the SDK's client hands its `fetch` option (the SDK's FetchInit), declared here so that the testkit does not
+ * depend on the SDK.
+ */
+export interface StubRequestInit {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal: AbortSignal;
+}
 
 export interface StubCall {
   url: URL;
+  /** Path and query, e.g. "/api/prompts/similar?q=hola&k=5". */
+  path: string;
   method: string;
   headers: Record<string, string>;
   body: unknown;
@@ -10,12 +21,17 @@ export interface StubCall {
   signal: AbortSignal;
 }
 
-/** A fetch that records every request and answers with `respond`; the calls so far include the current one. */
+/**
+ * A fetch for the SDK's client that records every request and answers with `respond`: an API without a server.
+ * `respond` also gets the calls so far, the current one included.
+ */
 export function stubFetch(respond: (call: StubCall, calls: StubCall[]) => Response | Promise<Response>) {
   const calls: StubCall[] = [];
-  const fetch: Fetch = async (url: string, init: FetchInit) => {
+  const fetch = async (url: string, init: StubRequestInit): Promise<Response> => {
+    const parsed = new URL(url);
     const call: StubCall = {
-      url: new URL(url),
+      url: parsed,
+      path: `${parsed.pathname}${parsed.search}`,
       method: init.method,
       headers: init.headers,
       body: init.body === undefined ? undefined : JSON.parse(init.body),
