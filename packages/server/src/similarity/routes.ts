@@ -20,7 +20,15 @@ export const similarityRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async
     security: [{ bearerAuth: [] }],
     summary: "The caller's earlier prompts that mean the same as a text, best first, with scores",
     querystring: SimilarQuery,
-    response: { 200: SimilarResponse, ...authenticatedErrors, 429: ErrorBody, 503: ErrorBody },
+    // 502 and 504: an embeddings provider (EMBEDDINGS=openai:…) failed or did not answer in time.
+    response: {
+      200: SimilarResponse,
+      ...authenticatedErrors,
+      429: ErrorBody,
+      502: ErrorBody,
+      503: ErrorBody,
+      504: ErrorBody,
+    },
   };
   for (const route of slashVariants("/api/prompts/similar", schema)) {
     app.get(
