@@ -1,7 +1,7 @@
-import { PromptClient } from "@prompt-service/sdk";
+import { DEFAULT_BASE_URL, PromptClient } from "@prompt-service/sdk";
 import type { Command } from "commander";
 import { Credentials } from "./config/credentials.js";
-import { DEFAULT_SERVER, normalizeServer } from "./config/server-url.js";
+import { normalizeServer } from "./config/server-url.js";
 import type { IO } from "./io.js";
 import { Output } from "./output/output.js";
 import { colorWanted } from "./output/style.js";
@@ -28,10 +28,12 @@ export interface GlobalOptions {
   debug?: boolean;
 }
 
-/** --server, then $PROMPT_SERVER, then the server last logged in to, then `npm start`'s address. */
+/**
+ * --server, then $PROMPT_SERVER, then the server last logged in to, then the SDK's default: `npm start`'s address.
+ */
 async function chooseServer(globals: GlobalOptions, io: IO, credentials: Credentials): Promise<string> {
   const given = globals.server ?? (io.env.PROMPT_SERVER?.trim() || undefined);
-  return normalizeServer(given ?? (await credentials.defaultServer()) ?? DEFAULT_SERVER);
+  return normalizeServer(given ?? (await credentials.defaultServer()) ?? DEFAULT_BASE_URL);
 }
 
 export async function createContext(io: IO, globals: GlobalOptions): Promise<CommandContext> {

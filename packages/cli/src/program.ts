@@ -1,3 +1,4 @@
+import { DEFAULT_BASE_URL } from "@prompt-service/sdk";
 import { Command } from "commander";
 import { historyCommand } from "./commands/history.js";
 import { loginCommand } from "./commands/login.js";
@@ -23,7 +24,7 @@ export function createProgram(io: IO): Command {
     .version(VERSION, "-V, --version")
     .option(
       "--server <url>",
-      "the server (default: $PROMPT_SERVER, the last one logged in to, http://localhost:8000)",
+      `the server (default: $PROMPT_SERVER, the last one logged in to, ${DEFAULT_BASE_URL})`,
     )
     .option("--json", "print data as JSON (one object per line for watch)")
     .option("--quiet", "print no messages, only data")

@@ -1,8 +1,5 @@
 import { UsageError } from "../errors.js";
 
-/** Where `prompt` goes when neither --server, $PROMPT_SERVER nor a login says otherwise: `npm start`'s address. */
-export const DEFAULT_SERVER = "http://localhost:8000";
-
 /**
  * The canonical form of a server URL, so that `http://Host:8000/` and `http://host:8000` share one login:
  * lower-case host, no trailing slash, no query. A path prefix (a server mounted under /api-x) is kept.

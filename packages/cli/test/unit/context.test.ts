@@ -12,7 +12,7 @@ async function serverChosen(argvServer: string | undefined, env: Record<string, 
 }
 
 describe("the server a command goes to", () => {
-  it("is --server, then $PROMPT_SERVER, then the one last logged in to, then localhost:8000", async () => {
+  it("is --server, then $PROMPT_SERVER, then the one last logged in to, then the SDK's default", async () => {
     const stored = "http://stored.test";
     expect(await serverChosen("http://flag.test/", { PROMPT_SERVER: "http://env.test" }, stored)).toBe(
       "http://flag.test",
@@ -21,7 +21,7 @@ describe("the server a command goes to", () => {
       "http://env.test",
     );
     expect(await serverChosen(undefined, {}, stored)).toBe(stored);
-    expect(await serverChosen(undefined, {})).toBe("http://localhost:8000");
+    expect(await serverChosen(undefined, {})).toBe("http://127.0.0.1:8000");
   });
 });
 
