@@ -1,8 +1,8 @@
 import { Box, Text } from "ink";
 import type { ReactElement } from "react";
-import { BINDINGS } from "./keys.js";
+import { BINDINGS, keysOf } from "./keys.js";
 
-const KEYS_WIDTH = Math.max(...BINDINGS.map((binding) => binding.keys.length));
+const KEYS_WIDTH = Math.max(...BINDINGS.map((binding) => keysOf(binding).length));
 
 const HOW_TO_READ = [
   "… being written, ✓ stored, ✗ failed; times are in your time zone",
@@ -16,9 +16,9 @@ const HOW_TO_READ = [
 export function Help({ color }: { color: boolean }): ReactElement {
   return (
     <Box flexDirection="column" overflow="hidden" borderStyle="round" paddingX={1}>
-      {BINDINGS.map(({ keys, what }) => (
-        <Text key={keys}>
-          <Text bold={color}>{keys.padEnd(KEYS_WIDTH)}</Text> {what}
+      {BINDINGS.map((binding) => (
+        <Text key={binding.command}>
+          <Text bold={color}>{keysOf(binding).padEnd(KEYS_WIDTH)}</Text> {binding.what}
         </Text>
       ))}
       {HOW_TO_READ.map((line) => (

@@ -10,61 +10,50 @@ export type WatchCommand =
   | "help"
   | "quit";
 
+/** The keys that ink names, as the help writes them. */
+const NAMED_KEYS = {
+  upArrow: "↑",
+  downArrow: "↓",
+  pageUp: "PgUp",
+  pageDown: "PgDn",
+  home: "Home",
+  end: "End",
+} as const;
+
 interface Binding {
   command: WatchCommand;
-  /** The keys as the help names them. */
-  keys: string;
+  named?: keyof typeof NAMED_KEYS;
+  /** Characters that do the same: less's and vi's keys. */
+  typed: string[];
+  /** A character typed with Ctrl. */
+  ctrl?: string;
   what: string;
-  matches(input: string, key: Key): boolean;
 }
 
-/** The keys of `prompt watch`, in the order the help lists them: less's and vi's as well as the named keys. */
+/** The keys of `prompt watch`, in the order the help lists them. */
 export const BINDINGS: readonly Binding[] = [
-  {
-    command: "lineUp",
-    keys: "↑ k",
-    what: "scroll up a line",
-    matches: (input, key) => key.upArrow || input === "k",
-  },
-  {
-    command: "lineDown",
-    keys: "↓ j",
-    what: "scroll down a line",
-    matches: (input, key) => key.downArrow || input === "j",
-  },
-  {
-    command: "pageUp",
-    keys: "PgUp b",
-    what: "scroll up a page",
-    matches: (input, key) => key.pageUp || input === "b",
-  },
-  {
-    command: "pageDown",
-    keys: "PgDn space",
-    what: "scroll down a page",
-    matches: (input, key) => key.pageDown || input === " ",
-  },
-  {
-    command: "oldest",
-    keys: "Home g",
-    what: "go to the oldest prompt",
-    matches: (input, key) => key.home || input === "g",
-  },
-  {
-    command: "newest",
-    keys: "End G",
-    what: "go to the newest prompt and follow new ones",
-    matches: (input, key) => key.end || input === "G",
-  },
-  { command: "help", keys: "?", what: "show or hide these keys", matches: (input) => input === "?" },
-  {
-    command: "quit",
-    keys: "q Ctrl-C",
-    what: "quit",
-    matches: (input, key) => input === "q" || (key.ctrl && input === "c"),
-  },
+  { command: "lineUp", named: "upArrow", typed: ["k"], what: "scroll up a line" },
+  { command: "lineDown", named: "downArrow", typed: ["j"], what: "scroll down a line" },
+  { command: "pageUp", named: "pageUp", typed: ["b"], what: "scroll up a page" },
+  { command: "pageDown", named: "pageDown", typed: [" "], what: "scroll down a page" },
+  { command: "oldest", named: "home", typed: ["g"], what: "go to the oldest prompt" },
+  { command: "newest", named: "end", typed: ["G"], what: "go to the newest prompt and follow new ones" },
+  { command: "help", typed: ["?"], what: "show or hide these keys" },
+  { command: "quit", typed: ["q"], ctrl: "c", what: "quit" },
 ];
 
+/** A binding's keys as the help names them: "↑ k", "PgDn space", "q Ctrl-C". */
+export function keysOf({ named, typed, ctrl }: Binding): string {
+  return [
+    ...(named ? [NAMED_KEYS[named]] : []),
+    ...typed.map((character) => (character === " " ? "space" : character)),
+    ...(ctrl ? [`Ctrl-${ctrl.toUpperCase()}`] : []),
+  ].join(" ");
+}
+
+const matches = ({ named, typed, ctrl }: Binding, input: string, key: Key) =>
+  key.ctrl ? input === ctrl : (named !== undefined && key[named]) || typed.includes(input);
+
 export function commandOf(input: string, key: Key): WatchCommand | undefined {
-  return BINDINGS.find((binding) => binding.matches(input, key))?.command;
+  return BINDINGS.find((binding) => matches(binding, input, key))?.command;
 }
