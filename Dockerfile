@@ -31,6 +31,8 @@ COPY packages/testkit/package.json packages/testkit/
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.base.json tsconfig.json ./
 COPY packages/server/ packages/server/
+# The protocol constants the server shares with the SDK, bundled from the SDK's sources.
+COPY packages/sdk/src/protocol.ts packages/sdk/src/
 RUN npm run build:js -w @prompt-service/server
 
 # ---- deps: the server's production dependencies, and nothing of the other workspaces ----

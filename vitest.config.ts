@@ -24,6 +24,8 @@ export default defineConfig({
   resolve: {
     alias: {
       "@prompt-service/server": source("./packages/server/src/index.ts"),
+      // Before the package's own name, which would match this one first.
+      "@prompt-service/sdk/protocol": source("./packages/sdk/src/protocol.ts"),
       "@prompt-service/sdk": source("./packages/sdk/src/index.ts"),
       "@prompt-service/cli": source("./packages/cli/src/index.ts"),
       "@prompt-service/testkit": source("./packages/testkit/src/index.ts"),

@@ -3,7 +3,8 @@ import { defineConfig } from "tsup";
 export default defineConfig([
   // Node: undici and ws stay external dependencies, loaded only here.
   {
-    entry: ["src/index.ts"],
+    // protocol: what the server shares with its clients (close codes, Retry-After), importable on its own.
+    entry: ["src/index.ts", "src/protocol.ts"],
     format: ["esm", "cjs"],
     dts: true,
     target: "node20",

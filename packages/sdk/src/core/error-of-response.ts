@@ -8,7 +8,7 @@ import {
   ValidationError,
 } from "../errors.js";
 import type { ErrorBody } from "../generated/api.js";
-import { parseRetryAfter } from "./retry.js";
+import { parseRetryAfter } from "../protocol.js";
 
 export interface HeaderReader {
   get(name: string): string | null;

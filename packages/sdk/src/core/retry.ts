@@ -21,15 +21,6 @@ export function backoffDelayMs(attempt: number, backoff: Backoff): number {
   return Math.round(ceiling * (1 - Math.random() * 0.25));
 }
 
-/** A `Retry-After` header in seconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (value === null || value.trim() === "") return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds : undefined;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
-}
-
 /** Failures that another attempt may not meet: throttling, server errors, timeouts and broken connections. */
 export function isRetryable(error: unknown): boolean {
   if (error instanceof ConnectionError) return true;

@@ -1,13 +1,12 @@
+import { CLOSE_CODES } from "../protocol.js";
+
 /** What a close code tells the client to do next. */
 export type CloseAction = "reconnect" | "refresh" | "stop";
 
-/** The access token expired or was refused (also what a rejected upgrade's HTTP 401 becomes). */
-const UNAUTHORIZED = 4401;
-
 /** Application codes (4000 + an HTTP status) after which reconnecting helps. */
-const TRANSIENT_APPLICATION_CODES = new Set([
-  4408, // the client read too slowly and was dropped: reconnect and read faster
-  4429, // the user has too many sockets open: one may close meanwhile
+const TRANSIENT_APPLICATION_CODES = new Set<number>([
+  CLOSE_CODES.slowConsumer, // reconnect and read faster
+  CLOSE_CODES.tooManyConnections, // one of the others may close meanwhile
 ]);
 
 /** Protocol codes that say the server refuses this client: reconnecting would be refused the same way. */
@@ -23,7 +22,7 @@ const REFUSALS = new Set([
  * server trouble): reconnect.
  */
 export function actionOnClose(code: number): CloseAction {
-  if (code === UNAUTHORIZED) return "refresh";
+  if (code === CLOSE_CODES.unauthorized) return "refresh";
   if (REFUSALS.has(code)) return "stop";
   if (code >= 4400 && code < 4500 && !TRANSIENT_APPLICATION_CODES.has(code)) return "stop";
   return "reconnect";

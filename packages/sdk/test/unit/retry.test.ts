@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseRetryAfter, retryDelayMs } from "../../src/core/retry.js";
+import { retryDelayMs } from "../../src/core/retry.js";
+import { parseRetryAfter } from "../../src/protocol.js";
 
 describe("parseRetryAfter", () => {
   const now = Date.parse("2025-01-01T00:00:00Z");

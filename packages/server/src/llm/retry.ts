@@ -1,3 +1,4 @@
+import { parseRetryAfter } from "@prompt-service/sdk/protocol";
 import type { Dispatcher } from "undici";
 
 type IncomingHttpHeaders = Dispatcher.ResponseData["headers"];
@@ -49,12 +50,8 @@ export function backoffMs(attempt: number): number {
 export function retryAfterMs(headers: IncomingHttpHeaders, now = Date.now()): number | undefined {
   const milliseconds = headerValue(headers, "retry-after-ms");
   if (milliseconds !== undefined && /^\d+(\.\d+)?$/.test(milliseconds)) return Number(milliseconds);
-  const value = headerValue(headers, "retry-after");
-  if (value === undefined) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
-  // Every HTTP-date format starts with the day's name; without this check Date.parse would accept e.g. "-1".
-  const date = /^[A-Za-z]/.test(value) ? Date.parse(value) : Number.NaN;
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  const seconds = parseRetryAfter(headerValue(headers, "retry-after"), now);
+  return seconds === undefined ? undefined : seconds * 1000;
 }
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {

@@ -1,10 +1,10 @@
 import websocket from "@fastify/websocket";
+import { CLOSE_CODES } from "@prompt-service/sdk/protocol";
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import { verifyAccess } from "../auth/authenticate.js";
 import { ApiError } from "../errors.js";
 import { slashVariants } from "../http/slash-variants.js";
 import type { ServiceContext } from "../service-context.js";
-import { CLOSE_CODES } from "./close-codes.js";
 import { userGroup } from "./hub/index.js";
 import { SocketSession } from "./socket-session.js";
 import { selectProtocol, socketToken } from "./socket-token.js";

@@ -1,6 +1,6 @@
+import { CLOSE_CODES } from "@prompt-service/sdk/protocol";
 import type { FastifyBaseLogger } from "fastify";
 import type { RawData, WebSocket } from "ws";
-import { CLOSE_CODES } from "./close-codes.js";
 
 export interface SessionLimits {
   /** Above this many bytes waiting to be sent, the client is too slow and is disconnected. */
