@@ -23,6 +23,12 @@ export const authenticatedErrors = {
   401: ErrorBody,
 } as const;
 
+/** Error responses of a route that waits on a provider (language model, embeddings): it failed, or timed out. */
+export const providerErrors = {
+  502: ErrorBody,
+  504: ErrorBody,
+} as const;
+
 /**
  * Text that is stored or looked up in the database. PostgreSQL's text cannot hold U+0000, so a NUL character is
  * refused with the other validation errors (Django REST framework's message), before any work is done for it.

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { userIdOf } from "../auth/authenticate.js";
 import { ApiError, validationError } from "../errors.js";
-import { authenticatedErrors, ErrorBody } from "../http/schemas.js";
+import { authenticatedErrors, ErrorBody, providerErrors } from "../http/schemas.js";
 import { slashVariants } from "../http/slash-variants.js";
 import { throttle } from "../ratelimit/throttle.js";
 import type { PromptEvent } from "../realtime/events.js";
@@ -49,8 +49,7 @@ export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (ap
       201: PromptBody,
       ...authenticatedErrors,
       429: ErrorBody,
-      502: ErrorBody,
-      504: ErrorBody,
+      ...providerErrors,
     },
   };
   for (const route of slashVariants("/api/prompts", createSchema)) {

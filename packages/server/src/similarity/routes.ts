@@ -1,12 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { userIdOf } from "../auth/authenticate.js";
 import { validationError } from "../errors.js";
-import { authenticatedErrors, ErrorBody } from "../http/schemas.js";
+import { authenticatedErrors, ErrorBody, providerErrors } from "../http/schemas.js";
 import { slashVariants } from "../http/slash-variants.js";
 import { toPromptBody } from "../prompts/schemas.js";
 import { throttle } from "../ratelimit/throttle.js";
 import type { ServiceContext } from "../service-context.js";
 import { DEFAULT_K, SimilarQuery, SimilarResponse } from "./schemas.js";
+
+/** A search waits on the embedding model: its queue may be full (503), its provider may fail (502, 504). */
+const SEARCH_ERRORS = { ...authenticatedErrors, ...providerErrors, 429: ErrorBody, 503: ErrorBody };
 
 export const similarityRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app, context) => {
   const { similarity, authenticate, limiters } = context;
@@ -20,15 +23,7 @@ export const similarityRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async
     security: [{ bearerAuth: [] }],
     summary: "The caller's earlier prompts that mean the same as a text, best first, with scores",
     querystring: SimilarQuery,
-    // 502 and 504: an embeddings provider (EMBEDDINGS=openai:…) failed or did not answer in time.
-    response: {
-      200: SimilarResponse,
-      ...authenticatedErrors,
-      429: ErrorBody,
-      502: ErrorBody,
-      503: ErrorBody,
-      504: ErrorBody,
-    },
+    response: { 200: SimilarResponse, ...SEARCH_ERRORS },
   };
   for (const route of slashVariants("/api/prompts/similar", schema)) {
     app.get(
