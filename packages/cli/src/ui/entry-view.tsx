@@ -44,7 +44,7 @@ export function EntryView({
   const icon = ICON[entry.state];
   const heading = entry.state === "failed" ? entry.failure : (entry.prompt ?? "");
   return (
-    <Box flexDirection="column" flexShrink={0}>
+    <Box flexDirection="column">
       <Text>
         <Text color={color ? icon.color : undefined}>{icon.text}</Text>{" "}
         <Text dimColor={color}>#{entry.id}</Text>

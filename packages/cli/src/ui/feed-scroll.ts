@@ -26,13 +26,15 @@ export const FOLLOWING: FeedScroll = { following: true };
 
 const totalLines = (layout: FeedLayout) => layout.entries.reduce((sum, entry) => sum + entry.height, 0);
 
+/** The top line of a held view that shows the feed's last line. */
+const lowestHeldTop = (layout: FeedLayout) => Math.max(0, totalLines(layout) - (layout.rows - 1));
+
 /** The feed's line at the top of the view, counted from the feed's first line. */
 export function topLine(scroll: FeedScroll, layout: FeedLayout): number {
   if (scroll.following) return Math.max(0, totalLines(layout) - layout.rows);
-  const lowest = Math.max(0, totalLines(layout) - (layout.rows - 1));
   let start = 0;
   for (const entry of layout.entries) {
-    if (entry.id === scroll.entryId) return Math.min(lowest, start + scroll.line);
+    if (entry.id === scroll.entryId) return Math.min(lowestHeldTop(layout), start + scroll.line);
     start += entry.height;
   }
   return 0;
@@ -40,7 +42,7 @@ export function topLine(scroll: FeedScroll, layout: FeedLayout): number {
 
 /** The view with `top` as its first line: held there, or following again once the newest line would be in view. */
 function viewFrom(top: number, from: FeedScroll, layout: FeedLayout, added: number): FeedScroll {
-  const lowest = Math.max(0, totalLines(layout) - (layout.rows - 1));
+  const lowest = lowestHeldTop(layout);
   if (lowest === 0 || top >= lowest) return FOLLOWING;
   const line = Math.max(0, top);
   const addedWhenHeld = from.following ? added : from.addedWhenHeld;
