@@ -9,6 +9,7 @@ export {
   startServerProcess,
   type TypeScriptProcess,
 } from "./process.js";
+export { createPrompt } from "./prompts.js";
 export { requireRedis, uniqueRedisPrefix } from "./redis.js";
 export { type StartServerOptions, startServer, TEST_JWT_SECRET, type TestServer } from "./server.js";
 export { createTestSchema, TEST_DATABASE_URL, TEST_REDIS_URL, type TestSchema } from "./services.js";

@@ -1,4 +1,4 @@
-import { registerUser, startServer, type TestServer } from "@prompt-service/testkit";
+import { createPrompt, registerUser, startServer, type TestServer } from "@prompt-service/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const APP = "https://app.example.com";
@@ -34,12 +34,7 @@ describe("CORS_ORIGINS", () => {
     expect(String(allowed.headers["access-control-allow-headers"]).toLowerCase()).toContain("authorization");
 
     const user = await registerUser(open.app);
-    const created = await open.app.inject({
-      method: "POST",
-      url: "/api/prompts",
-      headers: { ...user.headers, origin: APP },
-      payload: { prompt: "hola" },
-    });
+    const created = await createPrompt(open.app, user, "hola", { origin: APP });
     expect(created.statusCode).toBe(201);
     expect(created.headers["access-control-allow-origin"]).toBe(APP);
     expect(String(created.headers["access-control-expose-headers"]).toLowerCase().split(/,\s*/)).toEqual(

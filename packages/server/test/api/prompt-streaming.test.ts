@@ -1,4 +1,10 @@
-import { registerUser, startServer, type TestServer, type TestUser } from "@prompt-service/testkit";
+import {
+  createPrompt,
+  registerUser,
+  startServer,
+  type TestServer,
+  type TestUser,
+} from "@prompt-service/testkit";
 import { request } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -214,7 +220,7 @@ describe("answer reuse (ANSWER_REUSE_MIN_SCORE)", () => {
   });
 
   const create = (user: TestUser, payload: Record<string, unknown>) =>
-    server.app.inject({ method: "POST", url: "/api/prompts", headers: user.headers, payload });
+    createPrompt(server.app, user, payload);
 
   it("answers a paraphrase of the same user's question with the earlier answer, without the model", async () => {
     const user = await registerUser(server.app);

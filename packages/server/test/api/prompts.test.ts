@@ -1,6 +1,12 @@
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { registerUser, startServer, type TestServer, type TestUser } from "@prompt-service/testkit";
+import {
+  createPrompt,
+  registerUser,
+  startServer,
+  type TestServer,
+  type TestUser,
+} from "@prompt-service/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let server: TestServer;
@@ -14,13 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const create = (user: TestUser, payload: unknown) =>
-  server.app.inject({
-    method: "POST",
-    url: "/api/prompts",
-    headers: user.headers,
-    payload: payload as object,
-  });
+const create = (user: TestUser, body: unknown) => createPrompt(server.app, user, body);
 
 describe("POST /api/prompts", () => {
   it("answers with the mock model, stores the prompt and returns 201 {id, prompt, response, created_at, reused_from}", async () => {
@@ -69,12 +69,7 @@ describe("POST /api/prompts", () => {
   });
 
   it("refuses a prompt holding a NUL character with 400 before asking the model", async () => {
-    const response = await server.app.inject({
-      method: "POST",
-      url: "/api/prompts",
-      headers: alice.headers,
-      payload: { prompt: "before\u0000after" },
-    });
+    const response = await create(alice, "before\u0000after");
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({
       code: "invalid",
@@ -239,12 +234,7 @@ describe("a failing language model provider", () => {
   });
 
   it("answers 502 and stores nothing when the provider fails", async () => {
-    const response = await failing.app.inject({
-      method: "POST",
-      url: "/api/prompts",
-      headers: user.headers,
-      payload: { prompt: "hola" },
-    });
+    const response = await createPrompt(failing.app, user, "hola");
     expect(response.statusCode).toBe(502);
     expect(response.json().code).toBe("llm_error");
     expect(response.body).not.toContain("sk-test-key");
@@ -253,12 +243,7 @@ describe("a failing language model provider", () => {
 
   it("answers 504 within the configured timeout when the provider hangs, and stores nothing", async () => {
     const started = Date.now();
-    const response = await failing.app.inject({
-      method: "POST",
-      url: "/api/prompts",
-      headers: user.headers,
-      payload: { prompt: "slow please" },
-    });
+    const response = await createPrompt(failing.app, user, "slow please");
     expect(response.statusCode).toBe(504);
     expect(response.json().code).toBe("llm_timeout");
     expect(Date.now() - started).toBeLessThan(3000);

@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PassThrough } from "node:stream";
-import { registerUser, startServer, type TestServer } from "@prompt-service/testkit";
+import { createPrompt, registerUser, startServer, type TestServer } from "@prompt-service/testkit";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import WebSocket from "ws";
 
@@ -53,12 +53,7 @@ it("logs one JSON line per request with id, method, route, status, duration and 
     headers: { ...user.headers, "x-request-id": "trace-me-42" },
   });
   expect(me.headers["x-request-id"]).toBe("trace-me-42");
-  const failed = await server.app.inject({
-    method: "POST",
-    url: "/api/prompts",
-    headers: user.headers,
-    payload: { prompt: "this provider fails" },
-  });
+  const failed = await createPrompt(server.app, user, "this provider fails");
   expect(failed.statusCode).toBe(502);
   const socket = new WebSocket(`${server.url.replace("http", "ws")}/ws/prompts/?token=${user.access}`);
   await new Promise((resolve, reject) => {
@@ -102,12 +97,7 @@ it("logs an event line when a prompt is created, with the user and prompt ids", 
   const logged = await startServer({ listen: false, logLevel: "info", logStream: stream });
   try {
     const user = await registerUser(logged.app);
-    const created = await logged.app.inject({
-      method: "POST",
-      url: "/api/prompts",
-      headers: user.headers,
-      payload: { prompt: "log me" },
-    });
+    const created = await createPrompt(logged.app, user, "log me");
     const event = text
       .split("\n")
       .filter(Boolean)

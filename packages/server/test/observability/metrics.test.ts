@@ -1,5 +1,11 @@
 import { loadConfig } from "@prompt-service/server";
-import { registerUser, startServer, type TestServer, type TestUser } from "@prompt-service/testkit";
+import {
+  createPrompt,
+  registerUser,
+  startServer,
+  type TestServer,
+  type TestUser,
+} from "@prompt-service/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Metrics } from "../../src/observability/metrics.js";
 
@@ -134,14 +140,9 @@ describe("http_request_duration_seconds", () => {
 describe("prompts_created_total", () => {
   it("counts each prompt stored, and only those", async () => {
     const [before] = await samplesOf("prompts_created_total");
-    const created = await server.app.inject({
-      method: "POST",
-      url: "/api/prompts",
-      headers: alice.headers,
-      payload: { prompt: "count me" },
-    });
+    const created = await createPrompt(server.app, alice, "count me");
     expect(created.statusCode).toBe(201);
-    await server.app.inject({ method: "POST", url: "/api/prompts", headers: alice.headers, payload: {} });
+    await createPrompt(server.app, alice, {});
     const [after] = await samplesOf("prompts_created_total");
     expect(after?.value).toBe((before?.value ?? 0) + 1);
   });
@@ -151,12 +152,7 @@ describe("prompts_created_total", () => {
     try {
       const bob = await registerUser(other.app);
       const [before] = await samplesOf("prompts_created_total");
-      await other.app.inject({
-        method: "POST",
-        url: "/api/prompts",
-        headers: bob.headers,
-        payload: { prompt: "x" },
-      });
+      await createPrompt(other.app, bob, "x");
       expect((await samplesOf("prompts_created_total", other))[0]?.value).toBe(1);
       expect((await samplesOf("prompts_created_total"))[0]?.value).toBe(before?.value);
     } finally {

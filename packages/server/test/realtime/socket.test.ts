@@ -1,4 +1,10 @@
-import { registerUser, startServer, type TestServer, type TestUser } from "@prompt-service/testkit";
+import {
+  createPrompt,
+  registerUser,
+  startServer,
+  type TestServer,
+  type TestUser,
+} from "@prompt-service/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RecordingSocket } from "./socket-client.js";
 
@@ -33,13 +39,8 @@ async function connect(
   open.push(socket);
   return socket;
 }
-const createPrompt = (user: TestUser, prompt: string, websocket: boolean) =>
-  server.app.inject({
-    method: "POST",
-    url: "/api/prompts",
-    headers: user.headers,
-    payload: { prompt, websocket },
-  });
+const create = (user: TestUser, prompt: string, websocket: boolean) =>
+  createPrompt(server.app, user, { prompt, websocket });
 
 describe("authentication at upgrade", () => {
   it.each([
@@ -84,7 +85,7 @@ describe("events", () => {
     const second = await connect(alice, "header");
     const stranger = await connect(bob);
 
-    const response = await createPrompt(alice, "tell me a story about a lighthouse keeper", true);
+    const response = await create(alice, "tell me a story about a lighthouse keeper", true);
     expect(response.statusCode).toBe(201);
     const created = response.json();
 
@@ -111,7 +112,7 @@ describe("events", () => {
 
   it("sends nothing for a prompt created with websocket false", async () => {
     const socket = await connect(alice);
-    expect((await createPrompt(alice, "quiet", false)).statusCode).toBe(201);
+    expect((await create(alice, "quiet", false)).statusCode).toBe(201);
     socket.send('{"type":"ping"}');
     await socket.waitFor(() => socket.messages.length > 0);
     expect(socket.messages).toEqual([{ type: "pong" }]);
