@@ -11,7 +11,7 @@ const here = import.meta.url ? fileURLToPath(import.meta.url) : __filename;
 
 /**
  * ReDoc's self-contained browser bundle: copied next to the build (see tsup.config.ts), so that installing the server
- * does not install the redoc package and its React, MobX and styled-components (about 60 MB) for one file; from the
+ * does not install the redoc package and its React, MobX and styled-components for one file; from the
  * redoc package, a development dependency, when the server runs from source.
  */
 function redocBundle(): string {
