@@ -65,28 +65,24 @@ export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app,
   };
   const taken = () => validationError({ username: ["A user with that username already exists."] });
   for (const route of slashVariants("/api/auth/register/", registerSchema)) {
-    app.post(
-      route.url,
-      { schema: route.schema, config: { rateLimit: throttleRegister } },
-      async (request, reply) => {
-        const { username, email, password } = request.body;
-        // A taken name costs no password hash (scrypt is made to be slow): asked before, and the unique index
-        // still decides a race between two registrations of one name.
-        if (await storage.users.findByUsername(username)) throw taken();
-        try {
-          const user = await storage.users.create({
-            username,
-            email,
-            passwordHash: await hashPassword(password),
-          });
-          request.log.info({ userId: user.id }, "user registered");
-          return reply.code(201).send({ id: user.id, username: user.username, email: user.email });
-        } catch (error) {
-          if (error instanceof UniqueViolationError) throw taken();
-          throw error;
-        }
-      },
-    );
+    app.post(route.url, { schema: route.schema, config: throttleRegister }, async (request, reply) => {
+      const { username, email, password } = request.body;
+      // A taken name costs no password hash (scrypt is made to be slow): asked before, and the unique index
+      // still decides a race between two registrations of one name.
+      if (await storage.users.findByUsername(username)) throw taken();
+      try {
+        const user = await storage.users.create({
+          username,
+          email,
+          passwordHash: await hashPassword(password),
+        });
+        request.log.info({ userId: user.id }, "user registered");
+        return reply.code(201).send({ id: user.id, username: user.username, email: user.email });
+      } catch (error) {
+        if (error instanceof UniqueViolationError) throw taken();
+        throw error;
+      }
+    });
   }
 
   const loginSchema = {
@@ -97,7 +93,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app,
     response: { 200: TokenPair, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody },
   };
   for (const route of slashVariants("/api/auth/login/", loginSchema)) {
-    app.post(route.url, { schema: route.schema, config: { rateLimit: throttleLogin } }, async (request) => {
+    app.post(route.url, { schema: route.schema, config: throttleLogin }, async (request) => {
       const { username, password } = request.body;
       const user = await storage.users.findByUsername(username);
       const valid = await verifyPassword(password, user?.passwordHash ?? (await hashForUnknownUsers()));
@@ -117,7 +113,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app,
     response: { 200: TokenPair, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody },
   };
   for (const route of slashVariants("/api/auth/refresh/", refreshSchema)) {
-    app.post(route.url, { schema: route.schema, config: { rateLimit: throttleTokens } }, async (request) => {
+    app.post(route.url, { schema: route.schema, config: throttleTokens }, async (request) => {
       const presented = await tokens.verify(request.body.refresh, "refresh");
       const successor = await tokens.issue("refresh", presented.userId, { session: presented.session });
       const outcome = await storage.refreshTokens.rotate(
@@ -150,17 +146,13 @@ export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app,
     },
   };
   for (const route of slashVariants("/api/auth/logout/", logoutSchema)) {
-    app.post(
-      route.url,
-      { schema: route.schema, config: { rateLimit: throttleTokens } },
-      async (request, reply) => {
-        const presented = await tokens.verify(request.body.refresh, "refresh");
-        const session = await storage.refreshTokens.revokeFamilyOf(presented.jti, new Date());
-        // Its access tokens are refused and its sockets closed here at once, on other instances within a poll.
-        if (session) revocations.revoke(session);
-        return reply.code(204).send();
-      },
-    );
+    app.post(route.url, { schema: route.schema, config: throttleTokens }, async (request, reply) => {
+      const presented = await tokens.verify(request.body.refresh, "refresh");
+      const session = await storage.refreshTokens.revokeFamilyOf(presented.jti, new Date());
+      // Its access tokens are refused and its sockets closed here at once, on other instances within a poll.
+      if (session) revocations.revoke(session);
+      return reply.code(204).send();
+    });
   }
 
   const meSchema = {

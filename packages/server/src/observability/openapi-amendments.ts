@@ -36,11 +36,11 @@ export const SHARED_COMPONENTS = {
         type: "string",
       },
     ),
-    RateLimitLimit: header("Requests allowed in the tightest window of the route's throttle.", {
+    RateLimitLimit: header("The smallest limit among the windows of the route's throttle.", {
       type: "integer",
     }),
-    RateLimitRemaining: header("Requests left in that window.", { type: "integer" }),
-    RateLimitReset: header("Seconds until that window frees a request.", { type: "integer" }),
+    RateLimitRemaining: header("Requests left in the window with the fewest left.", { type: "integer" }),
+    RateLimitReset: header("Seconds until it refills; on a 429, as Retry-After.", { type: "integer" }),
     RetryAfter: header("Seconds to wait before trying again.", { type: "integer" }),
   },
   responses: {

@@ -56,7 +56,7 @@ export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (ap
     // Throttled right after authentication and before the body is read, as the original service did.
     app.post(
       route.url,
-      { schema: route.schema, onRequest: authenticate, config: { rateLimit: throttlePrompts } },
+      { schema: route.schema, onRequest: authenticate, config: throttlePrompts },
       async (request, reply) => {
         const userId = userIdOf(request);
         const text = request.body.prompt.trim();

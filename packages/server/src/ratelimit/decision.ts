@@ -9,8 +9,6 @@ export interface WindowState {
   freeInMs: number;
 }
 
-export const EMPTY_WINDOW: WindowState = { used: 0, freeInMs: 0 };
-
 /** Whole seconds for headers, rounded up so that a client waiting that long is never early. */
 const toSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
@@ -19,7 +17,7 @@ const toSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
  * request is admitted only when every window has room, and then counts in all of them.
  */
 export function decide(rules: readonly RateLimitRule[], states: readonly WindowState[]): RateLimitDecision {
-  const windows = rules.map((rule, index) => ({ rule, state: states[index] ?? EMPTY_WINDOW }));
+  const windows = rules.map((rule, index) => ({ rule, state: states[index] ?? { used: 0, freeInMs: 0 } }));
   if (windows.some(({ rule, state }) => state.used >= rule.limit)) {
     return {
       allowed: false,

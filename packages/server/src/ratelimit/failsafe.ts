@@ -1,4 +1,4 @@
-import { decide, EMPTY_WINDOW } from "./decision.js";
+import { decide } from "./decision.js";
 import type { RateLimitDecision, RateLimiter } from "./port.js";
 
 /** What to answer while the store fails: admit every request ("open") or refuse it for a moment ("closed"). */
@@ -21,14 +21,11 @@ export interface FailSafeOptions {
  * (@fastify/rate-limit's skipOnError can only let requests through, and then with headers that describe no window.)
  */
 export function withFailMode(store: RateLimiter, options: FailSafeOptions): RateLimiter {
-  // Nothing is known about the counts: fail open answers as for a key's first request, fail closed as for a
-  // full window that frees up shortly.
+  // Nothing is known about the counts: fail open answers as for a key's first request (no window state: every
+  // window empty), fail closed as for a full window that frees up shortly.
   const fallback: RateLimitDecision =
     options.failMode === "open"
-      ? decide(
-          store.rules,
-          store.rules.map(() => EMPTY_WINDOW),
-        )
+      ? decide(store.rules, [])
       : { allowed: false, retryAfterSeconds: FAIL_CLOSED_RETRY_SECONDS };
   return {
     rules: store.rules,

@@ -1,4 +1,3 @@
-import { ConfigError } from "../errors.js";
 import { type FailMode, withFailMode } from "./failsafe.js";
 import { MemoryRateLimiter } from "./memory.js";
 import type { RateLimiter } from "./port.js";
@@ -26,15 +25,13 @@ export interface RateLimitBackendOptions {
   failMode?: FailMode;
   /** Told about every Redis failure: failed consumes and connection errors. */
   onStoreError?: (error: Error) => void;
-  /** Bound on one consume against Redis, waiting for the connection included. */
-  timeoutMs?: number;
 }
 
 /** Where the counts of every limiter live: this process's memory, or Redis over one connection they share. */
 export interface RateLimitBackend {
   /**
    * The limiter for one throttled action, its keys apart from every other limiter's under `name`. Against Redis
-   * its consume never rejects and answers within `timeoutMs`.
+   * its consume never rejects and answers within RATE_LIMIT_DEFAULTS.timeoutMs.
    */
   limiter(name: string, rules: readonly RateLimitRule[]): RateLimiter;
   /** Closes the Redis connection. */
@@ -43,21 +40,14 @@ export interface RateLimitBackend {
 
 export function createRateLimitBackend(options: RateLimitBackendOptions): RateLimitBackend {
   const onStoreError = options.onStoreError ?? (() => {});
+  const failMode = options.failMode ?? RATE_LIMIT_DEFAULTS.failMode;
   const client = options.redisUrl ? createRedisClient(options.redisUrl, onStoreError) : undefined;
   return {
     limiter(name, rules) {
-      if (rules.length === 0) throw new ConfigError("rules", "must list at least one limit");
       if (!client) return new MemoryRateLimiter(rules);
-      const store = new RedisRateLimiter({
-        client,
-        rules,
-        prefix: `${options.prefix}${name}:`,
-        timeoutMs: options.timeoutMs ?? RATE_LIMIT_DEFAULTS.timeoutMs,
-      });
-      return withFailMode(store, {
-        failMode: options.failMode ?? RATE_LIMIT_DEFAULTS.failMode,
-        onStoreError,
-      });
+      const prefix = `${options.prefix}${name}:`;
+      const store = new RedisRateLimiter({ client, rules, prefix, timeoutMs: RATE_LIMIT_DEFAULTS.timeoutMs });
+      return withFailMode(store, { failMode, onStoreError });
     },
     async close() {
       // disconnect, not quit: quit would wait on a Redis that may be gone, and nothing in flight needs finishing.

@@ -1,20 +1,11 @@
 /** The rate-limit port: one question per request, whichever store keeps the counts. */
 import type { RateLimitRule } from "./rules.js";
 
-/** Admitted; described by its tightest window, for the RateLimit-* headers. */
-export interface Admitted {
-  allowed: true;
-  /** Requests that window still admits after this one. */
-  remaining: number;
-  /** Whole seconds (≥ 1) until its whole quota is back. */
-  resetSeconds: number;
-}
+/** Admitted; for the RateLimit-* headers, its tightest window: requests left after this one, and whole seconds (≥ 1) until its whole quota is back. */
+export type Admitted = { allowed: true; remaining: number; resetSeconds: number };
 
-export interface Refused {
-  allowed: false;
-  /** Whole seconds (≥ 1) after which the same request will be admitted. */
-  retryAfterSeconds: number;
-}
+/** Refused; the same request will be admitted after `retryAfterSeconds` (whole, ≥ 1). */
+export type Refused = { allowed: false; retryAfterSeconds: number };
 
 export type RateLimitDecision = Admitted | Refused;
 

@@ -10,9 +10,7 @@ declare module "ioredis" {
   interface RedisCommander<Context> {
     consumeSlidingLog(
       key: string,
-      member: string,
-      time: string,
-      ...windowsAndLimits: number[]
+      ...memberTimeWindowsAndLimits: Array<string | number>
     ): Result<number[], Context>;
   }
 }

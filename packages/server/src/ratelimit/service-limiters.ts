@@ -1,24 +1,13 @@
 import type { ResolvedOptions } from "../config.js";
-import { createRateLimitBackend, type RateLimiter } from "./index.js";
+import { createRateLimitBackend } from "./index.js";
+
+export type ServiceLimiters = ReturnType<typeof createServiceLimiters>;
 
 /**
  * The throttles of the service: prompt creation and similarity search per user; registration, refresh and logout per
  * client address; login per client address and per (username, client address).
  */
-export interface ServiceLimiters {
-  prompts: RateLimiter;
-  search: RateLimiter;
-  register: RateLimiter;
-  tokens: RateLimiter;
-  loginByUsername: RateLimiter;
-  loginByAddress: RateLimiter;
-  close(): Promise<void>;
-}
-
-export function createServiceLimiters(
-  config: ResolvedOptions,
-  onStoreError: (error: Error) => void,
-): ServiceLimiters {
+export function createServiceLimiters(config: ResolvedOptions, onStoreError: (error: Error) => void) {
   const backend = createRateLimitBackend({
     redisUrl: config.redisUrl,
     prefix: `${config.redisPrefix}ratelimit:`,

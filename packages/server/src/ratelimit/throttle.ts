@@ -15,83 +15,61 @@ export interface ThrottleCheck {
   keyOf: (request: FastifyRequest) => string;
 }
 
+type StoreSettings = { checks?: readonly ThrottleCheck[] };
+
 /**
- * @fastify/rate-limit's settings for the service. The plugin adds the hook, the RateLimit-Limit/Remaining/Reset
- * headers, `Retry-After` and the 429, whose body keeps the original service's "Request was throttled. Expected
- * available in N seconds."; `onThrottled` hears of every refusal, for metrics.
+ * @fastify/rate-limit's settings: on the routes whose config is a throttle(), it adds the hook, the
+ * RateLimit-* (the IETF draft's names) and Retry-After headers, and the 429 with the original service's detail.
  */
-export function rateLimitPluginOptions(
-  onThrottled: (request: FastifyRequest) => void,
-): RateLimitPluginOptions {
+export function rateLimitPluginOptions(onThrottled: RateLimitOptions["onExceeded"]): RateLimitPluginOptions {
   return {
-    // Only the routes whose config.rateLimit comes from throttle().
     global: false,
-    // The IETF draft's RateLimit-* names rather than X-RateLimit-*.
     enableDraftSpec: true,
     store: ThrottleStore,
     onExceeded: onThrottled,
-    errorResponseBuilder: (_request, { ttl }) =>
-      new ApiError(
-        "throttled",
-        `Request was throttled. Expected available in ${Math.ceil(ttl / 1000)} seconds.`,
-      ),
+    errorResponseBuilder: (_request, { ttl }) => {
+      const seconds = Math.ceil(ttl / 1000);
+      return new ApiError("throttled", `Request was throttled. Expected available in ${seconds} seconds.`);
+    },
   };
 }
 
-/** What throttle() gives ThrottleStore through the route's rate-limit settings. */
-interface ThrottleStoreSettings {
-  checks?: readonly ThrottleCheck[];
-}
-
 /**
- * A route's `config.rateLimit`: the request counts against each check in turn, at the end of the route's `hook`
- * stage (after the route's own hooks of that stage, such as authentication); the first that is over its limit
- * refuses it, and the later ones do not count it.
+ * A throttled route's config: the plugin runs at the end of its `hook` stage (after the route's own hooks of that
+ * stage, such as authentication). It has one key and one limit per route, fixed before the store answers: the
+ * checks' keys travel as one, and RateLimit-Limit is the smallest of the route's limits.
  */
-export function throttle(
-  checks: readonly ThrottleCheck[],
-  hook: RateLimitHook = "onRequest",
-): RateLimitOptions {
-  const settings: RateLimitOptions & ThrottleStoreSettings = {
+export function throttle(checks: readonly ThrottleCheck[], hook: RateLimitHook = "onRequest") {
+  const rateLimit: RateLimitOptions & StoreSettings = {
     hook,
-    // The plugin has one limit per route, taken before the store answers, while the binding window is known only
-    // after: RateLimit-Limit is the smallest of the route's limits, and ThrottleStore tells the others' counts
-    // against it.
     max: Math.min(...checks.flatMap(({ limiter }) => limiter.rules.map((rule) => rule.limit))),
-    // The plugin has one key per route: the checks' keys travel together to ThrottleStore.
     keyGenerator: (request) => JSON.stringify(checks.map(({ keyOf }) => keyOf(request))),
     checks,
   };
-  return settings;
+  return { rateLimit };
 }
 
 /**
- * The plugin's store. The plugin asks a store for one count and when it resets, against one limit; a route here
- * has several windows (and login two keys), each limiter evaluating all its windows in one atomic step. So the
- * store answers for the binding window, in the plugin's terms: a refused request as one over `max`, resetting
- * when it may be retried; an admitted one with as many left as its tightest window, resetting when that window
- * has its whole quota back.
+ * The plugin's store. The plugin asks for one count against one limit; here each limiter checks all its windows
+ * in one atomic step, and the answer goes back in the plugin's terms, against the route's `max`: a refusal as one
+ * request too many, due back when it may be retried; an admission as the tightest window's count, due back when
+ * that window's quota is.
  */
 class ThrottleStore implements FastifyRateLimitStore {
   private readonly checks: readonly ThrottleCheck[];
 
-  /** The plugin builds one store from its own settings, then one per route with child(). */
-  constructor(settings: ThrottleStoreSettings) {
+  // The plugin makes one from its own settings, then one per route from the route's merged with them (typed as
+  // route options), where throttle() put the checks.
+  constructor(settings: StoreSettings) {
     this.checks = settings.checks ?? [];
   }
 
-  /** `routeSettings` is the route's rate-limit settings merged with the plugin's (typed as route options). */
-  child(routeSettings: unknown): ThrottleStore {
-    return new ThrottleStore(routeSettings as ThrottleStoreSettings);
+  child(settings: unknown): ThrottleStore {
+    return new ThrottleStore(settings as StoreSettings);
   }
 
-  incr(
-    key: string,
-    callback: (error: Error | null, result?: { current: number; ttl: number }) => void,
-    _timeWindow: number,
-    max: number,
-  ): void {
-    consumeAll(this.checks, JSON.parse(key) as string[]).then(
+  incr: FastifyRateLimitStore["incr"] = (key, callback, _timeWindow, max) => {
+    consumeInTurn(this.checks, JSON.parse(key)).then(
       (decision) =>
         callback(
           null,
@@ -99,21 +77,18 @@ class ThrottleStore implements FastifyRateLimitStore {
             ? { current: max - decision.remaining, ttl: decision.resetSeconds * 1000 }
             : { current: max + 1, ttl: decision.retryAfterSeconds * 1000 },
         ),
-      (error: Error) => callback(error),
+      callback,
     );
-  }
+  };
 }
 
-async function consumeAll(
-  checks: readonly ThrottleCheck[],
-  keys: readonly string[],
-): Promise<RateLimitDecision> {
-  let tightest: Admitted | undefined;
+/** The first refusal, else the tightest admission; a request refused by one check is not counted by the later ones. */
+async function consumeInTurn(checks: readonly ThrottleCheck[], keys: string[]): Promise<RateLimitDecision> {
+  const admitted: Admitted[] = [];
   for (const [index, { limiter }] of checks.entries()) {
     const decision = await limiter.consume(keys[index] as string);
     if (!decision.allowed) return decision;
-    tightest = tightest ? tighter(tightest, decision) : decision;
+    admitted.push(decision);
   }
-  if (!tightest) throw new Error("a throttled route has at least one check");
-  return tightest;
+  return admitted.reduce(tighter);
 }

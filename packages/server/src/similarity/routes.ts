@@ -28,7 +28,7 @@ export const similarityRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async
   for (const route of slashVariants("/api/prompts/similar", schema)) {
     app.get(
       route.url,
-      { schema: route.schema, onRequest: authenticate, config: { rateLimit: throttleSearches } },
+      { schema: route.schema, onRequest: authenticate, config: throttleSearches },
       async (request) => {
         const { q, k = DEFAULT_K, min_score: minScore } = request.query;
         const query = q.trim();
