@@ -49,6 +49,7 @@ afterAll(async () => {
   await schema?.drop();
 });
 
+// The waits for the throttle's per-second window are real: with Redis it runs on the Redis server's clock.
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function createPrompt(server: TestServer, user: TestUser, prompt: string, websocket = false) {
