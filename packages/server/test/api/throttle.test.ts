@@ -1,4 +1,5 @@
 import {
+  createPrompt,
   createTestSchema,
   registerUser,
   requireRedis,
@@ -7,18 +8,9 @@ import {
   TEST_REDIS_URL,
   type TestSchema,
   type TestServer,
-  type TestUser,
   uniqueRedisPrefix,
 } from "@prompt-service/testkit";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-
-const createPrompt = (server: TestServer, user: TestUser | undefined, prompt = "hola") =>
-  server.app.inject({
-    method: "POST",
-    url: "/api/prompts",
-    headers: user?.headers ?? {},
-    payload: { prompt },
-  });
 
 describe("in memory, with the default limits on POST /api/prompts (1/s, 10/min per user)", () => {
   let server: TestServer;
@@ -29,7 +21,7 @@ describe("in memory, with the default limits on POST /api/prompts (1/s, 10/min p
 
   it("refuses a second request within a second with 429, Retry-After and the original detail", async () => {
     const user = await registerUser(server.app);
-    const first = await createPrompt(server, user);
+    const first = await createPrompt(server.app, user, "hola");
     expect(first.statusCode).toBe(201);
     expect(first.headers).toMatchObject({
       "ratelimit-limit": "1",
@@ -38,7 +30,7 @@ describe("in memory, with the default limits on POST /api/prompts (1/s, 10/min p
     });
     expect(first.headers["retry-after"]).toBeUndefined();
 
-    const second = await createPrompt(server, user);
+    const second = await createPrompt(server.app, user, "hola");
     expect(second.statusCode).toBe(429);
     expect(second.headers).toMatchObject({
       "retry-after": "1",
@@ -65,40 +57,45 @@ describe("in memory, with the default limits on POST /api/prompts (1/s, 10/min p
     it("admits no 11th request in any 60 seconds, and says when the next one fits", async () => {
       const user = await registerUser(server.app);
       for (let index = 0; index < 10; index++) {
-        expect((await createPrompt(server, user)).statusCode).toBe(201);
+        expect((await createPrompt(server.app, user, "hola")).statusCode).toBe(201);
         vi.advanceTimersByTime(1500);
       }
       // At 15 s the per-second window has room; the first request, at 0, leaves the minute's at 60 s.
-      const refused = await createPrompt(server, user);
+      const refused = await createPrompt(server.app, user, "hola");
       expect(refused.statusCode).toBe(429);
       expect(refused.headers["retry-after"]).toBe("45");
       expect(refused.json().detail).toBe("Request was throttled. Expected available in 45 seconds.");
       vi.advanceTimersByTime(44_999);
-      expect((await createPrompt(server, user)).statusCode).toBe(429);
+      expect((await createPrompt(server.app, user, "hola")).statusCode).toBe(429);
       vi.advanceTimersByTime(1);
-      expect((await createPrompt(server, user)).statusCode).toBe(201);
+      expect((await createPrompt(server.app, user, "hola")).statusCode).toBe(201);
     });
 
     it("admits no burst of two across a second boundary", async () => {
       const user = await registerUser(server.app);
       vi.advanceTimersByTime(900);
-      expect((await createPrompt(server, user)).statusCode).toBe(201);
+      expect((await createPrompt(server.app, user, "hola")).statusCode).toBe(201);
       vi.advanceTimersByTime(200);
-      expect((await createPrompt(server, user)).statusCode).toBe(429);
+      expect((await createPrompt(server.app, user, "hola")).statusCode).toBe(429);
       vi.advanceTimersByTime(800);
-      expect((await createPrompt(server, user)).statusCode).toBe(201);
+      expect((await createPrompt(server.app, user, "hola")).statusCode).toBe(201);
     });
   });
 
   it("counts per user: another user is not affected", async () => {
     const [one, two] = [await registerUser(server.app), await registerUser(server.app)];
-    expect((await createPrompt(server, one)).statusCode).toBe(201);
-    expect((await createPrompt(server, two)).statusCode).toBe(201);
+    expect((await createPrompt(server.app, one, "hola")).statusCode).toBe(201);
+    expect((await createPrompt(server.app, two, "hola")).statusCode).toBe(201);
   });
 
   it("answers an anonymous request with 401, not 429", async () => {
     for (let attempt = 0; attempt < 3; attempt++) {
-      expect((await createPrompt(server, undefined)).statusCode).toBe(401);
+      const anonymous = await server.app.inject({
+        method: "POST",
+        url: "/api/prompts",
+        payload: { prompt: "hola" },
+      });
+      expect(anonymous.statusCode).toBe(401);
     }
   });
 
@@ -160,8 +157,8 @@ describe("with Redis, shared by every instance", () => {
 
   it("counts a user's requests on both instances together", async () => {
     const user = await registerUser(first.app);
-    expect((await createPrompt(first, user)).statusCode).toBe(201);
-    expect((await createPrompt(second, user)).statusCode).toBe(429);
+    expect((await createPrompt(first.app, user, "hola")).statusCode).toBe(201);
+    expect((await createPrompt(second.app, user, "hola")).statusCode).toBe(429);
   });
 });
 
@@ -178,14 +175,20 @@ describe("when Redis goes away", () => {
     try {
       const user = await registerUser(server.app);
       proxy.cut();
-      const during = [await createPrompt(server, user), await createPrompt(server, user)];
+      const during = [
+        await createPrompt(server.app, user, "hola"),
+        await createPrompt(server.app, user, "hola"),
+      ];
       expect(during.map((response) => response.statusCode)).toEqual([201, 201]);
 
       proxy.restore();
       // Admitted while the limiter has not reconnected; once it has, the second of two at once is refused.
       await vi.waitFor(
         async () => {
-          const pair = [await createPrompt(server, user), await createPrompt(server, user)];
+          const pair = [
+            await createPrompt(server.app, user, "hola"),
+            await createPrompt(server.app, user, "hola"),
+          ];
           const statuses = pair.map((response) => response.statusCode);
           expect(statuses.every((status) => status === 201 || status === 429)).toBe(true);
           expect(statuses[1]).toBe(429);
