@@ -1,7 +1,10 @@
 /** The rate-limit port: one question per request, whichever store keeps the counts. */
 import type { RateLimitRule } from "./rules.js";
 
-/** Admitted; for the RateLimit-* headers, its tightest window: requests left after this one, and whole seconds (≥ 1) until its whole quota is back. */
+/**
+ * Admitted; described, for the RateLimit-* headers, by its tightest window: the requests it still admits after this
+ * one, and whole seconds (≥ 1) until its whole quota is back.
+ */
 export type Admitted = { allowed: true; remaining: number; resetSeconds: number };
 
 /** Refused; the same request will be admitted after `retryAfterSeconds` (whole, ≥ 1). */

@@ -10,7 +10,9 @@ declare module "ioredis" {
   interface RedisCommander<Context> {
     consumeSlidingLog(
       key: string,
-      ...memberTimeWindowsAndLimits: Array<string | number>
+      member: string,
+      time: string,
+      ...windowsAndLimits: number[]
     ): Result<number[], Context>;
   }
 }
