@@ -45,6 +45,11 @@ await new Promise<void>((resolve, reject) => {
 console.log(`connected to ${socketUrl}`);
 
 type ServerMessage =
+  | {
+      type: "prompt.start";
+      event: "prompt_started";
+      data: { id: number; prompt: string; started_at: string };
+    }
   | { type: "prompt.delta"; event: "prompt_delta"; data: { id: number; index: number; delta: string } }
   | {
       type: "prompt.message";
@@ -71,17 +76,20 @@ const done = new Promise<{ id: number; response: string }>((resolve, reject) => 
       return;
     }
     if (message.type === "error") return reject(new Error(`${message.code}: ${message.detail}`));
-    // Events carry the prompt's id from the first piece on: follow the first one, this user's only prompt in flight.
+    // Events carry the prompt's id from its start on: follow the first one, this user's only prompt in flight.
     followed ??= message.data.id;
     if (message.data.id !== followed) return;
-    if (message.type === "prompt.delta") {
+    if (message.type === "prompt.start") {
+      console.log(`> ${message.data.prompt}`);
+    } else if (message.type === "prompt.delta") {
       pieces[message.data.index] = message.data.delta; // indexed, so that order never depends on delivery
       process.stdout.write(message.data.delta);
     } else if (message.type === "prompt.message") {
       resolve(message.data);
-    } else {
+    } else if (message.type === "prompt.error") {
       reject(new Error(`the answer failed: ${message.data.code}: ${message.data.detail}`));
     }
+    // Anything else is an event this client does not know yet: the protocol may add some.
   });
   socket.on("close", (code, reason) => reject(new Error(`socket closed: ${code} ${reason.toString()}`)));
 });

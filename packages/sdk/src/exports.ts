@@ -48,6 +48,8 @@ export type {
   PromptEvent,
   PromptFailedEvent,
   PromptFailure,
+  PromptStart,
+  PromptStartedEvent,
 } from "./realtime/events.js";
 export type { StandardWebSocket, StandardWebSocketConstructor } from "./realtime/sockets/index.js";
 export type { Auth } from "./resources/auth.js";

@@ -21,10 +21,10 @@ function ending(entry: FeedEntry, at: (time: number) => string): string {
   }
 }
 
-/** "started 10:41:07 · answered 10:41:09", in the local time zone. */
+/** "asked 10:41:07 · answered 10:41:09", in the local time zone. */
 function times(entry: FeedEntry, today: Date): string {
   const at = (time: number) => clockTime(new Date(time), today);
-  const started = entry.startedAt === undefined ? [] : [`started ${at(entry.startedAt)}`];
+  const started = entry.startedAt === undefined ? [] : [`asked ${at(entry.startedAt)}`];
   return [...started, ending(entry, at)].join(" · ");
 }
 

@@ -10,14 +10,11 @@ export const FEED_WINDOW = 200;
 
 interface EntryBase {
   id: number;
-  /** Unknown while the answer streams: the server sends the prompt's text only with the stored prompt. */
+  /** Unknown only when the watch began after the prompt did (its `prompt_started` event was missed). */
   prompt: string | undefined;
   /** The answer so far. */
   response: string;
-  /**
-   * When the answer's first piece arrived, by this computer's clock: the server sends no event when a prompt is
-   * asked, and the first piece is the earliest sign of it. Undefined when the watch began after that piece.
-   */
+  /** When the server took the prompt, by its clock; undefined when the watch began after that. */
   startedAt?: number;
 }
 
@@ -80,13 +77,13 @@ function updateEntry(state: FeedState, id: number, change: (entry: FeedEntry) =>
 
 function onEvent(state: FeedState, event: PromptEvent, now: number): FeedState {
   switch (event.event) {
+    case "prompt_started": {
+      const { id, prompt, started_at } = event.data;
+      return updateEntry(state, id, (entry) => ({ ...entry, prompt, startedAt: Date.parse(started_at) }));
+    }
     case "prompt_delta": {
-      const { id, index, delta } = event.data;
-      return updateEntry(state, id, (entry) => ({
-        ...entry,
-        response: entry.response + delta,
-        startedAt: index === 0 ? now : entry.startedAt,
-      }));
+      const { id, delta } = event.data;
+      return updateEntry(state, id, (entry) => ({ ...entry, response: entry.response + delta }));
     }
     case "prompt_completed": {
       const { id, prompt, response, created_at } = event.data;

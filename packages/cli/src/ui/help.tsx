@@ -4,10 +4,7 @@ import { BINDINGS, keysOf } from "./keys.js";
 
 const KEYS_WIDTH = Math.max(...BINDINGS.map((binding) => keysOf(binding).length));
 
-const HOW_TO_READ = [
-  "… being written, ✓ stored, ✗ failed; times are in your time zone",
-  "a prompt's text shows once its answer is stored: until then the server sends only the answer",
-];
+const HOW_TO_READ = ["… being written, ✓ stored, ✗ failed; times are in your time zone"];
 
 /**
  * The keys of the app and how to read the feed, under the feed while `?` toggles it on. The feed gives up its

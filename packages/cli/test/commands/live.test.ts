@@ -74,20 +74,23 @@ describe("watch off a terminal", () => {
     await watching;
 
     const { id } = created;
-    expect(stdout()).toBe(
-      [
-        {
-          type: "prompt.delta",
-          event: "prompt_delta",
-          data: { id, index: 0, delta: "[mocked-llm_response] " },
-        },
-        { type: "prompt.delta", event: "prompt_delta", data: { id, index: 1, delta: "watch " } },
-        { type: "prompt.delta", event: "prompt_delta", data: { id, index: 2, delta: "this" } },
-        { type: "prompt.message", event: "prompt_completed", data: created },
-      ]
-        .map((event) => `${JSON.stringify(event)}\n`)
-        .join(""),
-    );
+    const lines = stdout().split("\n");
+    expect(lines.pop()).toBe("");
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      {
+        type: "prompt.start",
+        event: "prompt_started",
+        data: { id, prompt: "watch this", started_at: expect.any(String) },
+      },
+      {
+        type: "prompt.delta",
+        event: "prompt_delta",
+        data: { id, index: 0, delta: "[mocked-llm_response] " },
+      },
+      { type: "prompt.delta", event: "prompt_delta", data: { id, index: 1, delta: "watch " } },
+      { type: "prompt.delta", event: "prompt_delta", data: { id, index: 2, delta: "this" } },
+      { type: "prompt.message", event: "prompt_completed", data: created },
+    ]);
   });
 
   it("waits for a server that is not up yet, then watches", async () => {

@@ -70,7 +70,7 @@ describe("prompt watch in a terminal", () => {
       const first = await ask("hola desde tmux");
       await screenShows(
         new RegExp(
-          `✓ #${first.id} hola desde tmux\n  started \\d\\d:\\d\\d:\\d\\d · answered \\d\\d:\\d\\d:\\d\\d\n` +
+          `✓ #${first.id} hola desde tmux\n  asked \\d\\d:\\d\\d:\\d\\d · answered \\d\\d:\\d\\d:\\d\\d\n` +
             "  \\[mocked-llm_response\\] hola desde tmux\n● connected",
         ),
       );

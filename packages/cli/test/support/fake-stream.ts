@@ -36,6 +36,13 @@ export class FakeStream {
   }
 }
 
+/** A prompt the server took one second before the tests' `now` (09:59:57 UTC). */
+export const started = (id: number, prompt: string, at = "2025-03-01T09:59:57.000Z"): PromptEvent => ({
+  type: "prompt.start",
+  event: "prompt_started",
+  data: { id, prompt, started_at: at },
+});
+
 export const delta = (id: number, index: number, text: string): PromptEvent => ({
   type: "prompt.delta",
   event: "prompt_delta",

@@ -3,7 +3,7 @@ import { cleanup } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
 import { runWatchApp } from "../../src/ui/run-watch-app.js";
 import { FakeTerminalInput, fakeIO } from "../support/fake-io.js";
-import { completed, delta, FakeStream, failed } from "../support/fake-stream.js";
+import { completed, delta, FakeStream, failed, started } from "../support/fake-stream.js";
 import { waitFor } from "../support/wait-for.js";
 import { KEYS, renderWatchApp } from "../support/watch-app.js";
 
@@ -27,19 +27,22 @@ async function connectedApp(rows: number) {
 }
 
 describe("the watch app", () => {
-  it("shows the connection, then an answer as it is written, then the prompt, with their local times", async () => {
+  it("shows the connection, then a prompt and its answer as it is written, with their local times", async () => {
     const { stream, screenShows } = await renderWatchApp({ title: TITLE, rows: 7, now });
     await screenShows([...blank(5), `○ connecting… · ${TITLE} · q to quit · ? for help`]);
 
     stream.emit("open");
     await screenShows([...blank(5), STATUS]);
 
+    stream.push(started(12, "hola mundo"));
+    await screenShows([...blank(3), "… #12 hola mundo", "  asked 10:59:57 · writing…", STATUS]);
+
     stream.push(delta(12, 0, "[mocked-llm_response] "));
     stream.push(delta(12, 1, "hola "));
     await screenShows([
       ...blank(2),
-      "… #12",
-      "  started 10:59:58 · writing…",
+      "… #12 hola mundo",
+      "  asked 10:59:57 · writing…",
       "  [mocked-llm_response] hola",
       STATUS,
     ]);
@@ -49,7 +52,7 @@ describe("the watch app", () => {
     await screenShows([
       ...blank(2),
       "✓ #12 hola mundo",
-      "  started 10:59:58 · answered 11:00:00",
+      "  asked 10:59:57 · answered 11:00:00",
       "  [mocked-llm_response] hola mundo",
       STATUS,
     ]);
@@ -58,7 +61,9 @@ describe("the watch app", () => {
   it("keeps prompts in the order they began, answers being written among them, and shows failures", async () => {
     const { stream, screenShows } = await connectedApp(12);
     stream.push(completed(1, "first", "answer one"));
+    stream.push(started(2, "second prompt"));
     stream.push(delta(2, 0, "second "));
+    stream.push(started(3, "third prompt"));
     stream.push(delta(3, 0, "third "));
     stream.push(failed(2, "llm_timeout", "The language model provider did not answer in time."));
     await screenShows([
@@ -67,10 +72,10 @@ describe("the watch app", () => {
       "  answered 11:00:00",
       "  answer one",
       "✗ #2 llm_timeout: The language model provider did not answer in time.",
-      "  started 10:59:58 · failed 10:59:58",
+      "  asked 10:59:57 · failed 10:59:58",
       "  second",
-      "… #3",
-      "  started 10:59:58 · writing…",
+      "… #3 third prompt",
+      "  asked 10:59:57 · writing…",
       "  third",
       STATUS,
     ]);
@@ -175,6 +180,7 @@ describe("scrolling the watch app's feed", () => {
 
     // An answer above the view gets longer, one below it too, and new prompts arrive under it.
     stream.push(delta(1, 1, " and more\nand more"));
+    stream.push(started(5, "prompt 5"));
     stream.push(delta(5, 0, "five"));
     stream.push(completed(6, "prompt 6", "answer 6"));
     await screenShows([...held, "↓ 2 new prompts below · End to follow", STATUS]);
@@ -182,8 +188,8 @@ describe("scrolling the watch app's feed", () => {
     type(KEYS.end);
     await screenShows([
       "  answer 4",
-      "… #5",
-      "  started 10:59:58 · writing…",
+      "… #5 prompt 5",
+      "  asked 10:59:57 · writing…",
       "  five",
       ...finished(6),
       STATUS,

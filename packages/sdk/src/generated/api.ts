@@ -51,7 +51,7 @@ export interface CreatePromptParams {
   prompt: string;
   /** Also push the answer to the caller's WebSocket connections. Defaults to false. */
   websocket?: boolean;
-  /** Answer with `200 text/event-stream` instead of `201` JSON: the answer's events as the model writes them (`prompt.delta`…), ending with `prompt.message` (the stored prompt) or `prompt.error`. Defaults to false. */
+  /** Answer with `200 text/event-stream` instead of `201` JSON: the answer's events as the model writes them (`prompt.start`, then `prompt.delta`…), ending with `prompt.message` (the stored prompt) or `prompt.error`. Defaults to false. */
   stream?: boolean;
   /** When the server reuses answers (ANSWER_REUSE_MIN_SCORE), whether this prompt may be answered with the caller's earlier answer to the same question; false always asks the model. Defaults to true. */
   reuse?: boolean;

@@ -2,6 +2,13 @@ import type { Prompt } from "../generated/api.js";
 
 // Written by hand until the server publishes schemas for its socket messages; then they move to the generator.
 
+/** A prompt whose answer has begun: its text, under the id it will be stored with, and when the server took it. */
+export interface PromptStart {
+  id: number;
+  prompt: string;
+  started_at: string;
+}
+
 /** A piece of an answer while the language model is still writing it; `index` orders the pieces of one prompt. */
 export interface PromptDelta {
   id: number;
@@ -22,6 +29,12 @@ export interface PromptCompletedEvent {
   data: Prompt;
 }
 
+export interface PromptStartedEvent {
+  type: "prompt.start";
+  event: "prompt_started";
+  data: PromptStart;
+}
+
 export interface PromptDeltaEvent {
   type: "prompt.delta";
   event: "prompt_delta";
@@ -35,9 +48,10 @@ export interface PromptFailedEvent {
 }
 
 /** What the event stream yields. */
-export type PromptEvent = PromptCompletedEvent | PromptDeltaEvent | PromptFailedEvent;
+export type PromptEvent = PromptStartedEvent | PromptDeltaEvent | PromptCompletedEvent | PromptFailedEvent;
 
 const EVENT_OF_TYPE: Record<string, string> = {
+  "prompt.start": "prompt_started",
   "prompt.message": "prompt_completed",
   "prompt.delta": "prompt_delta",
   "prompt.error": "prompt_failed",

@@ -4,8 +4,8 @@ import type { Prompt } from "../generated/api.js";
 import { type PromptEvent, parseServerMessage } from "../realtime/events.js";
 
 /**
- * A prompt answered as the model writes it (`client.prompts.stream`): iterate it for its events, `prompt.delta`
- * pieces then `prompt.message` with the stored prompt, or await `finalPrompt()` alone. It can be iterated once.
+ * A prompt answered as the model writes it (`client.prompts.stream`): iterate it for its events, `prompt.start`
+ * (the prompt and its id), `prompt.delta` pieces, then `prompt.message` with the stored prompt, or await `finalPrompt()` alone. It can be iterated once.
  * Aborting stops reading; the server still stores the prompt.
  */
 export class PromptStream implements AsyncIterable<PromptEvent> {
@@ -49,6 +49,8 @@ export class PromptStream implements AsyncIterable<PromptEvent> {
         .pipeThrough(new EventSourceParserStream())
         .getReader();
       for (let read = await reader.read(); !read.done; read = await reader.read()) {
+        // Events that arrived in one chunk with the one the caller aborted at are not handed out.
+        this.#controller.signal.throwIfAborted();
         const event = parseServerMessage(read.value.data);
         if (!event) continue;
         yield event;

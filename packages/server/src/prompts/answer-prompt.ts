@@ -3,7 +3,13 @@ import { ApiError } from "../errors.js";
 import { toApiError } from "../http/error-handler.js";
 import type { LlmProvider } from "../llm/port.js";
 import type { Metrics } from "../observability/metrics.js";
-import { completedEvent, deltaEvent, failedEvent, type PromptEvent } from "../realtime/events.js";
+import {
+  completedEvent,
+  deltaEvent,
+  failedEvent,
+  type PromptEvent,
+  startedEvent,
+} from "../realtime/events.js";
 import { type EventHub, userGroup } from "../realtime/hub/index.js";
 import type { SimilarityService } from "../similarity/similarity-service.js";
 import type { Storage, StoredPrompt } from "../storage/index.js";
@@ -35,8 +41,9 @@ export interface AnswerRequest {
  * Answers a prompt with the model, or with the user's earlier answer to the same question (see AnswerReuse), stores
  * prompt and answer as soon as the answer exists (a failing provider leaves nothing behind), and hands the stored
  * prompt to the similarity index, whose vector follows in the background: the answer never waits for the embedding
- * model. When the answer is followed (`notify`, `onEvent`), it streams as `prompt.delta` events under the id it will
- * be stored with, followed by `prompt.message` once stored, or `prompt.error` whenever the prompt ends without being
+ * model. When the answer is followed (`notify`, `onEvent`), `prompt.start` gives the prompt's text under the id it
+ * will be stored with (so that a client shows what is being answered), `prompt.delta` events stream the answer,
+ * and `prompt.message` follows once stored, or `prompt.error` whenever the prompt ends without being
  * stored (the model failed midway, the database refused), so no client waits forever.
  */
 export async function answerPrompt(
@@ -48,6 +55,7 @@ export async function answerPrompt(
   const emit = emitter(dependencies, request);
   const earlier = request.reuse ? await dependencies.reuse?.earlierAnswerFor(userId, text) : undefined;
   const id = emit ? await storage.prompts.reserveId() : undefined;
+  emit?.(startedEvent(id as number, text, new Date()));
   let response: string;
   if (earlier) {
     response = earlier.response;

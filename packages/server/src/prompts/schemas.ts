@@ -19,7 +19,7 @@ export const CreatePromptBody = Type.Object({
       default: false,
       description:
         "Answer with `200 text/event-stream` instead of `201` JSON: the answer's events as the model writes them " +
-        "(`prompt.delta`…), ending with `prompt.message` (the stored prompt) or `prompt.error`.",
+        "(`prompt.start`, then `prompt.delta`…), ending with `prompt.message` (the stored prompt) or `prompt.error`.",
     }),
   ),
   reuse: Type.Optional(

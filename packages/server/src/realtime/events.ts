@@ -8,6 +8,11 @@ export type PromptEvent =
       event: "prompt_completed";
       data: { id: number; prompt: string; response: string; created_at: string; reused_from: number | null };
     }
+  | {
+      type: "prompt.start";
+      event: "prompt_started";
+      data: { id: number; prompt: string; started_at: string };
+    }
   | { type: "prompt.delta"; event: "prompt_delta"; data: { id: number; index: number; delta: string } }
   | { type: "prompt.error"; event: "prompt_failed"; data: { id: number; code: string; detail: string } };
 
@@ -15,6 +20,12 @@ export const completedEvent = (prompt: StoredPrompt): PromptEvent => ({
   type: "prompt.message",
   event: "prompt_completed",
   data: toPromptBody(prompt),
+});
+
+export const startedEvent = (id: number, prompt: string, startedAt: Date): PromptEvent => ({
+  type: "prompt.start",
+  event: "prompt_started",
+  data: { id, prompt, started_at: startedAt.toISOString() },
 });
 
 export const deltaEvent = (id: number, index: number, delta: string): PromptEvent => ({

@@ -91,7 +91,7 @@ describe("POST /api/prompts with stream: true", () => {
       body: JSON.stringify(body),
     });
 
-  it("sends the first piece while the model is still writing, then the stored prompt; the pieces make the answer", async () => {
+  it("sends the prompt, then the first piece while the model is still writing, then the stored prompt; the pieces make the answer", async () => {
     answerInPieces();
     const response = await post({ prompt: "Say hello in Spanish", stream: true });
     expect(response.statusCode).toBe(200);
@@ -99,8 +99,15 @@ describe("POST /api/prompts with stream: true", () => {
     const received: ReceivedEvent[] = [];
     for await (const event of eventsOf(response.body)) {
       received.push(event);
-      // The model has written one piece and waits: the client already has it.
       if (received.length === 1) {
+        expect(event).toMatchObject({ event: "prompt.start", data: { event: "prompt_started" } });
+        expect(event.data.data).toMatchObject({
+          prompt: "Say hello in Spanish",
+          started_at: expect.any(String),
+        });
+      }
+      // The model has written one piece and waits: the client already has it.
+      if (received.length === 2) {
         expect(event).toMatchObject({
           event: "prompt.delta",
           data: { type: "prompt.delta", event: "prompt_delta" },
@@ -112,14 +119,14 @@ describe("POST /api/prompts with stream: true", () => {
     const last = received.at(-1) as ReceivedEvent;
     expect(last.event).toBe("prompt.message");
     expect(last.data).toMatchObject({ type: "prompt.message", event: "prompt_completed" });
-    const deltas = received.slice(0, -1);
+    const deltas = received.slice(1, -1);
     expect(deltas.every((event) => event.event === "prompt.delta")).toBe(true);
     const joined = deltas.map((event) => event.data.data.delta).join("");
     expect(joined).toBe(PIECES.join(""));
     const stored = last.data.data as { id: number; response: string; reused_from: null };
     expect(stored.response).toBe(joined);
     expect(stored.reused_from).toBeNull();
-    expect(deltas.every((event) => event.data.data.id === stored.id)).toBe(true);
+    expect([received[0], ...deltas].every((event) => event?.data.data.id === stored.id)).toBe(true);
     const read = await server.app.inject({ url: `/api/prompts/${stored.id}`, headers: user.headers });
     expect(read.json()).toMatchObject({ id: stored.id, response: joined });
   });
@@ -134,8 +141,8 @@ describe("POST /api/prompts with stream: true", () => {
       signal: controller.signal,
     });
     const events = eventsOf(response.body);
-    const first = await events.next();
-    expect(first.value?.event).toBe("prompt.delta");
+    expect((await events.next()).value?.event).toBe("prompt.start");
+    expect((await events.next()).value?.event).toBe("prompt.delta");
     controller.abort();
     await events.return(undefined).catch(() => undefined);
     release();
@@ -158,8 +165,8 @@ describe("POST /api/prompts with stream: true", () => {
     expect(response.statusCode).toBe(200);
     const received: ReceivedEvent[] = [];
     for await (const event of eventsOf(response.body)) received.push(event);
-    expect(received.map((event) => event.event)).toEqual(["prompt.delta", "prompt.error"]);
-    expect(received[1]?.data.data).toMatchObject({ code: "llm_error" });
+    expect(received.map((event) => event.event)).toEqual(["prompt.start", "prompt.delta", "prompt.error"]);
+    expect(received[2]?.data.data).toMatchObject({ code: "llm_error" });
     const prompts = await server.storage.prompts.list(user.id, { limit: 10 });
     expect(prompts.map((prompt) => prompt.prompt)).not.toContain("An answer that breaks");
   });
@@ -250,7 +257,8 @@ describe("answer reuse (ANSWER_REUSE_MIN_SCORE)", () => {
     });
     expect(streamed.statusCode).toBe(200);
     const events = streamed.body.split("\n\n").filter(Boolean);
-    expect(events[0]).toMatch(/^event: prompt\.delta\n/);
+    expect(events[0]).toMatch(/^event: prompt\.start\n/);
+    expect(events[1]).toMatch(/^event: prompt\.delta\n/);
     expect(events.at(-1)).toMatch(/^event: prompt\.message\n/);
     expect(JSON.parse(events.at(-1)?.split("data: ")[1] as string).data).toMatchObject({
       response: earlier.response,
