@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 
 /**
- * The part of faiss-node (an optional dependency with a native addon) that the faiss adapter uses, typed here so
+ * The part of faiss-node (an optional peer with a native addon) that the faiss adapter uses, typed here so
  * that the project compiles whether or not faiss-node is installed.
  */
 export interface FaissIndex {
