@@ -6,7 +6,7 @@ import { toUnitVector } from "./unit-vector.js";
 
 /**
  * Universal Sentence Encoder Lite (Apache-2.0, 512 dimensions) as shipped in npm by EnergeticAI: TensorFlow.js on its
- * WebAssembly backend, about 31 MB, no native code and no download. Trained on English text.
+ * WebAssembly backend: no native code and no download. Trained on English text.
  */
 export class BundledEmbedder implements Embedder {
   readonly id = "bundled:use-lite";
@@ -18,7 +18,7 @@ export class BundledEmbedder implements Embedder {
     this.#model = model;
   }
 
-  /** About 0.3 s: TensorFlow.js starts its WebAssembly backend and reads the 28 MB of weights from disk. */
+  /** TensorFlow.js starts its WebAssembly backend and reads the weights from disk. */
   static async load(): Promise<BundledEmbedder> {
     // Imported on demand, so that a server configured for another adapter never loads TensorFlow.js.
     const [{ initModel }, { modelSource }] = await Promise.all([
@@ -44,11 +44,9 @@ export class BundledEmbedder implements Embedder {
 /**
  * What the model is shown of a text. Case and accents are folded: its 8,000-piece vocabulary is case-sensitive, so
  * "2FA" and "2fa", or "Cómo" and "como", would otherwise be read as different pieces, and people type queries more
- * carelessly than the prompts they saved (on the dev set, English dense recall@1 goes from 0.92 to 1.00). A Spanish
- * text is reduced to its content words: the model reads Spanish only through loanwords and cognates ("router",
- * "planetas"), while Spanish function words ("de", "la", "para") are English-looking pieces that make any two Spanish
- * sentences look alike (the mean reciprocal rank of Spanish paraphrases goes from 0.48 to 0.51 on the dev set and
- * from 0.16 to 0.30 on a harder set written apart from it).
+ * carelessly than the prompts they saved. A Spanish text is reduced to its content words: the model reads Spanish
+ * only through loanwords and cognates ("router", "planetas"), while Spanish function words ("de", "la", "para") are
+ * English-looking pieces that make any two Spanish sentences look alike. What each gains is in BENCHMARKS.md.
  */
 export function modelInput(text: string): string {
   const folded = foldWord(text);

@@ -35,7 +35,7 @@ export function analyze(text: string): AnalyzedText {
 
 /**
  * Stems of recent words: words repeat (a user's prompts share their vocabulary), and stemming is most of the cost of
- * indexing a user's prompts when their index is loaded (about 10 µs a word).
+ * indexing a user's prompts when their index is loaded.
  */
 const STEM_CACHE = new LRUCache<string, readonly string[]>({ max: 50_000 });
 
