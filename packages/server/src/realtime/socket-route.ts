@@ -6,6 +6,7 @@ import { ApiError } from "../errors.js";
 import { slashVariants } from "../http/slash-variants.js";
 import type { ServiceContext } from "../service-context.js";
 import { userGroup } from "./hub/index.js";
+import { OpenSockets, type SocketOwner } from "./open-sockets.js";
 import { SocketSession } from "./socket-session.js";
 import { selectProtocol, socketToken } from "./socket-token.js";
 
@@ -24,31 +25,24 @@ declare module "fastify" {
  */
 export const socketRoutes: FastifyPluginAsync<ServiceContext> = async (app, context) => {
   const { tokens, hub, config, metrics, revocations } = context;
-  const sessionsByUser = new Map<number, Set<SocketSession>>();
-  // Bounds that no number of accounts gets around: sockets per client address, and in all on this instance.
-  const socketsByAddress = new Map<string, number>();
-  let openSockets = 0;
+  const sockets = new OpenSockets();
   // Sockets of a session that ends (logout) close at once rather than when their token expires.
-  const socketsBySession = new Map<string, Set<SocketSession>>();
   const stopWatching = revocations.onRevoked((ended) => {
-    for (const session of socketsBySession.get(ended) ?? []) {
+    for (const session of sockets.ofTokenSession(ended))
       session.close(CLOSE_CODES.unauthorized, "session ended");
-    }
   });
   app.addHook("onClose", async () => stopWatching());
 
   await app.register(websocket, {
     options: { maxPayload: 16 * 1024, handleProtocols: selectProtocol },
     preClose(done) {
-      for (const sessions of sessionsByUser.values()) {
-        for (const session of sessions) session.close(CLOSE_CODES.goingAway, "server shutting down");
-      }
+      for (const session of sockets) session.close(CLOSE_CODES.goingAway, "server shutting down");
       done();
     },
   });
 
   const heartbeat = setInterval(() => {
-    for (const sessions of sessionsByUser.values()) for (const session of sessions) session.heartbeat();
+    for (const session of sockets) session.heartbeat();
   }, config.wsHeartbeatInterval);
   heartbeat.unref();
   app.addHook("onClose", async () => clearInterval(heartbeat));
@@ -78,21 +72,20 @@ export const socketRoutes: FastifyPluginAsync<ServiceContext> = async (app, cont
       { websocket: true, schema: route.schema, onRequest: authenticateUpgrade },
       async (socket, request) => {
         const userId = request.userId as number;
-        const sessions = sessionsByUser.get(userId) ?? new Set<SocketSession>();
+        const owner: SocketOwner = { userId, address: request.ip, tokenSession: request.socketSession };
+        // The caps per address and in all are bounds that no number of accounts gets around.
         const refusal =
-          sessions.size >= config.wsMaxSocketsPerUser
+          sockets.ofUser(userId).size >= config.wsMaxSocketsPerUser
             ? `at most ${config.wsMaxSocketsPerUser} sockets per user`
-            : (socketsByAddress.get(request.ip) ?? 0) >= config.wsMaxSocketsPerAddress
+            : sockets.ofAddress(request.ip).size >= config.wsMaxSocketsPerAddress
               ? `at most ${config.wsMaxSocketsPerAddress} sockets per client address`
-              : openSockets >= config.wsMaxSockets
+              : sockets.size >= config.wsMaxSockets
                 ? "this instance has as many sockets as it takes; try again shortly"
                 : undefined;
         if (refusal) {
           socket.close(CLOSE_CODES.tooManyConnections, refusal);
           return;
         }
-        openSockets++;
-        socketsByAddress.set(request.ip, (socketsByAddress.get(request.ip) ?? 0) + 1);
         const session = new SocketSession(
           socket,
           userId,
@@ -103,27 +96,13 @@ export const socketRoutes: FastifyPluginAsync<ServiceContext> = async (app, cont
           },
           request.log,
         );
-        sessions.add(session);
-        sessionsByUser.set(userId, sessions);
-        const tokenSession = request.socketSession;
-        const ofTokenSession = tokenSession ? (socketsBySession.get(tokenSession) ?? new Set()) : undefined;
-        if (tokenSession && ofTokenSession) {
-          ofTokenSession.add(session);
-          socketsBySession.set(tokenSession, ofTokenSession);
-        }
+        sockets.add(session, owner);
         metrics.websocketConnections.inc();
 
         let unsubscribe: (() => Promise<void>) | undefined;
         socket.on("close", () => {
           session.dispose();
-          openSockets--;
-          const fromAddress = (socketsByAddress.get(request.ip) ?? 1) - 1;
-          if (fromAddress > 0) socketsByAddress.set(request.ip, fromAddress);
-          else socketsByAddress.delete(request.ip);
-          sessions.delete(session);
-          if (sessions.size === 0) sessionsByUser.delete(userId);
-          ofTokenSession?.delete(session);
-          if (tokenSession && ofTokenSession?.size === 0) socketsBySession.delete(tokenSession);
+          sockets.delete(session, owner);
           metrics.websocketConnections.dec();
           void unsubscribe?.();
         });
