@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { configDefaults, defineConfig } from "vitest/config";
 
@@ -42,6 +43,9 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
+          // Most of these tests wait on servers, sockets and child processes rather than compute: one test file per
+          // core keeps the cores busy, where vitest's default (one fewer) leaves one of two idle.
+          maxWorkers: Math.max(2, availableParallelism()),
           include: ["packages/*/test/**/*.test.ts", "examples/**/*.test.ts"],
           exclude: [...configDefaults.exclude, ...SYSTEM_TESTS],
         },
