@@ -58,7 +58,7 @@ RUN npm ci --omit=dev --ignore-scripts --workspace @prompt-service/server --no-a
 RUN if [ "$WITH_FAISS" = "true" ]; then \
       apt-get update \
       && apt-get install -y --no-install-recommends libfaiss-dev cmake g++ make \
-      && npm install --prefix /tmp/faiss --ignore-scripts --no-save --no-audit --no-fund \
+      && npm install --prefix /tmp/faiss --omit=dev --ignore-scripts --no-save --no-audit --no-fund \
            "faiss-node@$(node -p "require('./package-lock.json').packages['node_modules/faiss-node'].version")" \
       && cp -Rn /tmp/faiss/node_modules/. node_modules/ \
       && scripts/build-faiss.sh; \

@@ -5,6 +5,8 @@ export default defineConfig([
   {
     // protocol: what the server shares with its clients (close codes, Retry-After), importable on its own.
     entry: ["src/index.ts", "src/protocol.ts"],
+    // Each entry whole: protocol.ts is small, and shared chunks would be files for the package to explain.
+    splitting: false,
     format: ["esm", "cjs"],
     dts: true,
     target: "node20",

@@ -35,6 +35,9 @@ describe("the published package", () => {
         "dist/index.d.cts",
         "dist/browser.js",
         "dist/browser.d.ts",
+        "dist/protocol.js",
+        "dist/protocol.cjs",
+        "dist/protocol.d.ts",
         "README.md",
         "LICENSE",
         "package.json",
@@ -42,7 +45,7 @@ describe("the published package", () => {
     );
     expect(
       files.filter(
-        (file) => !/^(dist\/(index|browser)\.[\w.]+|README\.md|LICENSE|package\.json)$/.test(file),
+        (file) => !/^(dist\/(index|browser|protocol)\.[\w.]+|README\.md|LICENSE|package\.json)$/.test(file),
       ),
     ).toEqual([]);
   });

@@ -103,10 +103,11 @@ describe("the prompt binary against a real server", () => {
       event: "prompt_completed",
       data: { prompt: "mírame" },
     });
-    expect(events.slice(0, -1).every((event) => event.type === "prompt.delta")).toBe(true);
+    expect(events[0]).toMatchObject({ type: "prompt.start", data: { prompt: "mírame" } });
+    expect(events.slice(1, -1).every((event) => event.type === "prompt.delta")).toBe(true);
     expect(
       events
-        .slice(0, -1)
+        .slice(1, -1)
         .map((event) => event.data.delta)
         .join(""),
     ).toBe("[mocked-llm_response] mírame");
