@@ -44,6 +44,7 @@ describe("the flags of prompt serve", () => {
   it("are listed by prompt serve --help, each with its default and its variable", async () => {
     const fake = fakeIO({ env: { XDG_CONFIG_HOME: await temporaryConfigHome() } });
     expect(await run(["serve", "--help"], fake.io)).toBe(0);
+    expect(fake.stdout()).toMatch(/^Usage: prompt serve \[settings\]\n/);
     expect(fake.stdout()).toMatch(
       /--prompt-rate-limits <rules>\s+throttle of new prompts per user\s+\(default:\s+1\/s,10\/min\)\s+\[PROMPT_RATE_LIMITS\]/,
     );
