@@ -26,7 +26,9 @@ const shownDefault = (setting: ServeSetting): string | undefined =>
  * the process list, so they come from the environment only.
  */
 export function settingFlags(settings: readonly ServeSetting[]): Command {
-  const command = new Command("prompt serve").usage("[settings]").helpOption("-h, --help", "list the settings");
+  const command = new Command("prompt serve")
+    .usage("[settings]")
+    .helpOption("-h, --help", "list the settings");
   for (const setting of settings) {
     if (setting.secret) continue;
     const fallback = shownDefault(setting);
