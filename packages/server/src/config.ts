@@ -104,25 +104,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConf
   } catch (error) {
     throw environmentError(error);
   }
-  const given = Object.fromEntries(
-    SETTINGS.flatMap((setting: Setting) => {
-      const value = parsed[setting.env];
+  const options = givenOptions(PLUGIN_SETTINGS, parsed) as PromptServiceOptions;
+  resolveOptions(options);
+  const standalone = resolveAll(STANDALONE_SETTINGS, givenOptions(STANDALONE_SETTINGS, parsed));
+  return { ...(standalone as Omit<StandaloneConfig, "options">), options };
+}
+
+/** The settings the environment gives, under their options' names and in the options' form. */
+function givenOptions(
+  settings: readonly Setting[],
+  environment: Record<string, unknown>,
+): Record<string, unknown> {
+  return Object.fromEntries(
+    settings.flatMap((setting) => {
+      const value = environment[setting.env];
       if (value === undefined) return [];
-      return [
-        [
-          optionName(setting),
-          setting.kind.fromEnvironment ? setting.kind.fromEnvironment(value as string) : value,
-        ],
-      ];
+      const { fromEnvironment } = setting.kind;
+      return [[optionName(setting), fromEnvironment ? fromEnvironment(value as string) : value]];
     }),
   );
-  const options = Object.fromEntries(
-    PLUGIN_SETTINGS.flatMap((setting) =>
-      optionName(setting) in given ? [[optionName(setting), given[optionName(setting)]]] : [],
-    ),
-  ) as PromptServiceOptions;
-  resolveOptions(options);
-  return { ...(resolveAll(STANDALONE_SETTINGS, given) as Omit<StandaloneConfig, "options">), options };
 }
 
 /** Turns env-schema's Ajv error ("env/PORT must be integer") into one that names the variable. */
