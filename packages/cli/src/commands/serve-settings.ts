@@ -10,12 +10,11 @@ export interface ServeSetting {
   secret?: true;
 }
 
-/** `DATABASE_URL` → `database-url`. */
-const flagOf = (env: string): string => env.toLowerCase().replaceAll("_", "-");
+/** `DATABASE_URL` → `--database-url`. */
+const flagOf = (env: string): string => `--${env.toLowerCase().replaceAll("_", "-")}`;
 
-/** `DATABASE_URL` → `databaseUrl`: where commander puts the flag's value. */
-const attributeOf = (env: string): string =>
-  env.toLowerCase().replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+/** `--database-url` → `DATABASE_URL`. */
+const envOf = (flag: string): string => flag.slice(2).toUpperCase().replaceAll("-", "_");
 
 const shownDefault = (setting: ServeSetting): string | undefined =>
   setting.shownDefault ?? (typeof setting.default === "function" ? undefined : String(setting.default));
@@ -33,20 +32,19 @@ export function settingFlags(settings: readonly ServeSetting[]): Command {
     if (setting.secret) continue;
     const fallback = shownDefault(setting);
     const description = `${setting.description}${fallback === undefined ? "" : ` (default: ${fallback})`}`;
-    command.option(`--${flagOf(setting.env)} <${setting.placeholder}>`, `${description} [${setting.env}]`);
+    command.option(`${flagOf(setting.env)} <${setting.placeholder}>`, `${description} [${setting.env}]`);
   }
   return command;
 }
 
-/** The environment of the server: the caller's, with the flags given on top (a flag wins over its variable). */
+/** The environment of the server: the caller's, with the flags given to `flags` on top (a flag wins). */
 export function serverEnvironment(
-  settings: readonly ServeSetting[],
   env: Record<string, string | undefined>,
-  flags: Record<string, string | undefined>,
+  flags: Command,
 ): Record<string, string | undefined> {
-  const given = settings.flatMap(({ env: name }) => {
-    const value = flags[attributeOf(name)];
-    return value === undefined ? [] : [[name, value] as const];
+  const given = flags.options.flatMap((option) => {
+    const value: unknown = flags.getOptionValue(option.attributeName());
+    return option.long && typeof value === "string" ? [[envOf(option.long), value] as const] : [];
   });
   return { ...env, ...Object.fromEntries(given) };
 }

@@ -20,11 +20,11 @@ async function importServer() {
  */
 async function serveRun(
   server: Awaited<ReturnType<typeof importServer>>,
-  flags: Record<string, string | undefined>,
+  flags: Command,
   context: CommandContext,
 ): Promise<void> {
   try {
-    await server.runServer(serverEnvironment(server.SETTINGS, context.io.env, flags));
+    await server.runServer(serverEnvironment(context.io.env, flags));
   } catch (error) {
     if (error instanceof server.ConfigError) throw new UsageError(`invalid configuration: ${error.message}`);
     throw error;
@@ -46,7 +46,7 @@ export function serveCommand(invoke: Invoke): Command {
         const server = await importServer();
         const flags = settingFlags(server.SETTINGS).exitOverride().configureOutput(self.configureOutput());
         flags.parse(settings, { from: "user" });
-        await invoke(self, (context) => serveRun(server, flags.opts(), context));
+        await invoke(self, (context) => serveRun(server, flags, context));
       })
   );
 }

@@ -29,9 +29,8 @@ describe("the flags of prompt serve", () => {
       },
     );
     const env = serverEnvironment(
-      SETTINGS,
       { PORT: "8000", JWT_SECRET: "from-the-environment", DATA_DIR: "./data" },
-      flags.opts(),
+      flags,
     );
     expect(env).toEqual({
       PORT: "9000",
