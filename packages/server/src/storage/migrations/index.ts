@@ -3,7 +3,7 @@ import { promptsCreatedAt } from "./0002_prompts_created_at.js";
 import { promptsEmbeddedAt } from "./0003_prompts_embedded_at.js";
 import { refreshTokensRevokedAt } from "./0004_refresh_tokens_revoked_at.js";
 import { promptsReusedFrom } from "./0005_prompts_reused_from.js";
-import { refreshTokensSuccessor } from "./0006_refresh_tokens_successor.js";
+import { refreshTokensSuccessor } from "./0008_refresh_tokens_successor.js";
 
 export interface Migration {
   version: number;
