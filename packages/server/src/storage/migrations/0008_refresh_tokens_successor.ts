@@ -7,7 +7,7 @@ import type { Migration } from "./index.js";
  * embedding's backlog (see IndexSync).
  */
 export const refreshTokensSuccessor: Migration = {
-  version: 6,
+  version: 8,
   name: "refresh_tokens_successor",
   sql: `
 ALTER TABLE refresh_tokens ADD COLUMN successor_jti uuid;
