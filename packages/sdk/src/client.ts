@@ -2,6 +2,7 @@ import type { Dispatcher } from "undici";
 import { type AccessTokenProvider, TokenManager, type TokenStore } from "./auth/token-manager.js";
 import { readEnv } from "./core/env.js";
 import { type Fetch, HttpClient } from "./core/http.js";
+import { DEFAULT_MAX_RETRY_AFTER_SECONDS } from "./core/retry.js";
 import { socketUrl } from "./core/url.js";
 import { PromptServiceError } from "./errors.js";
 import type { TokenPair } from "./generated/api.js";
@@ -33,6 +34,11 @@ export interface ClientOptions {
   timeout?: number;
   /** Retries of a failed request that is safe to repeat: 429, 5xx, timeouts and connection errors. Defaults to 2. */
   maxRetries?: number;
+  /**
+   * Seconds: the longest `Retry-After` of a 429 that a retry waits out. A longer one rejects at once with
+   * RateLimitError (its `retryAfter` says how long), so that a person is told instead of kept waiting. Defaults to 60.
+   */
+  maxRetryAfter?: number;
   /** Replaces the fetch of requests (tests, instrumentation): by default undici's in Node, the global one elsewhere. */
   fetch?: Fetch;
   /** Node only: an undici dispatcher (Agent, ProxyAgent, MockAgent) for every request. */
@@ -52,6 +58,13 @@ function checkBaseUrl(baseUrl: string): string {
     throw new PromptServiceError(`baseUrl must be an http:// or https:// URL, got "${baseUrl}".`);
   }
   return baseUrl;
+}
+
+function checkMaxRetryAfter(seconds: number): number {
+  if (!(seconds >= 0)) {
+    throw new PromptServiceError(`maxRetryAfter must be a number of seconds, 0 or more, got ${seconds}.`);
+  }
+  return seconds;
 }
 
 /**
@@ -80,6 +93,7 @@ export class ClientBase {
       baseUrl: this.baseUrl,
       timeout: options.timeout ?? 60_000,
       maxRetries: options.maxRetries ?? 2,
+      maxRetryAfter: checkMaxRetryAfter(options.maxRetryAfter ?? DEFAULT_MAX_RETRY_AFTER_SECONDS),
       tokens: this.tokens,
       fetch: options.fetch ?? platform.fetch,
       dispatcher: options.dispatcher,

@@ -43,6 +43,8 @@ export type {
 } from "./realtime/event-stream.js";
 export type {
   PromptCompletedEvent,
+  PromptDeletedEvent,
+  PromptDeletion,
   PromptDelta,
   PromptDeltaEvent,
   PromptEvent,

@@ -1,11 +1,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { ConnectionError, type User } from "@prompt-service/sdk";
+import { ConnectionError, type Prompt, type User } from "@prompt-service/sdk";
 import { Command } from "commander";
 import type { CommandContext, Invoke } from "../context.js";
 import { printEvents } from "../watch/ndjson.js";
 
 /** The longest wait between two looks for a server that is not up yet. */
 const MAX_START_RETRY_MS = 10_000;
+
+/** How many of the user's latest prompts the terminal view opens with: a few screens to scroll back through. */
+const RECENT_PROMPTS = 50;
 
 /**
  * Who we are, asked first so that "not logged in" fails at once with its exit code, where the stream would keep
@@ -29,17 +32,27 @@ async function whoAmI(context: CommandContext): Promise<User> {
   }
 }
 
-/** Follows your live events: an ink app on a terminal, NDJSON otherwise (or with --json). */
+/**
+ * Follows your prompts live. On a terminal, an ink app that opens with your latest prompts and adds each new one
+ * as it is asked and answered. Otherwise (or with --json) NDJSON of the events from now on, exactly as the server
+ * sends them: a script reading it reacts to what happens, and `prompt history --json` has what happened before.
+ */
 export async function watchRun(context: CommandContext): Promise<void> {
   const { io, out, client, server } = context;
   const user = await whoAmI(context);
   const title = `${user.username} on ${server}`;
-  const stream = client.events({ signal: io.interrupted() });
+  const signal = io.interrupted();
+  const stream = client.events({ signal });
   try {
     if (out.isTTY && !out.json) {
+      const loadRecent = async (): Promise<Prompt[]> => {
+        for await (const page of client.prompts.list({ limit: RECENT_PROMPTS }, { signal }).pages())
+          return page.results;
+        return [];
+      };
       // Loaded only here: ink and React take a while to load, and no other command needs them.
       const { runWatchApp } = await import("../ui/run-watch-app.js");
-      await runWatchApp(stream, { io, title, color: out.color });
+      await runWatchApp(stream, { io, title, color: out.color, loadRecent });
     } else {
       await printEvents(stream, out, title);
     }
@@ -51,8 +64,8 @@ export async function watchRun(context: CommandContext): Promise<void> {
 export function watchCommand(invoke: Invoke): Command {
   return new Command("watch")
     .description(
-      "follow your prompts live as they are answered (↑ ↓ PgUp PgDn Home End scroll, ? shows the keys, q quits); " +
-        "one JSON object per line off a terminal",
+      "your latest prompts, then each new one live as it is answered (↑ ↓ PgUp PgDn Home End scroll, ? shows " +
+        "the keys, q quits); off a terminal, each event from now on as one JSON object per line",
     )
     .action((_flags: unknown, command: Command) => invoke(command, watchRun));
 }

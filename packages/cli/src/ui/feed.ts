@@ -1,4 +1,4 @@
-import type { PromptEvent, ReconnectInfo } from "@prompt-service/sdk";
+import type { Prompt, PromptEvent, ReconnectInfo } from "@prompt-service/sdk";
 
 /**
  * How many prompts the watch keeps. The feed scrolls inside the app, so every prompt kept is laid out again on
@@ -46,18 +46,31 @@ export interface FeedState {
    * never move under a reader who has scrolled up. The newest is at the bottom.
    */
   entries: FeedEntry[];
-  /** Entries added since the start, those the window has dropped included: the count of what arrived meanwhile. */
+  /**
+   * Entries added below the others since the start, those the window has dropped included: the count of what
+   * arrived meanwhile. Earlier prompts loaded into the feed above its entries are not counted.
+   */
   added: number;
   connection: Connection;
+  /** The user's recent prompts: not asked yet, loaded into the feed, or not loaded (why). */
+  recent: { state: "loading" } | { state: "loaded" } | { state: "failed"; error: string };
 }
 
 export type FeedAction =
   | { type: "open" }
   | { type: "reconnecting"; info: ReconnectInfo; now: number }
   | { type: "close"; error: string | undefined }
-  | { type: "event"; event: PromptEvent; now: number };
+  | { type: "event"; event: PromptEvent; now: number }
+  /** The user's latest prompts from the API, newest first, loaded at each connection. */
+  | { type: "recent"; prompts: Prompt[] }
+  | { type: "recentFailed"; error: string };
 
-export const initialFeed: FeedState = { entries: [], added: 0, connection: { state: "connecting" } };
+export const initialFeed: FeedState = {
+  entries: [],
+  added: 0,
+  connection: { state: "connecting" },
+  recent: { state: "loading" },
+};
 
 /** Drops the oldest finished entries beyond the window; answers being written stay until they end. */
 function withinWindow(entries: FeedEntry[]): FeedEntry[] {
@@ -73,6 +86,33 @@ function updateEntry(state: FeedState, id: number, change: (entry: FeedEntry) =>
   if (existing) return { ...state, entries: state.entries.with(index, change(existing)) };
   const created = change({ id, prompt: undefined, response: "", state: "streaming" });
   return { ...state, entries: withinWindow([...state.entries, created]), added: state.added + 1 };
+}
+
+const storedEntry = ({ id, prompt, response, created_at }: Prompt): FeedEntry => ({
+  id,
+  prompt,
+  response,
+  state: "completed",
+  answeredAt: Date.parse(created_at),
+});
+
+/**
+ * The feed with the user's stored prompts merged in: those it lacks are placed by id (the order prompts begin in),
+ * and an answer it saw only in part (the connection dropped meanwhile) is completed. Loaded at each connection, so
+ * that the feed opens with the recent prompts and catches up on what a reconnection missed.
+ */
+function withRecent(state: FeedState, prompts: Prompt[]): FeedState {
+  const byId = new Map(state.entries.map((entry) => [entry.id, entry]));
+  const newestBefore = Math.max(-1, ...byId.keys());
+  let below = 0;
+  for (const prompt of prompts) {
+    const existing = byId.get(prompt.id);
+    if (existing?.state === "completed") continue;
+    if (!existing && prompt.id > newestBefore) below += 1;
+    byId.set(prompt.id, { ...storedEntry(prompt), ...(existing ? { startedAt: existing.startedAt } : {}) });
+  }
+  const entries = withinWindow([...byId.values()].sort((a, b) => a.id - b.id));
+  return { ...state, entries, added: state.added + below, recent: { state: "loaded" } };
 }
 
 function onEvent(state: FeedState, event: PromptEvent, now: number): FeedState {
@@ -104,6 +144,10 @@ function onEvent(state: FeedState, event: PromptEvent, now: number): FeedState {
         failedAt: now,
       }));
     }
+    case "prompt_deleted": {
+      const { id } = event.data;
+      return { ...state, entries: state.entries.filter((entry) => entry.id !== id) };
+    }
   }
 }
 
@@ -121,5 +165,9 @@ export function feedReducer(state: FeedState, action: FeedAction): FeedState {
       return { ...state, connection: { state: "closed", error: action.error } };
     case "event":
       return onEvent(state, action.event, action.now);
+    case "recent":
+      return withRecent(state, action.prompts);
+    case "recentFailed":
+      return { ...state, recent: { state: "failed", error: action.error } };
   }
 }

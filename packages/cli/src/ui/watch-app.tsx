@@ -1,6 +1,7 @@
-import type { EventStream } from "@prompt-service/sdk";
+import type { EventStream, Prompt } from "@prompt-service/sdk";
 import { Box, useApp, useInput } from "ink";
 import { type ReactElement, useEffect, useReducer, useState } from "react";
+import { EmptyFeed } from "./empty-feed.js";
 import { feedReducer, initialFeed } from "./feed.js";
 import { FeedView } from "./feed-view.js";
 import { Help } from "./help.js";
@@ -10,6 +11,8 @@ import { useTerminalRows } from "./use-terminal-rows.js";
 
 export interface WatchAppProps {
   stream: Pick<EventStream, "on" | "ready">;
+  /** The user's latest prompts, newest first (`GET /api/prompts`): asked each time the stream connects. */
+  loadRecent: () => Promise<Prompt[]>;
   /** Who is watching where: "alice on http://…". */
   title: string;
   color: boolean;
@@ -22,15 +25,27 @@ export interface WatchAppProps {
  * as they are written, the scrolling keys move through the feed, `?` shows or hides the keys, and `q` (or Ctrl-C)
  * quits. The app ends by itself when the stream does, with its error if it failed.
  */
-export function WatchApp({ stream, title, color, now = Date.now }: WatchAppProps): ReactElement {
+export function WatchApp({ stream, loadRecent, title, color, now = Date.now }: WatchAppProps): ReactElement {
   const [feed, dispatch] = useReducer(feedReducer, initialFeed);
   const [helpShown, setHelpShown] = useState(false);
   const rows = useTerminalRows();
   const { exit } = useApp();
 
   useEffect(() => {
+    // Loaded once connected, so that a prompt stored before the connection is in the list and one stored after
+    // arrives as events: together, none is missed. Again after each reconnection, for what it missed meanwhile.
+    let opened = false;
+    const onOpen = () => {
+      opened = true;
+      dispatch({ type: "open" });
+      loadRecent().then(
+        (prompts) => dispatch({ type: "recent", prompts }),
+        (error: unknown) =>
+          dispatch({ type: "recentFailed", error: error instanceof Error ? error.message : String(error) }),
+      );
+    };
     const unsubscribe = [
-      stream.on("open", () => dispatch({ type: "open" })),
+      stream.on("open", onOpen),
       stream.on("reconnecting", (info) => dispatch({ type: "reconnecting", info, now: now() })),
       stream.on("event", (event) => dispatch({ type: "event", event, now: now() })),
       stream.on("close", (error) => {
@@ -40,13 +55,15 @@ export function WatchApp({ stream, title, color, now = Date.now }: WatchAppProps
     ];
     // The stream may have connected before this effect ran: its "open" would have gone unheard.
     stream.ready().then(
-      () => dispatch({ type: "open" }),
+      () => {
+        if (!opened) onOpen();
+      },
       () => undefined,
     );
     return () => {
       for (const each of unsubscribe) each();
     };
-  }, [stream, exit, now]);
+  }, [stream, loadRecent, exit, now]);
 
   useInput((input, key) => {
     const command = commandOf(input, key);
@@ -57,7 +74,11 @@ export function WatchApp({ stream, title, color, now = Date.now }: WatchAppProps
   // A line short of the terminal: ink clears the whole screen before each frame that fills it.
   return (
     <Box flexDirection="column" height={Math.max(1, rows - 1)}>
-      <FeedView entries={feed.entries} added={feed.added} color={color} now={now} />
+      {feed.entries.length === 0 && feed.recent.state !== "loading" ? (
+        <EmptyFeed recent={feed.recent} color={color} />
+      ) : (
+        <FeedView entries={feed.entries} added={feed.added} color={color} now={now} />
+      )}
       {helpShown ? <Help color={color} /> : null}
       <Box flexShrink={0}>
         <StatusLine connection={feed.connection} title={title} color={color} now={now} />

@@ -1,4 +1,4 @@
-import type { EventStreamListeners, PromptEvent } from "@prompt-service/sdk";
+import type { EventStreamListeners, Prompt, PromptEvent } from "@prompt-service/sdk";
 
 type Listener = (...args: never[]) => void;
 
@@ -49,6 +49,14 @@ export const delta = (id: number, index: number, text: string): PromptEvent => (
   data: { id, index, delta: text },
 });
 
+/** A prompt as the API returns it, stored at 10:00:00 UTC by default. */
+export const storedPrompt = (
+  id: number,
+  prompt = `prompt ${id}`,
+  response = `answer ${id}`,
+  createdAt = "2025-03-01T10:00:00.000Z",
+): Prompt => ({ id, prompt, response, created_at: createdAt, reused_from: null });
+
 export const completed = (
   id: number,
   prompt: string,
@@ -57,7 +65,14 @@ export const completed = (
 ): PromptEvent => ({
   type: "prompt.message",
   event: "prompt_completed",
-  data: { id, prompt, response, created_at: createdAt, reused_from: null },
+  data: storedPrompt(id, prompt, response, createdAt),
+});
+
+/** The event the server sends when the user deletes a prompt. */
+export const deleted = (id: number): PromptEvent => ({
+  type: "prompt.message",
+  event: "prompt_deleted",
+  data: { id },
 });
 
 export const failed = (id: number, code: string, detail: string): PromptEvent => ({

@@ -1,3 +1,4 @@
+import type { Prompt } from "@prompt-service/sdk";
 import { render } from "ink-testing-library";
 import { WatchApp } from "../../src/ui/watch-app.js";
 import { FakeStream } from "./fake-stream.js";
@@ -18,15 +19,24 @@ export interface WatchAppOptions {
   /** The terminal's height. */
   rows: number;
   now?: () => number;
+  /**
+   * What GET /api/prompts answers each time the stream connects. By default it never answers: the tests of live
+   * events see the feed before the list is in.
+   */
+  loadRecent?: () => Promise<Prompt[]>;
 }
+
+const neverAnswered = () => new Promise<Prompt[]>(() => undefined);
 
 /**
  * The watch app on a fake terminal of `rows` lines, fed by a FakeStream: `screen()` is what the terminal shows,
  * `type` presses keys.
  */
-export async function renderWatchApp({ title, rows, now }: WatchAppOptions) {
+export async function renderWatchApp({ title, rows, now, loadRecent = neverAnswered }: WatchAppOptions) {
   const stream = new FakeStream();
-  const app = render(<WatchApp stream={stream} title={title} color={false} now={now} />);
+  const app = render(
+    <WatchApp stream={stream} loadRecent={loadRecent} title={title} color={false} now={now} />,
+  );
   const resize = (height: number) => {
     Object.assign(app.stdout, { rows: height });
     app.stdout.emit("resize");

@@ -3,7 +3,15 @@ import { cleanup } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
 import { runWatchApp } from "../../src/ui/run-watch-app.js";
 import { FakeTerminalInput, fakeIO } from "../support/fake-io.js";
-import { completed, delta, FakeStream, failed, started } from "../support/fake-stream.js";
+import {
+  completed,
+  deleted,
+  delta,
+  FakeStream,
+  failed,
+  started,
+  storedPrompt,
+} from "../support/fake-stream.js";
 import { waitFor } from "../support/wait-for.js";
 import { KEYS, renderWatchApp } from "../support/watch-app.js";
 
@@ -105,6 +113,101 @@ describe("the watch app", () => {
     await screenShows([...finished(2), STATUS]);
     resize(8);
     await screenShows([...finished(1), ...finished(2), STATUS]);
+  });
+});
+
+describe("the watch app's feed of the user's prompts", () => {
+  /** What GET /api/prompts answers at each connection, newest first, as the API lists them. */
+  const answers = (...lists: Array<ReturnType<typeof storedPrompt>[] | Error>) => {
+    let calls = 0;
+    return async () => {
+      const answer = lists[Math.min(calls++, lists.length - 1)] ?? [];
+      if (answer instanceof Error) throw answer;
+      return answer;
+    };
+  };
+
+  it("opens with the latest prompts, oldest at the top, and adds new ones under them once", async () => {
+    const loadRecent = answers([storedPrompt(3), storedPrompt(2), storedPrompt(1)]);
+    const { stream, screenShows } = await renderWatchApp({ title: TITLE, rows: 11, now, loadRecent });
+    stream.emit("open");
+    await screenShows([...finished(1), ...finished(2), ...finished(3), STATUS]);
+
+    stream.push(started(4, "prompt 4"));
+    stream.push(completed(4, "prompt 4", "answer 4"));
+    await screenShows([
+      ...finished(2),
+      ...finished(3),
+      "✓ #4 prompt 4",
+      "  asked 10:59:57 · answered 11:00:00",
+      "  answer 4",
+      STATUS,
+    ]);
+  });
+
+  it("says what will appear there while the user has no prompt", async () => {
+    const { stream, screenShows } = await renderWatchApp({
+      title: TITLE,
+      rows: 5,
+      now,
+      loadRecent: answers([]),
+    });
+    stream.emit("open");
+    await screenShows([
+      "",
+      'No prompts yet. Yours appear here as they are asked and answered: try `prompt submit "hola"` in',
+      "another terminal.",
+      STATUS,
+    ]);
+    stream.push(completed(1, "prompt 1", "answer 1"));
+    await screenShows([...finished(1), STATUS]);
+  });
+
+  it("says so when the latest prompts cannot be loaded, and still shows new ones", async () => {
+    const loadRecent = answers(new Error("500 internal_error: A server error occurred."));
+    const { stream, screenShows } = await renderWatchApp({ title: TITLE, rows: 5, now, loadRecent });
+    stream.emit("open");
+    await screenShows([
+      "",
+      "Your earlier prompts could not be loaded (500 internal_error: A server error occurred.); new ones",
+      "appear here as they are answered.",
+      STATUS,
+    ]);
+  });
+
+  it("removes a prompt when the server says it was deleted", async () => {
+    const loadRecent = answers([storedPrompt(3), storedPrompt(2), storedPrompt(1)]);
+    const { stream, screenShows } = await renderWatchApp({ title: TITLE, rows: 11, now, loadRecent });
+    stream.emit("open");
+    await screenShows([...finished(1), ...finished(2), ...finished(3), STATUS]);
+    stream.push(deleted(2));
+    await screenShows([...blank(3), ...finished(1), ...finished(3), STATUS]);
+  });
+
+  it("catches up after a reconnection on the prompts whose events it missed", async () => {
+    const loadRecent = answers([storedPrompt(1)], [storedPrompt(3), storedPrompt(2), storedPrompt(1)]);
+    const { stream, screenShows } = await renderWatchApp({ title: TITLE, rows: 11, now, loadRecent });
+    stream.emit("open");
+    stream.push(started(2, "prompt 2"));
+    stream.push(delta(2, 0, "ans"));
+    await screenShows([
+      ...blank(3),
+      ...finished(1),
+      "… #2 prompt 2",
+      "  asked 10:59:57 · writing…",
+      "  ans",
+      STATUS,
+    ]);
+    stream.emit("reconnecting", { attempt: 1, delayMs: 0, code: 1006, reason: "connection lost" });
+    stream.emit("open");
+    await screenShows([
+      ...finished(1),
+      "✓ #2 prompt 2",
+      "  asked 10:59:57 · answered 11:00:00",
+      "  answer 2",
+      ...finished(3),
+      STATUS,
+    ]);
   });
 });
 
@@ -221,7 +324,7 @@ describe("the watch app on a terminal", () => {
       const terminal = new FakeTerminalInput();
       const { io, stdout } = fakeIO({ tty: true, stdin: terminal });
       const stream = new FakeStream();
-      const running = runWatchApp(stream, { io, title: TITLE, color: false });
+      const running = runWatchApp(stream, { io, title: TITLE, color: false, loadRecent: async () => [] });
       await waitFor(() => stream.subscribed && stdout().includes("q to quit · ? for help"));
       terminal.write(key);
       await expect(running).resolves.toBeUndefined();
@@ -232,7 +335,7 @@ describe("the watch app on a terminal", () => {
   it("ends with the stream's error when the stream fails", async () => {
     const { io } = fakeIO({ tty: true, stdin: new FakeTerminalInput() });
     const stream = new FakeStream();
-    const running = runWatchApp(stream, { io, title: TITLE, color: false });
+    const running = runWatchApp(stream, { io, title: TITLE, color: false, loadRecent: async () => [] });
     await waitFor(() => stream.subscribed);
     const error = new ConnectionError("The server ended the event stream: 1008 policy violation");
     stream.emit("close", error);

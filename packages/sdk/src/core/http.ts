@@ -61,6 +61,8 @@ export interface HttpClientOptions {
   baseUrl: string;
   timeout: number;
   maxRetries: number;
+  /** Seconds: a Retry-After above it fails the request at once instead of being waited out. */
+  maxRetryAfter: number;
   tokens: AccessTokenSource;
   fetch: Fetch;
   dispatcher?: Dispatcher | undefined;
@@ -98,7 +100,8 @@ export class HttpClient {
           if (await this.options.tokens.refreshAfterRejection(token, signal)) continue;
         }
         if (retries >= maxRetries || !isRetryable(error)) throw error;
-        const delay = retryDelayMs(retries, error instanceof RateLimitError ? error.retryAfter : undefined);
+        const retryAfter = error instanceof RateLimitError ? error.retryAfter : undefined;
+        const delay = retryDelayMs(retries, retryAfter, this.options.maxRetryAfter);
         if (delay === undefined) throw error;
         retries += 1;
         await sleep(delay, signal);

@@ -9,8 +9,11 @@ export interface Backoff {
 
 const HTTP_BACKOFF: Backoff = { initialDelayMs: 500, maxDelayMs: 8_000 };
 
-/** A Retry-After longer than this is not waited for: the error goes to the caller, who can decide. */
-const MAX_RETRY_AFTER_SECONDS = 60;
+/**
+ * The longest Retry-After the client waits out by default, in seconds: a longer one is not worth sitting through in
+ * silence, so the RateLimitError goes to the caller at once, who can decide (or tell a person how long to wait).
+ */
+export const DEFAULT_MAX_RETRY_AFTER_SECONDS = 60;
 
 /**
  * Exponential backoff with jitter that takes off up to a quarter (openai-node's), so that clients that failed
@@ -29,9 +32,13 @@ export function isRetryable(error: unknown): boolean {
 
 /**
  * How long to wait before retry number `attempt`: what the server asked for when it said (never less), else
- * jittered backoff; undefined when the server asks for longer than is worth waiting.
+ * jittered backoff; undefined when the server asks for more than `maxRetryAfterSeconds`.
  */
-export function retryDelayMs(attempt: number, retryAfterSeconds: number | undefined): number | undefined {
+export function retryDelayMs(
+  attempt: number,
+  retryAfterSeconds: number | undefined,
+  maxRetryAfterSeconds = DEFAULT_MAX_RETRY_AFTER_SECONDS,
+): number | undefined {
   if (retryAfterSeconds === undefined) return backoffDelayMs(attempt, HTTP_BACKOFF);
-  return retryAfterSeconds <= MAX_RETRY_AFTER_SECONDS ? retryAfterSeconds * 1000 : undefined;
+  return retryAfterSeconds <= maxRetryAfterSeconds ? retryAfterSeconds * 1000 : undefined;
 }

@@ -23,6 +23,11 @@ export interface PromptFailure {
   detail: string;
 }
 
+/** A prompt that its user deleted: gone from history and search. */
+export interface PromptDeletion {
+  id: number;
+}
+
 export interface PromptCompletedEvent {
   type: "prompt.message";
   event: "prompt_completed";
@@ -47,14 +52,27 @@ export interface PromptFailedEvent {
   data: PromptFailure;
 }
 
-/** What the event stream yields. */
-export type PromptEvent = PromptStartedEvent | PromptDeltaEvent | PromptCompletedEvent | PromptFailedEvent;
+export interface PromptDeletedEvent {
+  type: "prompt.message";
+  event: "prompt_deleted";
+  data: PromptDeletion;
+}
 
-const EVENT_OF_TYPE: Record<string, string> = {
-  "prompt.start": "prompt_started",
-  "prompt.message": "prompt_completed",
-  "prompt.delta": "prompt_delta",
-  "prompt.error": "prompt_failed",
+/** What the event stream yields. */
+export type PromptEvent =
+  | PromptStartedEvent
+  | PromptDeltaEvent
+  | PromptCompletedEvent
+  | PromptFailedEvent
+  | PromptDeletedEvent;
+
+/** The `type` that goes with each `event` (one type, `prompt.message`, carries two events). */
+const TYPE_OF_EVENT: Record<PromptEvent["event"], PromptEvent["type"]> = {
+  prompt_started: "prompt.start",
+  prompt_delta: "prompt.delta",
+  prompt_completed: "prompt.message",
+  prompt_failed: "prompt.error",
+  prompt_deleted: "prompt.message",
 };
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -71,6 +89,9 @@ export function parseServerMessage(text: string): PromptEvent | undefined {
   } catch {
     return undefined;
   }
-  if (!isObject(message) || !isObject(message.data) || typeof message.type !== "string") return undefined;
-  return EVENT_OF_TYPE[message.type] === message.event ? (message as unknown as PromptEvent) : undefined;
+  if (!isObject(message) || !isObject(message.data) || typeof message.event !== "string") return undefined;
+  const known = Object.hasOwn(TYPE_OF_EVENT, message.event);
+  return known && TYPE_OF_EVENT[message.event as PromptEvent["event"]] === message.type
+    ? (message as unknown as PromptEvent)
+    : undefined;
 }

@@ -54,8 +54,8 @@ export class PromptStream implements AsyncIterable<PromptEvent> {
         const event = parseServerMessage(read.value.data);
         if (!event) continue;
         yield event;
-        if (event.type === "prompt.message") return this.#settle.resolve(event.data);
-        if (event.type === "prompt.error") {
+        if (event.event === "prompt_completed") return this.#settle.resolve(event.data);
+        if (event.event === "prompt_failed") {
           const { id, code, detail } = event.data;
           throw new PromptFailedError(id, code, detail);
         }

@@ -1,5 +1,5 @@
-import { RateLimitError } from "@prompt-service/sdk";
-import { startServer, type TestServer } from "@prompt-service/testkit";
+import { PromptClient, PromptServiceError, RateLimitError } from "@prompt-service/sdk";
+import { registerUser, startServer, type TestServer } from "@prompt-service/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loggedInClient } from "../support/clients.js";
 
@@ -32,5 +32,33 @@ describe("throttling of prompts.create", () => {
       prompt: "second",
     });
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+  });
+});
+
+describe("maxRetryAfter", () => {
+  let tight: TestServer;
+  beforeAll(async () => {
+    // One login per username a minute: a second one is told to wait the rest of the minute.
+    tight = await startServer({ loginRateLimits: "1/min" });
+  });
+  afterAll(() => tight.close());
+
+  it("gives up at once with RateLimitError when the server asks for a longer wait", async () => {
+    const user = await registerUser(tight.app); // the username's one login of the minute
+    const client = new PromptClient({ baseUrl: tight.url, maxRetryAfter: 5 });
+    const started = Date.now();
+    const error = await client.auth
+      .login({ username: user.username, password: user.password })
+      .catch((caught: unknown) => caught);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error).toMatchObject({ status: 429, code: "throttled" });
+    expect((error as RateLimitError).retryAfter).toBeGreaterThan(5);
+  });
+
+  it("must be a number of seconds, 0 or more", () => {
+    expect(() => new PromptClient({ baseUrl: tight.url, maxRetryAfter: -1 })).toThrow(
+      new PromptServiceError("maxRetryAfter must be a number of seconds, 0 or more, got -1."),
+    );
   });
 });

@@ -18,6 +18,7 @@ const completed = {
     created_at: "2025-01-01T00:00:00.000Z",
   },
 };
+const deleted = { type: "prompt.message", event: "prompt_deleted", data: { id: 1 } };
 const delta = {
   type: "prompt.delta",
   event: "prompt_delta",
@@ -62,8 +63,10 @@ describe("EventStream", () => {
   it("yields the server's events to for-await loops and to listeners by name, skipping what it does not know", async () => {
     const { server, stream } = await setup();
     const deltas: unknown[] = [];
+    const deletions: unknown[] = [];
     const all: string[] = [];
     stream.on("prompt_delta", (data) => deltas.push(data));
+    stream.on("prompt_deleted", (data) => deletions.push(data));
     stream.on("event", (event) => all.push(event.event));
     const iterator = stream[Symbol.asyncIterator]();
     await stream.ready();
@@ -73,8 +76,10 @@ describe("EventStream", () => {
     for (const message of [
       { type: "pong" },
       { type: "prompt.future", event: "x", data: {} },
+      { type: "prompt.delta", event: "prompt_completed", data: {} },
       delta,
       completed,
+      deleted,
     ]) {
       connection.socket.send(JSON.stringify(message));
     }
@@ -82,8 +87,10 @@ describe("EventStream", () => {
 
     expect((await iterator.next()).value).toEqual(delta);
     expect((await iterator.next()).value).toEqual(completed);
+    expect((await iterator.next()).value).toEqual(deleted);
     expect(deltas).toEqual([delta.data]);
-    expect(all).toEqual(["prompt_delta", "prompt_completed"]);
+    expect(deletions).toEqual([{ id: 1 }]);
+    expect(all).toEqual(["prompt_delta", "prompt_completed", "prompt_deleted"]);
   });
 
   it("reconnects at once with a fresh token when the server says the token expired (4401)", async () => {

@@ -28,6 +28,11 @@ describe("retryDelayMs", () => {
     expect(retryDelayMs(0, 61)).toBeUndefined();
   });
 
+  it("gives up on a Retry-After above the caller's maximum", () => {
+    expect(retryDelayMs(0, 1, 1)).toBe(1_000);
+    expect(retryDelayMs(0, 2, 1)).toBeUndefined();
+  });
+
   it("backs off within [75 %, 100 %] of 500 ms × 2^attempt, at most 8 s", () => {
     for (let attempt = 0; attempt < 8; attempt++) {
       const ceiling = Math.min(500 * 2 ** attempt, 8_000);
