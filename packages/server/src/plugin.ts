@@ -1,7 +1,9 @@
 import cors from "@fastify/cors";
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { authenticate } from "./auth/authenticate.js";
+import { ApiKeyAuth } from "./auth/api-keys/api-key-auth.js";
+import { apiKeyRoutes } from "./auth/api-keys/routes.js";
+import { authenticate, Credentials } from "./auth/authenticate.js";
 import { loadOrCreateDevSecret } from "./auth/dev-secret.js";
 import { authRoutes } from "./auth/routes.js";
 import { SessionRevocations } from "./auth/session-revocations.js";
@@ -23,6 +25,8 @@ import { createEmbedder, WorkerPoolEmbedder } from "./similarity/embeddings/inde
 import { similarityRoutes } from "./similarity/routes.js";
 import { SimilarityService } from "./similarity/similarity-service.js";
 import { openStorage, type Storage } from "./storage/index.js";
+import { usageRoutes } from "./usage/routes.js";
+import { TokenBudget } from "./usage/token-budget.js";
 
 export interface PromptServicePluginOptions extends PromptServiceOptions {
   /** An already open storage (tests, embedding apps); otherwise one is opened from the options and closed with the app. */
@@ -129,6 +133,10 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
   });
   await revocations.start();
   app.addHook("onClose", async () => revocations.close());
+  const apiKeys = new ApiKeyAuth({ storage, revocations, log: app.log });
+  await apiKeys.start();
+  app.addHook("onClose", async () => apiKeys.close());
+  const credentials = new Credentials(tokens, revocations, apiKeys);
 
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
@@ -184,12 +192,17 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
     hub,
     tokens,
     revocations,
+    credentials,
+    apiKeys,
+    budget: new TokenBudget(storage, config.userTokenBudget),
     similarity,
     metrics,
     limiters,
-    authenticate: authenticate(tokens, revocations),
+    authenticate: authenticate(credentials),
   };
   await app.register(authRoutes, context);
+  await app.register(apiKeyRoutes, context);
+  await app.register(usageRoutes, context);
   await app.register(promptRoutes, context);
   await app.register(similarityRoutes, context);
   await app.register(socketRoutes, context);

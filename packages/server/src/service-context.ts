@@ -1,4 +1,6 @@
 import type { onRequestAsyncHookHandler } from "fastify";
+import type { Credentials } from "./auth/authenticate.js";
+import type { ApiKeyAuth } from "./auth/api-keys/api-key-auth.js";
 import type { SessionRevocations } from "./auth/session-revocations.js";
 import type { TokenService } from "./auth/tokens.js";
 import type { ResolvedOptions } from "./config.js";
@@ -8,6 +10,7 @@ import type { ServiceLimiters } from "./ratelimit/service-limiters.js";
 import type { EventHub } from "./realtime/hub/index.js";
 import type { SimilarityService } from "./similarity/similarity-service.js";
 import type { Storage } from "./storage/index.js";
+import type { TokenBudget } from "./usage/token-budget.js";
 
 /** What the route plugins share, handed to them explicitly rather than through decorators. */
 export interface ServiceContext {
@@ -19,12 +22,18 @@ export interface ServiceContext {
   tokens: TokenService;
   /** Sessions that have ended: their access tokens are refused and their sockets closed. */
   revocations: SessionRevocations;
+  /** Verifies access tokens and API keys alike, wherever a route or socket receives one. */
+  credentials: Credentials;
+  /** API keys: verified, remembered, and forgotten when revoked on any instance. */
+  apiKeys: ApiKeyAuth;
+  /** USER_TOKEN_BUDGET: refuses a user's calls once their tokens of the day or month are spent. */
+  budget: TokenBudget;
   /** Embeds prompts as they are stored and finds a user's similar ones. */
   similarity: SimilarityService;
   /** Prometheus metrics of this app. */
   metrics: Metrics;
   /** Throttles, shared by every instance when Redis is configured. */
   limiters: ServiceLimiters;
-  /** onRequest hook that requires a valid access token. */
+  /** onRequest hook that requires a valid access token or API key. */
   authenticate: onRequestAsyncHookHandler;
 }

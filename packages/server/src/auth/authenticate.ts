@@ -1,16 +1,31 @@
 import type { FastifyRequest } from "fastify";
 import { ApiError } from "../errors.js";
+import type { ApiKeyAuth } from "./api-keys/api-key-auth.js";
+import { isApiKey } from "./api-keys/key-material.js";
 import type { SessionRevocations } from "./session-revocations.js";
-import { invalidToken, type TokenService, type VerifiedToken } from "./tokens.js";
+import { invalidToken, type TokenService } from "./tokens.js";
 
 declare module "fastify" {
   interface FastifyRequest {
     /** Set by `authenticate` on routes that require a user. */
     userId?: number;
+    /** Set by `authenticate` when the caller used an API key rather than a session's access token. */
+    apiKeyId?: number;
   }
 }
 
 const CHALLENGE = 'Bearer realm="api"';
+
+/** Who a bearer credential acts for: an access token of a session, or a personal API key. */
+export interface Caller {
+  userId: number;
+  /** The session whose end refuses this credential and closes its sockets (a refresh-token family, or the key). */
+  session?: string;
+  /** When the credential expires, in seconds since the epoch; Infinity for a key without expiry. */
+  exp: number;
+  /** Set when the credential is an API key. */
+  apiKeyId?: number;
+}
 
 /** Reads `Authorization: Bearer <token>`; undefined when the header is absent. */
 export function bearerToken(request: FastifyRequest): string | undefined {
@@ -25,27 +40,55 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return match[1];
 }
 
-/** Verifies an access token and refuses one whose session has ended (logged out, or its refresh token stolen). */
-export async function verifyAccess(
-  tokens: TokenService,
-  revocations: SessionRevocations,
-  token: string,
-): Promise<VerifiedToken> {
-  const verified = await tokens.verify(token, "access");
-  if (verified.session !== undefined && revocations.has(verified.session)) {
-    throw invalidToken("Token is blacklisted.");
+/** Verifies any bearer credential the API takes, wherever it arrives (header, socket query, subprotocol). */
+export class Credentials {
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly revocations: SessionRevocations,
+    private readonly apiKeys: ApiKeyAuth,
+  ) {}
+
+  /** Throws `token_not_valid` for a forged, expired, revoked or ended credential. */
+  async verify(token: string): Promise<Caller> {
+    if (isApiKey(token)) {
+      const key = await this.apiKeys.verify(token);
+      return { userId: key.userId, session: key.session, exp: key.exp, apiKeyId: key.keyId };
+    }
+    const verified = await this.tokens.verify(token, "access");
+    // An access token of a session that has ended (logged out, or its refresh token stolen) is refused.
+    if (verified.session !== undefined && this.revocations.has(verified.session)) {
+      throw invalidToken("Token is blacklisted.");
+    }
+    return { userId: verified.userId, session: verified.session, exp: verified.exp };
   }
-  return verified;
 }
 
-/** An onRequest hook that requires (before the body is read, so anonymous callers get 401, not 400) a valid access token and records the caller's id on the request. */
-export function authenticate(tokens: TokenService, revocations: SessionRevocations) {
+/**
+ * An onRequest hook that requires (before the body is read, so anonymous callers get 401, not 400) a valid access
+ * token or API key, and records the caller on the request.
+ */
+export function authenticate(credentials: Credentials) {
   return async function requireUser(request: FastifyRequest): Promise<void> {
     const token = bearerToken(request);
     if (!token)
       throw new ApiError("not_authenticated", undefined, { headers: { "www-authenticate": CHALLENGE } });
-    request.userId = (await verifyAccess(tokens, revocations, token)).userId;
+    const caller = await credentials.verify(token);
+    request.userId = caller.userId;
+    if (caller.apiKeyId !== undefined) request.apiKeyId = caller.apiKeyId;
   };
+}
+
+/**
+ * For routes that manage credentials: an API key may not create, list or revoke keys, so that a leaked key cannot
+ * mint more keys or hide itself. Runs after `authenticate`.
+ */
+export async function requireSession(request: FastifyRequest): Promise<void> {
+  if (request.apiKeyId !== undefined) {
+    throw new ApiError(
+      "permission_denied",
+      "API keys cannot manage API keys: use an access token from a password login.",
+    );
+  }
 }
 
 /** The caller's id on a route guarded by `authenticate`. */

@@ -1,20 +1,21 @@
 import websocket from "@fastify/websocket";
 import { CLOSE_CODES } from "@prompt-service/sdk/protocol";
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
-import { verifyAccess } from "../auth/authenticate.js";
 import { ApiError } from "../errors.js";
 import { slashVariants } from "../http/slash-variants.js";
+import { throttle } from "../ratelimit/throttle.js";
 import type { ServiceContext } from "../service-context.js";
 import { userGroup } from "./hub/index.js";
 import { OpenSockets, type SocketOwner } from "./open-sockets.js";
+import { socketErrorHandler } from "./socket-errors.js";
 import { SocketSession } from "./socket-session.js";
 import { selectProtocol, socketToken } from "./socket-token.js";
 
 declare module "fastify" {
   interface FastifyRequest {
-    /** Expiry (seconds since the epoch) of the access token that opened a WebSocket. */
+    /** Expiry (seconds since the epoch; Infinity for a key without one) of the credential that opened a WebSocket. */
     socketTokenExpiresAt?: number;
-    /** The session of that token, when it has one. */
+    /** The session of that credential (a refresh-token family, or an API key), when it has one. */
     socketSession?: string;
   }
 }
@@ -24,7 +25,7 @@ declare module "fastify" {
  * every event published to it, from whichever instance.
  */
 export const socketRoutes: FastifyPluginAsync<ServiceContext> = async (app, context) => {
-  const { tokens, hub, config, metrics, revocations } = context;
+  const { credentials, hub, config, metrics, revocations } = context;
   const sockets = new OpenSockets();
   // Sockets of a session that ends (logout) close at once rather than when their token expires.
   const stopWatching = revocations.onRevoked((ended) => {
@@ -35,6 +36,7 @@ export const socketRoutes: FastifyPluginAsync<ServiceContext> = async (app, cont
 
   await app.register(websocket, {
     options: { maxPayload: 16 * 1024, handleProtocols: selectProtocol },
+    errorHandler: socketErrorHandler,
     preClose(done) {
       for (const session of sockets) session.close(CLOSE_CODES.goingAway, "server shutting down");
       done();
@@ -55,22 +57,41 @@ export const socketRoutes: FastifyPluginAsync<ServiceContext> = async (app, cont
         "not_authenticated",
         "Send the access token as ?token=, a Bearer header, or the 'bearer, <token>' subprotocol.",
       );
-    const verified = await verifyAccess(tokens, revocations, token);
-    request.userId = verified.userId;
-    request.socketTokenExpiresAt = verified.exp;
-    request.socketSession = verified.session;
+    const caller = await credentials.verify(token);
+    request.userId = caller.userId;
+    request.socketTokenExpiresAt = caller.exp;
+    request.socketSession = caller.session;
   }
+
+  // New sockets per user, on every instance: reconnecting in a loop costs the server an authentication, a hub
+  // subscription and a log line each time.
+  const throttleSockets = throttle([
+    { limiter: context.limiters.sockets, keyOf: (request) => String(request.userId) },
+  ]);
 
   const schema = {
     tags: ["realtime"],
     summary: "Live events of the authenticated user (WebSocket upgrade)",
+    // OpenAPI describes no WebSocket: the route stays out of the document, as @fastify/websocket's own routes do.
+    hide: true,
     querystring: { type: "object", properties: { token: { type: "string", description: "Access token." } } },
   };
   for (const route of slashVariants("/ws/prompts/", schema)) {
-    app.get(
-      route.url,
-      { websocket: true, schema: route.schema, onRequest: authenticateUpgrade },
-      async (socket, request) => {
+    app.route({
+      method: "GET",
+      url: route.url,
+      schema: route.schema,
+      onRequest: authenticateUpgrade,
+      config: throttleSockets,
+      // A plain GET (a browser, curl) gets the API's error body rather than an empty 404.
+      handler: async () => {
+        throw new ApiError(
+          "upgrade_required",
+          "This is a WebSocket endpoint: connect with a WebSocket client (e.g. npx wscat -c 'ws://<host>/ws/prompts/?token=<access>').",
+          { headers: { upgrade: "websocket" } },
+        );
+      },
+      wsHandler: async (socket, request) => {
         const userId = request.userId as number;
         const owner: SocketOwner = { userId, address: request.ip, tokenSession: request.socketSession };
         // The caps per address and in all are bounds that no number of accounts gets around.
@@ -119,6 +140,6 @@ export const socketRoutes: FastifyPluginAsync<ServiceContext> = async (app, cont
         // The socket may have closed while the subscription was being set up.
         if (socket.readyState !== socket.OPEN) void unsubscribe();
       },
-    );
+    });
   }
 };

@@ -1,3 +1,4 @@
+import { BlockList, isIP, isIPv6 } from "node:net";
 import { resolve as resolvePath } from "node:path";
 import bytes from "bytes";
 import ms from "ms";
@@ -66,16 +67,22 @@ export const oneOf = <const Word extends string>(...words: Word[]): ValueKind<Wo
 });
 
 /**
+ * Milliseconds of "5m", "1d", "90s" (via `ms`) or a bare number of seconds; NaN for anything else. The durations
+ * the settings take, and the API too where it takes one (an API key's `expires_in`).
+ */
+export function durationMs(value: string | number): number {
+  if (typeof value === "number" || /^\d+$/.test(value.trim())) return Number(value) * 1000;
+  return ms(value.trim() as ms.StringValue) ?? Number.NaN;
+}
+
+/**
  * A duration in milliseconds, from "5m", "1d", "90s" (via `ms`) or a bare number of seconds. Zero only where a
  * pause may be none.
  */
 export const duration = ({ allowZero = false } = {}): ValueKind<string | number, number> => ({
   schema: Type.String(),
   resolve(value, variable) {
-    const milliseconds =
-      typeof value === "number" || /^\d+$/.test(value.trim())
-        ? Number(value) * 1000
-        : ms(value.trim() as ms.StringValue);
+    const milliseconds = durationMs(value);
     const valid = Number.isFinite(milliseconds) && milliseconds >= 0 && (milliseconds > 0 || allowZero);
     return valid
       ? milliseconds
@@ -109,6 +116,24 @@ export const score: ValueKind<number, number> = {
 export const rateLimits: ValueKind<string, RateLimitRule[]> = {
   schema: Type.String(),
   resolve: (value, variable) => parseRateLimits(value, variable),
+};
+
+/** Tokens a user may spend per UTC calendar window. */
+export interface TokenBudgetRule {
+  limit: number;
+  period: "day" | "month";
+}
+
+/** "200000/day" or "2000000/month". */
+export const tokenBudget: ValueKind<string, TokenBudgetRule> = {
+  schema: Type.String(),
+  resolve(value, variable) {
+    const match = /^\s*(\d+)\s*\/\s*(day|month)\s*$/i.exec(value);
+    const limit = Number(match?.[1]);
+    return match && Number.isSafeInteger(limit) && limit > 0
+      ? { limit, period: (match[2] as string).toLowerCase() as TokenBudgetRule["period"] }
+      : fail(variable, `must be a number of tokens per day or month such as "200000/day", got "${value}"`);
+  },
 };
 
 /** "bundled", "transformers:<model id or path>" or "openai:<model>". */
@@ -162,14 +187,41 @@ export const productionFlag: ValueKind<boolean, boolean> = {
   fromEnvironment: isProduction,
 };
 
-/** Fastify's trustProxy: which proxies' X-Forwarded-For to believe for the client address. */
-export type TrustProxy = ((address: string, hop: number) => boolean) | string[] | undefined;
+/**
+ * Whether the peer `address`, `hop` proxies away from the server (0: the connection's own peer), is a proxy whose
+ * X-Forwarded-For entry is believed: Fastify's trustProxy function, and what exempts a balancer from the per-address
+ * connection cap.
+ */
+export type TrustProxy = ((address: string, hop: number) => boolean) | undefined;
+
+/** Addresses and CIDR ranges ("10.0.0.0/16", "::1"), IPv4-mapped IPv6 peers ("::ffff:10.0.0.2") included. */
+function addressList(entries: string[], variable: string): BlockList {
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [address = "", prefix] = entry.split("/");
+    const type = isIPv6(address) ? "ipv6" : "ipv4";
+    try {
+      if (!isIP(address) || (prefix !== undefined && !/^\d{1,3}$/.test(prefix))) throw new Error(entry);
+      if (prefix === undefined) list.addAddress(address, type);
+      else list.addSubnet(address, Number(prefix), type);
+    } catch {
+      fail(
+        variable,
+        `must be a number of hops ("true" is one), or addresses/CIDR ranges separated by commas; "${entry}" is neither`,
+      );
+    }
+  }
+  return list;
+}
 
 /**
  * A number of hops (the proxies in front of the server, each appending the address it saw to X-Forwarded-For), or
- * a comma-separated list of proxy addresses or CIDR ranges (e.g. the load balancer's subnet). "true" means one hop,
- * the common single balancer: trusting every hop would take the leftmost X-Forwarded-For entry, which the client
- * writes itself, and let anyone pick the address the per-address throttles count. "false": the socket's address.
+ * a comma-separated list of proxy addresses or CIDR ranges (the load balancer's subnet). A list trusts only the
+ * balancer: a client that reaches the server directly is not in it, so what it writes into X-Forwarded-For is
+ * ignored. A number of hops trusts whoever connects, which is right only where nothing but the balancer can.
+ * "true" means one hop, the common single balancer: trusting every hop would take the leftmost X-Forwarded-For entry,
+ * which the client writes itself, and let anyone pick the address the per-address throttles count. "false": the
+ * socket's address.
  */
 export const trustProxy: ValueKind<string, TrustProxy> = {
   schema: Type.String(),
@@ -177,12 +229,10 @@ export const trustProxy: ValueKind<string, TrustProxy> = {
     if (value === "false") return undefined;
     const hops = value === "true" ? 1 : /^\d+$/.test(value) ? Number(value) : undefined;
     if (hops !== undefined) return (_address, hop) => hop < hops;
-    const addresses = value.split(",").map((entry) => entry.trim());
-    return addresses.every((entry) => /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(entry))
-      ? addresses
-      : fail(
-          variable,
-          'must be a number of hops ("true" is one), or addresses/CIDR ranges separated by commas',
-        );
+    const proxies = addressList(
+      value.split(",").map((entry) => entry.trim()),
+      variable,
+    );
+    return (address) => isIP(address) !== 0 && proxies.check(address, isIPv6(address) ? "ipv6" : "ipv4");
   },
 };

@@ -13,6 +13,7 @@ import {
   score,
   size,
   text,
+  tokenBudget,
   trustProxy,
   url,
   type ValueKind,
@@ -219,6 +220,14 @@ export const SETTINGS = [
       "reuse the same user's earlier answer to the same question when it scores at least this (0–1)",
   },
   {
+    env: "USER_TOKEN_BUDGET",
+    kind: tokenBudget,
+    shownDefault: "unset (no budget)",
+    placeholder: "tokens/period",
+    description:
+      "tokens (prompt + completion) a user may spend per UTC day or month, e.g. 200000/day; over it: 429 quota_exceeded",
+  },
+  {
     env: "CORS_ORIGINS",
     kind: origins,
     default: "",
@@ -305,6 +314,13 @@ export const SETTINGS = [
     description: "open WebSockets on one instance in all",
   },
   {
+    env: "WS_CONNECT_RATE_LIMITS",
+    kind: rateLimits,
+    default: "60/min",
+    placeholder: "rules",
+    description: "throttle of new WebSockets per user, on every instance (429 before the upgrade)",
+  },
+  {
     env: "WS_MAX_MESSAGES_PER_SECOND",
     kind: integer(),
     default: 20,
@@ -331,6 +347,39 @@ export const SETTINGS = [
     default: 256 * 1024,
     placeholder: "bytes",
     description: "largest request body",
+    standalone: true,
+  },
+  {
+    env: "HEADERS_TIMEOUT",
+    kind: duration(),
+    default: "10s",
+    placeholder: "duration",
+    description: "time a client has to send a request's headers, from its first byte or its connection",
+    standalone: true,
+  },
+  {
+    env: "REQUEST_TIMEOUT",
+    kind: duration(),
+    default: "60s",
+    placeholder: "duration",
+    description: "time a client has to send a whole request, body included (never cuts an answer being sent)",
+    standalone: true,
+  },
+  {
+    env: "IDLE_TIMEOUT",
+    kind: duration(),
+    default: "72s",
+    placeholder: "duration",
+    description: "how long a kept-alive connection may wait for its next request",
+    standalone: true,
+  },
+  {
+    env: "MAX_CONNECTIONS_PER_ADDRESS",
+    kind: integer(),
+    default: 600,
+    placeholder: "n",
+    description:
+      "open connections, WebSockets included, from one client address that is not a trusted proxy; one more gets 429",
     standalone: true,
   },
   {

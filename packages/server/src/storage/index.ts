@@ -6,12 +6,17 @@ import { openPostgres } from "./postgres.js";
 import { SqlStorage } from "./sql-storage.js";
 
 export type {
+  ApiKeyRecord,
+  ChatMessage,
   IndexablePrompt,
   IndexedPromptRow,
+  NewPrompt,
   PromptCursor,
   PromptEmbedding,
   Storage,
   StoredPrompt,
+  TokenUsage,
+  UsageDay,
   User,
 } from "./port.js";
 export { UniqueViolationError } from "./port.js";

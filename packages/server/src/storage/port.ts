@@ -8,6 +8,19 @@ export interface User {
   createdAt: Date;
 }
 
+/** One turn of a chat, as the OpenAI-compatible API receives it. */
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+/** What an answer cost in tokens: from the provider's `usage`, or counted here (`estimated`) when it gave none. */
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+  estimated: boolean;
+}
+
 export interface StoredPrompt {
   id: number;
   userId: number;
@@ -17,6 +30,29 @@ export interface StoredPrompt {
   createdAt: Date;
   /** The earlier prompt whose answer this one reused (ANSWER_REUSE_MIN_SCORE); null when the model answered. */
   reusedFrom: number | null;
+  /** The whole conversation of a chat call (`/v1/chat/completions`); null for a single prompt. */
+  messages: ChatMessage[] | null;
+  /** Model tokens the answer cost: 0 and 0 for a reused answer, and for prompts stored before usage was recorded. */
+  promptTokens: number;
+  completionTokens: number;
+  /** The counts were made with a tokenizer here, because the provider reported none. */
+  tokensEstimated: boolean;
+}
+
+/** A prompt to store, under `id` when one was reserved. */
+export interface NewPrompt {
+  id?: number;
+  userId: number;
+  prompt: string;
+  response: string;
+  model: string;
+  /** When already known (seeding, imports); otherwise the vector follows with `embeddings.setEmbedding`. */
+  embedding?: PromptEmbedding;
+  /** The earlier prompt of the same user whose answer this one reuses. */
+  reusedFrom?: number;
+  messages?: ChatMessage[];
+  /** Absent: nothing was spent (a reused answer, an import). */
+  usage?: TokenUsage;
 }
 
 export interface RefreshTokenRecord {
@@ -34,8 +70,15 @@ export interface PromptCursor {
   id: number;
 }
 
+/** A refresh token's id and expiry: enough to sign it again, byte for byte (see TokenService.issue). */
+export interface RefreshTokenId {
+  jti: string;
+  expiresAt: Date;
+}
+
 export type RotationOutcome =
-  | { status: "rotated"; userId: number; familyId: string }
+  /** `successor` is the candidate offered, or the one already given for this token within the grace window. */
+  | { status: "rotated"; userId: number; familyId: string; successor: RefreshTokenId }
   /** The token was already used once: its whole family is now revoked. */
   | { status: "reused"; userId: number }
   | { status: "revoked" | "expired" | "unknown" };
@@ -51,23 +94,18 @@ export interface RefreshTokenRepository {
   /** Records a newly issued refresh token. */
   issue(token: { jti: string; userId: number; familyId: string; expiresAt: Date }): Promise<void>;
   /**
-   * Atomically marks `jti` used and records its successor in the same family. Re-use of a token already used
-   * revokes the whole family, so a stolen refresh token dies with the one its owner keeps using; except within
+   * Atomically marks `jti` used and records `candidate` as its successor in the same family. Re-use of a token already
+   * used revokes the whole family, so a stolen refresh token dies with the one its owner keeps using; except within
    * `reuseGraceMs` of its first use, when it is the same client asking twice (a retried request, two tabs) and gets
-   * a successor of its own.
+   * the successor already recorded, so that the family keeps one live token. Every time compared is the database's.
    */
-  rotate(
-    jti: string,
-    successor: { jti: string; expiresAt: Date },
-    now: Date,
-    reuseGraceMs: number,
-  ): Promise<RotationOutcome>;
-  /** Revokes the family of `jti`; returns its id, or undefined when no such token exists. */
-  revokeFamilyOf(jti: string, now: Date): Promise<string | undefined>;
+  rotate(jti: string, candidate: RefreshTokenId, reuseGraceMs: number): Promise<RotationOutcome>;
+  /** Revokes the family of `jti` as of the database's clock; returns its id, or undefined when no such token exists. */
+  revokeFamilyOf(jti: string): Promise<string | undefined>;
   /** Families revoked at or after `since` (by logout or by a detected reuse), by the database's clock. */
   revokedSince(since: Date): Promise<Array<{ familyId: string; revokedAt: Date }>>;
-  /** Deletes the tokens that expired before `before`; returns how many. */
-  deleteExpired(before: Date): Promise<number>;
+  /** Deletes the tokens that have expired by the database's clock; returns how many. */
+  deleteExpired(): Promise<number>;
 }
 
 /** A prompt's embedding and the model that computed it: vectors of different models are never compared. */
@@ -119,24 +157,65 @@ export interface PromptRepository {
    * their final id while the model is still writing them.
    */
   reserveId(): Promise<number>;
-  /** Stores a prompt, under `id` when one was reserved. */
-  insert(prompt: {
-    id?: number;
-    userId: number;
-    prompt: string;
-    response: string;
-    model: string;
-    /** When already known (seeding, imports); otherwise the vector follows with `embeddings.setEmbedding`. */
-    embedding?: PromptEmbedding;
-    /** The earlier prompt of the same user whose answer this one reuses. */
-    reusedFrom?: number;
-  }): Promise<StoredPrompt>;
+  /** Stores a prompt and counts it in the user's usage of its UTC day, in one transaction. */
+  insert(prompt: NewPrompt): Promise<StoredPrompt>;
   /** Undefined when the prompt does not exist or belongs to another user. */
   get(userId: number, id: number): Promise<StoredPrompt | undefined>;
   /** The user's prompts among these ids, in no particular order; others' ids are left out. */
   getMany(userId: number, ids: readonly number[]): Promise<StoredPrompt[]>;
   /** The user's prompts, newest first, after `cursor` when given. */
   list(userId: number, page: { limit: number; after?: PromptCursor }): Promise<StoredPrompt[]>;
+}
+
+/** A personal API key as stored: never the key itself, only its hash. */
+export interface ApiKeyRecord {
+  id: number;
+  userId: number;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+}
+
+export interface ApiKeyRepository {
+  create(key: {
+    userId: number;
+    name: string;
+    prefix: string;
+    hash: Buffer;
+    expiresAt: Date | null;
+  }): Promise<ApiKeyRecord>;
+  /** The user's keys that are not revoked, newest first (expired ones included: their owner may want to see them). */
+  listOf(userId: number): Promise<ApiKeyRecord[]>;
+  /** The live key with this hash: not revoked, not expired by the database's clock. */
+  findLive(hash: Buffer): Promise<ApiKeyRecord | undefined>;
+  /** Revokes one of the user's keys; false when the user has no such live key. */
+  revoke(userId: number, id: number): Promise<boolean>;
+  /** Keys revoked at or after `since`, by the database's clock, with the time it read. */
+  revokedSince(since: Date): Promise<{ now: Date; ids: number[] }>;
+  touch(id: number): Promise<void>;
+}
+
+/** One UTC day of a user's activity. */
+export interface UsageDay {
+  /** YYYY-MM-DD. */
+  date: string;
+  prompts: number;
+  modelCalls: number;
+  reused: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface UsageRepository {
+  /** The user's days with activity among the last `days` UTC days (today included), newest first. */
+  daysOf(userId: number, days: number): Promise<UsageDay[]>;
+  /**
+   * Prompt plus completion tokens the user spent in the current UTC day or calendar month, and the database's
+   * clock when it was read: every instance counts the same window.
+   */
+  spentThis(userId: number, period: "day" | "month"): Promise<{ tokens: number; now: Date }>;
 }
 
 export interface Storage {
@@ -148,6 +227,8 @@ export interface Storage {
   readonly refreshTokens: RefreshTokenRepository;
   readonly prompts: PromptRepository;
   readonly embeddings: PromptEmbeddingRepository;
+  readonly apiKeys: ApiKeyRepository;
+  readonly usage: UsageRepository;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,19 +1,26 @@
 import type {
+  ApiKeyRepository,
+  ChatMessage,
   IndexablePrompt,
   IndexedPromptRow,
+  NewPrompt,
   PromptCursor,
   PromptEmbedding,
   PromptEmbeddingRepository,
   PromptRepository,
+  RefreshTokenId,
   RefreshTokenRepository,
   RotationOutcome,
   Storage,
   StoredPrompt,
+  UsageRepository,
   User,
   UserRepository,
 } from "./port.js";
 import { UniqueViolationError } from "./port.js";
-import { type SqlDatabase, type SqlExecutor, UNIQUE_VIOLATION } from "./sql.js";
+import { type SqlDatabase, type SqlExecutor, toId, UNIQUE_VIOLATION } from "./sql.js";
+import { SqlApiKeys } from "./sql-api-keys.js";
+import { SqlUsage } from "./sql-usage.js";
 import { bytesToVector, vectorToBytes } from "./vector-bytes.js";
 
 interface UserRow {
@@ -32,6 +39,10 @@ interface PromptRow {
   model: string;
   created_at: Date;
   reused_from: string | number | bigint | null;
+  messages: ChatMessage[] | null;
+  prompt_tokens: number;
+  completion_tokens: number;
+  tokens_estimated: boolean;
 }
 
 interface RefreshTokenRow {
@@ -40,12 +51,14 @@ interface RefreshTokenRow {
   expires_at: Date;
   used_at: Date | null;
   revoked_at: Date | null;
+  successor_jti: string | null;
+  successor_expires_at: Date | null;
+  within_grace: boolean;
+  expired: boolean;
 }
 
-const PROMPT_COLUMNS = "id, user_id, prompt, response, model, created_at, reused_from";
-
-// node-postgres returns bigint columns as strings and PGlite as numbers; ids stay far below 2^53.
-const toId = (value: string | number | bigint): number => Number(value);
+const PROMPT_COLUMNS =
+  "id, user_id, prompt, response, model, created_at, reused_from, messages, prompt_tokens, completion_tokens, tokens_estimated";
 
 const toUser = (row: UserRow): User => ({
   id: toId(row.id),
@@ -63,6 +76,10 @@ const toPrompt = (row: PromptRow): StoredPrompt => ({
   model: row.model,
   createdAt: row.created_at,
   reusedFrom: row.reused_from === null ? null : toId(row.reused_from),
+  messages: row.messages,
+  promptTokens: row.prompt_tokens,
+  completionTokens: row.completion_tokens,
+  tokensEstimated: row.tokens_estimated,
 });
 
 function isUniqueViolation(error: unknown): boolean {
@@ -108,46 +125,55 @@ class SqlRefreshTokens implements RefreshTokenRepository {
     );
   }
 
-  rotate(
-    jti: string,
-    successor: { jti: string; expiresAt: Date },
-    now: Date,
-    reuseGraceMs: number,
-  ): Promise<RotationOutcome> {
+  rotate(jti: string, candidate: RefreshTokenId, reuseGraceMs: number): Promise<RotationOutcome> {
     return this.db.transaction(async (tx) => {
-      // FOR UPDATE makes two concurrent refreshes with the same token queue up: exactly one rotates it.
+      // FOR UPDATE makes concurrent refreshes with the same token queue up: the first rotates it, and those within
+      // the grace window then read the successor it recorded. Times are compared by the database's clock, which
+      // every instance shares, whatever their own clocks say.
       const { rows } = await tx.query<RefreshTokenRow>(
-        "SELECT user_id, family_id, expires_at, used_at, revoked_at FROM refresh_tokens WHERE jti = $1 FOR UPDATE",
-        [jti],
+        `SELECT user_id, family_id, expires_at, used_at, revoked_at, successor_jti,
+            (SELECT expires_at FROM refresh_tokens successor WHERE successor.jti = token.successor_jti)
+              AS successor_expires_at,
+            used_at IS NOT NULL AND now() - used_at < make_interval(secs => $2::double precision / 1000)
+              AS within_grace,
+            expires_at <= now() AS expired
+          FROM refresh_tokens token WHERE jti = $1 FOR UPDATE`,
+        [jti, reuseGraceMs],
       );
       const current = rows[0];
       if (!current) return { status: "unknown" };
       if (current.revoked_at) return { status: "revoked" };
-      const retried = current.used_at && now.getTime() - current.used_at.getTime() < reuseGraceMs;
-      if (current.used_at && !retried) {
-        await tx.query(
-          "UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL",
-          [current.family_id, now],
-        );
-        return { status: "reused", userId: toId(current.user_id) };
+      const userId = toId(current.user_id);
+      if (current.used_at && current.within_grace && current.successor_jti && current.successor_expires_at) {
+        const successor = { jti: current.successor_jti, expiresAt: current.successor_expires_at };
+        return { status: "rotated", userId, familyId: current.family_id, successor };
       }
-      if (current.expires_at.getTime() <= now.getTime()) return { status: "expired" };
-      // A retry keeps the time of the first use, so that the grace window is not stretched by retrying.
-      if (!retried) await tx.query("UPDATE refresh_tokens SET used_at = $2 WHERE jti = $1", [jti, now]);
+      if (current.used_at) {
+        await tx.query(
+          "UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL",
+          [current.family_id],
+        );
+        return { status: "reused", userId };
+      }
+      if (current.expired) return { status: "expired" };
+      await tx.query("UPDATE refresh_tokens SET used_at = now(), successor_jti = $2 WHERE jti = $1", [
+        jti,
+        candidate.jti,
+      ]);
       await tx.query(
         "INSERT INTO refresh_tokens (jti, user_id, family_id, expires_at) VALUES ($1, $2, $3, $4)",
-        [successor.jti, current.user_id, current.family_id, successor.expiresAt],
+        [candidate.jti, current.user_id, current.family_id, candidate.expiresAt],
       );
-      return { status: "rotated", userId: toId(current.user_id), familyId: current.family_id };
+      return { status: "rotated", userId, familyId: current.family_id, successor: candidate };
     });
   }
 
-  async revokeFamilyOf(jti: string, now: Date): Promise<string | undefined> {
+  async revokeFamilyOf(jti: string): Promise<string | undefined> {
     const { rows } = await this.db.query<{ family_id: string }>(
-      `UPDATE refresh_tokens SET revoked_at = COALESCE(revoked_at, $2)
+      `UPDATE refresh_tokens SET revoked_at = COALESCE(revoked_at, now())
         WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE jti = $1)
         RETURNING family_id`,
-      [jti, now],
+      [jti],
     );
     return rows[0]?.family_id;
   }
@@ -161,17 +187,16 @@ class SqlRefreshTokens implements RefreshTokenRepository {
     return rows.map((row) => ({ familyId: row.family_id, revokedAt: row.revoked_at }));
   }
 
-  async deleteExpired(before: Date): Promise<number> {
+  async deleteExpired(): Promise<number> {
     const { rows } = await this.db.query<{ jti: string }>(
-      "DELETE FROM refresh_tokens WHERE expires_at < $1 RETURNING jti",
-      [before],
+      "DELETE FROM refresh_tokens WHERE expires_at < now() RETURNING jti",
     );
     return rows.length;
   }
 }
 
 class SqlPrompts implements PromptRepository {
-  constructor(private readonly db: SqlExecutor) {}
+  constructor(private readonly db: SqlDatabase) {}
 
   async reserveId(): Promise<number> {
     const { rows } = await this.db.query<{ id: string | number }>(
@@ -180,35 +205,37 @@ class SqlPrompts implements PromptRepository {
     return toId((rows[0] as { id: string | number }).id);
   }
 
-  async insert(prompt: {
-    id?: number;
-    userId: number;
-    prompt: string;
-    response: string;
-    model: string;
-    embedding?: PromptEmbedding;
-    reusedFrom?: number;
-  }): Promise<StoredPrompt> {
-    // An explicit id is one taken with reserveId; OVERRIDING SYSTEM VALUE lets it into the identity column.
-    const { rows } = await this.db.query<PromptRow>(
-      `INSERT INTO prompts
-          (id, user_id, prompt, response, model, embedding, embedding_model, embedded_at, reused_from)
-        OVERRIDING SYSTEM VALUE
-        VALUES (COALESCE($1, nextval(pg_get_serial_sequence('prompts', 'id'))), $2, $3, $4, $5, $6, $7,
-          CASE WHEN $6::bytea IS NULL THEN NULL ELSE now() END, $8)
-        RETURNING ${PROMPT_COLUMNS}`,
-      [
-        prompt.id ?? null,
-        prompt.userId,
-        prompt.prompt,
-        prompt.response,
-        prompt.model,
-        prompt.embedding ? vectorToBytes(prompt.embedding.vector) : null,
-        prompt.embedding?.model ?? null,
-        prompt.reusedFrom ?? null,
-      ],
-    );
-    return toPrompt(rows[0] as PromptRow);
+  insert(prompt: NewPrompt): Promise<StoredPrompt> {
+    const usage = prompt.usage ?? { promptTokens: 0, completionTokens: 0, estimated: false };
+    return this.db.transaction(async (tx) => {
+      // An explicit id is one taken with reserveId; OVERRIDING SYSTEM VALUE lets it into the identity column.
+      const { rows } = await tx.query<PromptRow>(
+        `INSERT INTO prompts
+            (id, user_id, prompt, response, model, embedding, embedding_model, embedded_at, reused_from,
+             messages, prompt_tokens, completion_tokens, tokens_estimated)
+          OVERRIDING SYSTEM VALUE
+          VALUES (COALESCE($1, nextval(pg_get_serial_sequence('prompts', 'id'))), $2, $3, $4, $5, $6, $7,
+            CASE WHEN $6::bytea IS NULL THEN NULL ELSE now() END, $8, $9::jsonb, $10, $11, $12)
+          RETURNING ${PROMPT_COLUMNS}`,
+        [
+          prompt.id ?? null,
+          prompt.userId,
+          prompt.prompt,
+          prompt.response,
+          prompt.model,
+          prompt.embedding ? vectorToBytes(prompt.embedding.vector) : null,
+          prompt.embedding?.model ?? null,
+          prompt.reusedFrom ?? null,
+          prompt.messages ? JSON.stringify(prompt.messages) : null,
+          usage.promptTokens,
+          usage.completionTokens,
+          usage.estimated,
+        ],
+      );
+      const stored = toPrompt(rows[0] as PromptRow);
+      await SqlUsage.count(tx, stored);
+      return stored;
+    });
   }
 
   async get(userId: number, id: number): Promise<StoredPrompt | undefined> {
@@ -329,6 +356,8 @@ export class SqlStorage implements Storage {
   readonly refreshTokens: RefreshTokenRepository;
   readonly prompts: PromptRepository;
   readonly embeddings: PromptEmbeddingRepository;
+  readonly apiKeys: ApiKeyRepository;
+  readonly usage: UsageRepository;
 
   constructor(
     readonly kind: string,
@@ -338,6 +367,8 @@ export class SqlStorage implements Storage {
     this.refreshTokens = new SqlRefreshTokens(db);
     this.prompts = new SqlPrompts(db);
     this.embeddings = new SqlPromptEmbeddings(db);
+    this.apiKeys = new SqlApiKeys(db);
+    this.usage = new SqlUsage(db);
   }
 
   async now(): Promise<Date> {

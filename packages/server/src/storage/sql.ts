@@ -14,6 +14,9 @@ export interface SqlDatabase extends SqlExecutor {
   close(): Promise<void>;
 }
 
+/** node-postgres returns bigint columns as strings and PGlite as numbers; ids stay far below 2^53. */
+export const toId = (value: string | number | bigint): number => Number(value);
+
 /** SQLSTATE of a unique violation, the same in PostgreSQL and PGlite. */
 export const UNIQUE_VIOLATION = "23505";
 

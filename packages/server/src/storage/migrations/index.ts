@@ -3,6 +3,8 @@ import { promptsCreatedAt } from "./0002_prompts_created_at.js";
 import { promptsEmbeddedAt } from "./0003_prompts_embedded_at.js";
 import { refreshTokensRevokedAt } from "./0004_refresh_tokens_revoked_at.js";
 import { promptsReusedFrom } from "./0005_prompts_reused_from.js";
+import { apiKeys } from "./0006_api_keys.js";
+import { tokenUsage } from "./0007_token_usage.js";
 import { refreshTokensSuccessor } from "./0008_refresh_tokens_successor.js";
 
 export interface Migration {
@@ -21,5 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   promptsEmbeddedAt,
   refreshTokensRevokedAt,
   promptsReusedFrom,
+  apiKeys,
+  tokenUsage,
   refreshTokensSuccessor,
 ];

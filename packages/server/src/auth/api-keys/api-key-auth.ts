@@ -1,0 +1,125 @@
+import type { FastifyBaseLogger } from "fastify";
+import { LRUCache } from "lru-cache";
+import type { ApiKeyRecord, Storage } from "../../storage/index.js";
+import type { SessionRevocations } from "../session-revocations.js";
+import { invalidToken } from "../tokens.js";
+import { hashKey, isWellFormedKey } from "./key-material.js";
+
+export interface ApiKeyAuthOptions {
+  storage: Storage;
+  revocations: SessionRevocations;
+  log: FastifyBaseLogger;
+  /** How often to look for keys other instances revoked. Default 500 ms, so a revocation is everywhere within 1 s. */
+  pollIntervalMs?: number;
+  /** last_used_at is written at most this often per key. Default one minute. */
+  touchIntervalMs?: number;
+}
+
+/** The user a key acts as, and the session its sockets are closed by when the key is revoked. */
+export interface KeyCaller {
+  userId: number;
+  keyId: number;
+  session: string;
+  /** Seconds since the epoch; Infinity for a key that never expires. */
+  exp: number;
+}
+
+/** The session id of a key: sockets opened with the key close when this session ends. */
+export const keySession = (keyId: number): string => `key:${keyId}`;
+
+/**
+ * Verifies API keys. A key is looked up by its hash once, then remembered, so that a warm key costs no database
+ * round trip; what could make a remembered key wrong is handled apart: its expiry is checked on every use, and its
+ * revocation is learnt at once on this instance and, on the others, from the database within a poll interval
+ * (revoked_at, by the database's clock).
+ */
+export class ApiKeyAuth {
+  readonly #options: ApiKeyAuthOptions;
+  readonly #known = new LRUCache<string, ApiKeyRecord>({
+    max: 10_000,
+    dispose: (record) => this.#hashOf.delete(record.id),
+  });
+  /** Key id → the hash it is remembered under, so that a revocation by id can forget it. */
+  readonly #hashOf = new Map<number, string>();
+  /** Key id → when its last_used_at was last written (ms since the epoch). */
+  readonly #touched = new LRUCache<number, number>({ max: 10_000 });
+  #since: Date | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #looking = false;
+
+  constructor(options: ApiKeyAuthOptions) {
+    this.#options = options;
+  }
+
+  async start(): Promise<void> {
+    this.#since = await this.#options.storage.now();
+    this.#timer = setInterval(() => void this.#look(), this.#options.pollIntervalMs ?? 500);
+    this.#timer.unref();
+  }
+
+  close(): void {
+    clearInterval(this.#timer);
+  }
+
+  /** Throws `token_not_valid` for a malformed, unknown, revoked or expired key. */
+  async verify(key: string): Promise<KeyCaller> {
+    // Every key, known or not, is hashed and looked up the same way: the time taken says nothing of its prefix.
+    if (!isWellFormedKey(key)) throw invalidToken("API key is invalid.");
+    const hash = hashKey(key).toString("base64");
+    let record = this.#known.get(hash);
+    if (!record) {
+      record = await this.#options.storage.apiKeys.findLive(Buffer.from(hash, "base64"));
+      if (!record) throw invalidToken("API key is invalid, revoked or expired.");
+      this.#known.set(hash, record);
+      this.#hashOf.set(record.id, hash);
+    }
+    if (record.expiresAt && record.expiresAt.getTime() <= Date.now()) {
+      this.forget(record.id);
+      throw invalidToken("API key is invalid, revoked or expired.");
+    }
+    this.#touch(record.id);
+    return {
+      userId: record.userId,
+      keyId: record.id,
+      session: keySession(record.id),
+      exp: record.expiresAt ? record.expiresAt.getTime() / 1000 : Number.POSITIVE_INFINITY,
+    };
+  }
+
+  /** A key revoked here or elsewhere: refused from now on, and its sockets closed. */
+  forget(keyId: number): void {
+    const hash = this.#hashOf.get(keyId);
+    if (hash) this.#known.delete(hash);
+    this.#options.revocations.revoke(keySession(keyId));
+  }
+
+  #touch(keyId: number): void {
+    const now = Date.now();
+    const last = this.#touched.get(keyId);
+    if (last !== undefined && now - last < (this.#options.touchIntervalMs ?? 60_000)) return;
+    this.#touched.set(keyId, now);
+    this.#options.storage.apiKeys
+      .touch(keyId)
+      .catch((error: unknown) =>
+        this.#options.log.warn({ err: error, keyId }, "could not record a key's use"),
+      );
+  }
+
+  async #look(): Promise<void> {
+    if (this.#looking || !this.#since) return;
+    this.#looking = true;
+    try {
+      // Overlapping looks: revoked_at is the start of the revoking transaction, which commits a little later.
+      const since = new Date(this.#since.getTime() - LOOK_OVERLAP_MS);
+      const { now, ids } = await this.#options.storage.apiKeys.revokedSince(since);
+      for (const id of ids) this.forget(id);
+      this.#since = now;
+    } catch (error) {
+      this.#options.log.warn({ err: error }, "could not look for revoked API keys; retrying");
+    } finally {
+      this.#looking = false;
+    }
+  }
+}
+
+const LOOK_OVERLAP_MS = 5_000;

@@ -1,0 +1,86 @@
+import type { ApiKeyRecord, ApiKeyRepository } from "./port.js";
+import { type SqlExecutor, toId } from "./sql.js";
+
+interface ApiKeyRow {
+  id: string | number;
+  user_id: string | number;
+  name: string;
+  prefix: string;
+  created_at: Date;
+  expires_at: Date | null;
+  last_used_at: Date | null;
+}
+
+const COLUMNS = "id, user_id, name, prefix, created_at, expires_at, last_used_at";
+
+const toRecord = (row: ApiKeyRow): ApiKeyRecord => ({
+  id: toId(row.id),
+  userId: toId(row.user_id),
+  name: row.name,
+  prefix: row.prefix,
+  createdAt: row.created_at,
+  expiresAt: row.expires_at,
+  lastUsedAt: row.last_used_at,
+});
+
+/** Personal API keys, found by the hash of the key and never by the key itself. */
+export class SqlApiKeys implements ApiKeyRepository {
+  constructor(private readonly db: SqlExecutor) {}
+
+  async create(key: {
+    userId: number;
+    name: string;
+    prefix: string;
+    hash: Buffer;
+    expiresAt: Date | null;
+  }): Promise<ApiKeyRecord> {
+    const { rows } = await this.db.query<ApiKeyRow>(
+      `INSERT INTO api_keys (user_id, name, prefix, key_hash, expires_at) VALUES ($1, $2, $3, $4, $5)
+       RETURNING ${COLUMNS}`,
+      [key.userId, key.name, key.prefix, key.hash, key.expiresAt],
+    );
+    return toRecord(rows[0] as ApiKeyRow);
+  }
+
+  async listOf(userId: number): Promise<ApiKeyRecord[]> {
+    const { rows } = await this.db.query<ApiKeyRow>(
+      `SELECT ${COLUMNS} FROM api_keys WHERE user_id = $1 AND revoked_at IS NULL
+        ORDER BY created_at DESC, id DESC`,
+      [userId],
+    );
+    return rows.map(toRecord);
+  }
+
+  async findLive(hash: Buffer): Promise<ApiKeyRecord | undefined> {
+    const { rows } = await this.db.query<ApiKeyRow>(
+      `SELECT ${COLUMNS} FROM api_keys
+        WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
+      [hash],
+    );
+    return rows[0] && toRecord(rows[0]);
+  }
+
+  async revoke(userId: number, id: number): Promise<boolean> {
+    const { rows } = await this.db.query<{ id: string | number }>(
+      "UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING id",
+      [id, userId],
+    );
+    return rows.length > 0;
+  }
+
+  async revokedSince(since: Date): Promise<{ now: Date; ids: number[] }> {
+    const { rows } = await this.db.query<{ id: string | number | null; now: Date }>(
+      `SELECT k.id, t.now FROM (SELECT now() AS now) t
+         LEFT JOIN api_keys k ON k.revoked_at >= $1`,
+      [since],
+    );
+    return {
+      now: (rows[0] as { now: Date }).now,
+      ids: rows.flatMap((row) => (row.id === null ? [] : [toId(row.id)])),
+    };
+  }
+
+  async touch(id: number): Promise<void> {
+    await this.db.query("UPDATE api_keys SET last_used_at = now() WHERE id = $1", [id]);
+  }
+}
