@@ -1,7 +1,7 @@
-import { DEFAULT_BASE_URL, PromptClient } from "@prompt-service/sdk";
+import { PromptClient } from "@prompt-service/sdk";
 import type { Command } from "commander";
 import { Credentials } from "./config/credentials.js";
-import { normalizeServer } from "./config/server-url.js";
+import { DEFAULT_SERVER, normalizeServer } from "./config/server-url.js";
 import type { IO } from "./io.js";
 import { Output } from "./output/output.js";
 import { colorWanted } from "./output/style.js";
@@ -29,11 +29,15 @@ export interface GlobalOptions {
 }
 
 /**
- * --server, then $PROMPT_SERVER, then the server last logged in to, then the SDK's default: `npm start`'s address.
+ * The longest `Retry-After` a command waits out, in seconds. A person at a terminal is told how long to wait (exit
+ * 4) rather than kept waiting in silence; a wait this short is served without a word.
  */
+const MAX_RETRY_AFTER_SECONDS = 1;
+
+/** --server, then $PROMPT_SERVER, then the server last logged in to, then `npm start`'s address. */
 async function chooseServer(globals: GlobalOptions, io: IO, credentials: Credentials): Promise<string> {
   const given = globals.server ?? (io.env.PROMPT_SERVER?.trim() || undefined);
-  return normalizeServer(given ?? (await credentials.defaultServer()) ?? DEFAULT_BASE_URL);
+  return normalizeServer(given ?? (await credentials.defaultServer()) ?? DEFAULT_SERVER);
 }
 
 export async function createContext(io: IO, globals: GlobalOptions): Promise<CommandContext> {
@@ -44,6 +48,7 @@ export async function createContext(io: IO, globals: GlobalOptions): Promise<Com
     // A token in the environment wins over the stored session, as GH_TOKEN does in `gh`.
     accessToken: io.env.PROMPT_TOKEN?.trim() || undefined,
     tokenStore: credentials.tokenStore(server),
+    maxRetryAfter: MAX_RETRY_AFTER_SECONDS,
   });
   const out = new Output(io, {
     json: globals.json === true,

@@ -6,6 +6,7 @@ import {
   RateLimitError,
   ValidationError,
 } from "@prompt-service/sdk";
+import { isLoopback } from "./config/server-url.js";
 import { ExitCode } from "./exit-codes.js";
 
 /** A failure to report to the user: one line of text and the exit status it stands for. */
@@ -36,14 +37,56 @@ const seconds = (count: number) => `${count} second${count === 1 ? "" : "s"}`;
 function authenticationMessage(error: AuthenticationError, server: string): string {
   switch (error.code) {
     case "not_authenticated":
-      return `not logged in to ${server}: run \`prompt login --username NAME\``;
+      return `not logged in to ${server}: run \`prompt login\``;
     case "no_active_account":
       return "wrong username or password";
     case "token_not_valid":
-      return `the session on ${server} expired or was revoked: run \`prompt login --username NAME\``;
+      return `the session on ${server} expired or was revoked: run \`prompt login\``;
     default:
       return error.detail;
   }
+}
+
+/**
+ * The API's fields as the command line names them. The server's detail starts with the field's name ("prompt:
+ * Ensure this field…"), which, after the program's own "prompt: ", read as a prefix said twice.
+ */
+const FIELD_NAMES: Record<string, string> = {
+  prompt: "the prompt's text",
+  q: "the query",
+  k: "-k",
+  limit: "--limit",
+  cursor: "--cursor",
+  username: "--username",
+  email: "--email",
+  password: "the password",
+};
+
+/** "--username: A user with that username already exists.", one clause per field, as the command line names them. */
+function validationMessage(error: ValidationError): string {
+  const fields = Object.entries(error.fields ?? {});
+  if (fields.length === 0) return error.detail;
+  return fields
+    .map(([field, messages]) => `${FIELD_NAMES[field] ?? field}: ${messages.join(" ")}`)
+    .join("; ");
+}
+
+/** Whether nothing listens at the server's address: the connection was refused, not lost or slow. */
+function refused(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if ((cause as NodeJS.ErrnoException).code === "ECONNREFUSED") return true;
+    // Node tries each address of a name (localhost: ::1, then 127.0.0.1) and reports them together.
+    if (cause instanceof AggregateError && cause.errors.some(refused)) return true;
+  }
+  return false;
+}
+
+/** A server that cannot be reached, said without the SDK's request (which may be a refresh the user never asked for). */
+function unreachableMessage(error: ConnectionError, server: string): string {
+  if (!refused(error)) return `cannot reach ${server}: ${error.message}`;
+  return isLoopback(server)
+    ? `no server answers at ${server} (is \`npm start\` running?)`
+    : `no server answers at ${server}`;
 }
 
 /** The CliError an error of a command stands for; `server` is the one the command talked to. */
@@ -58,9 +101,9 @@ export function explain(error: unknown, server: string): CliError {
     return new CliError(authenticationMessage(error, server), ExitCode.authentication, cause);
   }
   if (error instanceof ConnectionError) {
-    return new CliError(`cannot reach ${server}: ${error.message}`, ExitCode.unreachable, cause);
+    return new CliError(unreachableMessage(error, server), ExitCode.unreachable, cause);
   }
-  if (error instanceof ValidationError) return new CliError(error.detail, ExitCode.error, cause);
+  if (error instanceof ValidationError) return new CliError(validationMessage(error), ExitCode.error, cause);
   if (error instanceof APIError)
     return new CliError(`${error.detail} (${error.code})`, ExitCode.error, cause);
   if (error instanceof AbortError) return new CliError("interrupted", ExitCode.error, cause);

@@ -1,4 +1,3 @@
-import { DEFAULT_BASE_URL } from "@prompt-service/sdk";
 import { Command } from "commander";
 import { historyCommand } from "./commands/history.js";
 import { loginCommand } from "./commands/login.js";
@@ -9,6 +8,7 @@ import { serveCommand } from "./commands/serve.js";
 import { submitCommand } from "./commands/submit.js";
 import { watchCommand } from "./commands/watch.js";
 import { whoamiCommand } from "./commands/whoami.js";
+import { DEFAULT_SERVER } from "./config/server-url.js";
 import { createContext, type GlobalOptions, type Invoke } from "./context.js";
 import { explain } from "./errors.js";
 import type { IO } from "./io.js";
@@ -24,7 +24,7 @@ export function createProgram(io: IO): Command {
     .version(VERSION, "-V, --version")
     .option(
       "--server <url>",
-      `the server (default: $PROMPT_SERVER, the last one logged in to, ${DEFAULT_BASE_URL})`,
+      `the server (default: $PROMPT_SERVER, the last one logged in to, ${DEFAULT_SERVER})`,
     )
     .option("--json", "print data as JSON (one object per line for watch)")
     .option("--quiet", "print no messages, only data")

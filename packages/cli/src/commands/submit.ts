@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import type { CommandContext, Invoke } from "../context.js";
 import { UsageError } from "../errors.js";
 import { readAll } from "../input/read-all.js";
@@ -6,7 +6,7 @@ import { readAll } from "../input/read-all.js";
 export interface SubmitOptions {
   /** The prompt, or "-" to read it from standard input. */
   text: string;
-  /** Also push the answer to your event streams (`prompt watch`). */
+  /** False with --no-ws: the answer is not pushed to your event streams (`prompt watch`). */
   ws?: boolean;
   /** Print the answer as the model writes it. */
   stream?: boolean;
@@ -28,21 +28,25 @@ export async function submitRun(options: SubmitOptions, context: CommandContext)
   if (options.stream) {
     if (out.json)
       throw new UsageError("--stream prints text: leave out --json, or use `prompt watch --json`");
-    await submitStreamed(text, options.ws === true, context);
+    await submitStreamed(text, options.ws !== false, context);
     return;
   }
-  const prompt = await client.prompts.create({ prompt: text, websocket: options.ws === true });
+  const prompt = await client.prompts.create({ prompt: text, websocket: options.ws !== false });
   if (out.json) out.printJson(prompt);
   else out.write(`${prompt.response}\n`);
 }
 
 export function submitCommand(invoke: Invoke): Command {
-  return new Command("submit")
-    .description("ask the language model; prints the answer")
-    .argument("<text>", 'the prompt, or "-" to read it from standard input')
-    .option("--ws", "also send the answer to your live event streams (prompt watch)")
-    .option("--stream", "print the answer as it is written")
-    .action((text: string, flags: Omit<SubmitOptions, "text">, command: Command) =>
-      invoke(command, (context) => submitRun({ text, ...flags }, context)),
-    );
+  return (
+    new Command("submit")
+      .description("ask the language model; prints the answer")
+      .argument("<text>", 'the prompt, or "-" to read it from standard input')
+      .option("--no-ws", "keep the answer off your live event streams (prompt watch shows it otherwise)")
+      // What scripts wrote when the events were opt-in: still accepted, and the default now.
+      .addOption(new Option("--ws").hideHelp())
+      .option("--stream", "print the answer as it is written")
+      .action((text: string, flags: Omit<SubmitOptions, "text">, command: Command) =>
+        invoke(command, (context) => submitRun({ text, ...flags }, context)),
+      )
+  );
 }

@@ -5,13 +5,18 @@ import type { TokenPair, TokenStore } from "@prompt-service/sdk";
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { configDir } from "./paths.js";
+import { serverIdentity } from "./server-url.js";
 
 interface CredentialsData {
   /** The server last logged in to: where commands go when neither --server nor $PROMPT_SERVER is given. */
   default_server?: string;
-  /** The session on each server, by normalized URL. */
+  /** The session on each server, by its identity (serverIdentity). */
   servers: Record<string, TokenPair>;
 }
+
+/** The keys of `data` that stand for `server`: files written before identities were used may hold aliases. */
+const keysOf = (data: CredentialsData, server: string) =>
+  Object.keys(data.servers).filter((key) => serverIdentity(key) === serverIdentity(server));
 
 /**
  * The sessions of `prompt`, one per server, in `credentials.json` under the config directory. The file holds
@@ -29,8 +34,11 @@ export class Credentials {
     return (await this.read()).default_server;
   }
 
+  /** The session on `server`, or on the same server under another of its loopback names. */
   async session(server: string): Promise<TokenPair | undefined> {
-    return (await this.read()).servers[server];
+    const data = await this.read();
+    const [key] = keysOf(data, server);
+    return key === undefined ? undefined : data.servers[key];
   }
 
   /** Remembers `server` as the one later commands go to. */
@@ -46,8 +54,9 @@ export class Credentials {
       load: () => this.session(server),
       save: (tokens) =>
         this.update((data) => {
-          if (tokens) data.servers[server] = { access: tokens.access, refresh: tokens.refresh };
-          else delete data.servers[server];
+          for (const key of keysOf(data, server)) delete data.servers[key];
+          if (tokens)
+            data.servers[serverIdentity(server)] = { access: tokens.access, refresh: tokens.refresh };
         }),
     };
   }

@@ -1,5 +1,13 @@
 import { UsageError } from "../errors.js";
 
+/** Where `npm start` and `prompt serve` listen by default, written as the README's curl examples write it. */
+export const DEFAULT_SERVER = "http://localhost:8000";
+
+/** The names of this machine's loopback interface: one server however it is written. */
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+const withoutTrailingSlash = (url: URL) => `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+
 /**
  * The canonical form of a server URL, so that `http://Host:8000/` and `http://host:8000` share one login:
  * lower-case host, no trailing slash, no query. A path prefix (a server mounted under /api-x) is kept.
@@ -14,5 +22,26 @@ export function normalizeServer(value: string): string {
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new UsageError(`the server must be an http:// or https:// URL, got "${value}"`);
   }
-  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+  return withoutTrailingSlash(url);
+}
+
+/**
+ * Which server a URL stands for, as the saved sessions know it: `localhost`, `127.0.0.1` and `[::1]` with the same
+ * scheme and port are one server, since `npm start` is reached through any of them. Commands still connect to the
+ * URL as given; only the session is shared.
+ */
+export function serverIdentity(server: string): string {
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    return server; // a key written by hand into the credentials file: it can only match itself
+  }
+  if (LOOPBACK_HOSTS.has(url.hostname)) url.hostname = "localhost";
+  return withoutTrailingSlash(url);
+}
+
+/** Whether the server runs on this machine, where `npm start` is the way to start it. */
+export function isLoopback(server: string): boolean {
+  return URL.canParse(server) && LOOPBACK_HOSTS.has(new URL(server).hostname);
 }

@@ -1,4 +1,4 @@
-import { CliError, UsageError } from "../errors.js";
+import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import type { IO } from "../io.js";
 import { readAll } from "./read-all.js";
@@ -12,19 +12,15 @@ export interface PasswordOptions {
 }
 
 /**
- * The password: from standard input with --password-stdin, else asked on the terminal without echo. Never from
- * an option or the environment, where other users could read it in the process list.
+ * The password: from standard input with --password-stdin, else asked on the terminal without echo (askForMissing
+ * has made sure there is one). Never from an option or the environment, where other users could read it in the
+ * process list.
  */
 export async function readPassword(io: IO, options: PasswordOptions): Promise<string> {
   if (options.passwordStdin) {
     const password = (await readAll(io.stdin)).split(/\r?\n/)[0] ?? "";
     if (password === "") throw new CliError("standard input holds no password", ExitCode.error);
     return password;
-  }
-  if (!io.stdin.isTTY) {
-    throw new UsageError(
-      "cannot ask for the password: standard input is not a terminal; use --password-stdin",
-    );
   }
   const password = await readSecret(io, "Password: ");
   if (password === "") throw new CliError("the password is empty", ExitCode.error);

@@ -93,7 +93,7 @@ describe("register", () => {
   it("is a usage error without a terminal to ask on and without --password-stdin", async () => {
     const { context } = await testContext({ stdin: "secret123\n" });
     await expect(registerRun({ username: "alice", email: "a@b.c" }, context)).rejects.toMatchObject({
-      message: "cannot ask for the password: standard input is not a terminal; use --password-stdin",
+      message: "standard input is not a terminal to ask on: give --password-stdin",
       exitCode: ExitCode.usage,
     });
   });

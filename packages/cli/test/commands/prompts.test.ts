@@ -25,24 +25,24 @@ const loggedIn = (respond: Parameters<typeof stubFetch>[0]) => {
 };
 
 describe("submit", () => {
-  it("prints the answer", async () => {
+  it("prints the answer, and asks for it on the user's event streams", async () => {
     const { api, client } = loggedIn(() => json(201, hola));
     const { context, stdout, stderr } = await testContext({ tty: true, client });
     await submitRun({ text: "hola mundo" }, context);
     expect(api.calls[0]).toMatchObject({
       method: "POST",
       path: "/api/prompts",
-      body: { prompt: "hola mundo", websocket: false },
+      body: { prompt: "hola mundo", websocket: true },
     });
     expect(stdout()).toBe("[mocked-llm_response] hola mundo\n");
     expect(stderr()).toBe("");
   });
 
-  it("reads the prompt from standard input with -, and asks for the answer on the event streams with --ws", async () => {
+  it("reads the prompt from standard input with -, and keeps it off the event streams with --no-ws", async () => {
     const { api, client } = loggedIn(() => json(201, hola));
     const { context, stdout } = await testContext({ stdin: "hola mundo\n", client });
-    await submitRun({ text: "-", ws: true }, context);
-    expect(api.calls[0]?.body).toEqual({ prompt: "hola mundo\n", websocket: true });
+    await submitRun({ text: "-", ws: false }, context);
+    expect(api.calls[0]?.body).toEqual({ prompt: "hola mundo\n", websocket: false });
     expect(stdout()).toBe("[mocked-llm_response] hola mundo\n");
   });
 

@@ -122,7 +122,7 @@ describe("the prompt binary against a real server", () => {
     expect(await runPrompt(["whoami"], env)).toEqual({
       status: 3,
       stdout: "",
-      stderr: `prompt: not logged in to ${url}: run \`prompt login --username NAME\`\n`,
+      stderr: `prompt: not logged in to ${url}: run \`prompt login\`\n`,
     });
   }, 90_000);
 

@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Credentials } from "../../src/config/credentials.js";
+import { DEFAULT_SERVER } from "../../src/config/server-url.js";
 import { createContext } from "../../src/context.js";
 import { temporaryConfigHome } from "../support/context.js";
 import { fakeIO } from "../support/fake-io.js";
@@ -12,7 +14,7 @@ async function serverChosen(argvServer: string | undefined, env: Record<string, 
 }
 
 describe("the server a command goes to", () => {
-  it("is --server, then $PROMPT_SERVER, then the one last logged in to, then the SDK's default", async () => {
+  it("is --server, then $PROMPT_SERVER, then the one last logged in to, then npm start's", async () => {
     const stored = "http://stored.test";
     expect(await serverChosen("http://flag.test/", { PROMPT_SERVER: "http://env.test" }, stored)).toBe(
       "http://flag.test",
@@ -21,7 +23,13 @@ describe("the server a command goes to", () => {
       "http://env.test",
     );
     expect(await serverChosen(undefined, {}, stored)).toBe(stored);
-    expect(await serverChosen(undefined, {})).toBe("http://127.0.0.1:8000");
+    expect(await serverChosen(undefined, {})).toBe("http://localhost:8000");
+  });
+
+  it("by default is the server of the README's curl examples", () => {
+    const readme = readFileSync(new URL("../../../../README.md", import.meta.url), "utf8");
+    const servers = new Set([...readme.matchAll(/^curl .*?(https?:\/\/[^/\s]+)/gm)].map((match) => match[1]));
+    expect([...servers]).toEqual([DEFAULT_SERVER]);
   });
 });
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Credentials } from "../../src/config/credentials.js";
 import { configDir } from "../../src/config/paths.js";
-import { normalizeServer } from "../../src/config/server-url.js";
+import { normalizeServer, serverIdentity } from "../../src/config/server-url.js";
 import { ExitCode } from "../../src/exit-codes.js";
 import { temporaryConfigHome } from "../support/context.js";
 
@@ -49,6 +49,33 @@ describe("the credentials file", () => {
     expect((await stat(join(home, "prompt-service"))).mode & 0o777).toBe(0o700);
   });
 
+  it("keeps one session for localhost, 127.0.0.1 and [::1] on the same port and scheme", async () => {
+    const credentials = new Credentials({ XDG_CONFIG_HOME: await temporaryConfigHome() });
+    await credentials.tokenStore("http://127.0.0.1:8000").save(pair("local"));
+    for (const alias of ["http://localhost:8000", "http://[::1]:8000", "http://127.0.0.1:8000"]) {
+      expect(await credentials.session(alias)).toEqual(pair("local"));
+    }
+    for (const other of ["http://localhost:8001", "https://localhost:8000", "http://127.0.0.2:8000"]) {
+      expect(await credentials.session(other)).toBeUndefined();
+    }
+    // A refresh saved through another name replaces the session rather than adding a second one.
+    await credentials.tokenStore("http://[::1]:8000").save(pair("rotated"));
+    expect(JSON.parse(await readFile(credentials.path, "utf8")).servers).toEqual({
+      "http://localhost:8000": pair("rotated"),
+    });
+    await credentials.tokenStore("http://localhost:8000").save(null);
+    expect(await credentials.session("http://127.0.0.1:8000")).toBeUndefined();
+  });
+
+  it("finds a session that an older version saved under 127.0.0.1", async () => {
+    const credentials = new Credentials({ XDG_CONFIG_HOME: await temporaryConfigHome() });
+    await credentials.setDefaultServer("http://127.0.0.1:8000");
+    const file = JSON.parse(await readFile(credentials.path, "utf8"));
+    file.servers["http://127.0.0.1:8000"] = pair("old");
+    await writeFile(credentials.path, JSON.stringify(file));
+    expect(await credentials.session("http://localhost:8000")).toEqual(pair("old"));
+  });
+
   it("says which file to delete when it is damaged", async () => {
     const credentials = new Credentials({ XDG_CONFIG_HOME: await temporaryConfigHome() });
     await credentials.setDefaultServer("http://a.test");
@@ -64,6 +91,14 @@ describe("server URLs", () => {
   it("share one login however they are written", () => {
     expect(normalizeServer("http://Example.test:8000/")).toBe("http://example.test:8000");
     expect(normalizeServer("https://example.test/prompt-api//?x=1")).toBe("https://example.test/prompt-api");
+  });
+
+  it("name one server on this machine whichever loopback name they use", () => {
+    expect(serverIdentity("http://127.0.0.1:8000/")).toBe("http://localhost:8000");
+    expect(serverIdentity("http://[::1]:8000")).toBe("http://localhost:8000");
+    expect(serverIdentity("http://LOCALHOST:8000/prefix/")).toBe("http://localhost:8000/prefix");
+    expect(serverIdentity("https://127.0.0.1")).toBe("https://localhost");
+    expect(serverIdentity("http://localhost.example.test:8000")).toBe("http://localhost.example.test:8000");
   });
 
   it("must be http(s) URLs", () => {

@@ -13,6 +13,13 @@ import { ExitCode } from "../../src/exit-codes.js";
 
 const SERVER = "http://prompt.test";
 const auth = (code: string, detail = "refused") => new AuthenticationError(401, { code, detail });
+/** What undici's fetch rejects with when nothing listens at the address, as the SDK wraps it. */
+const refused = (what: string) =>
+  new ConnectionError(`${what} failed: fetch failed (connect ECONNREFUSED 127.0.0.1:8000)`, {
+    cause: new TypeError("fetch failed", {
+      cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:8000"), { code: "ECONNREFUSED" }),
+    }),
+  });
 const throttled = (retryAfter: number | undefined) =>
   new RateLimitError(429, { code: "throttled", detail: "Request was throttled." }, undefined, retryAfter);
 
@@ -21,23 +28,20 @@ describe("the exit status and message of a failure", () => {
     [throttled(1), ExitCode.throttled, `throttled by ${SERVER}: try again in 1 second`],
     [throttled(12), ExitCode.throttled, `throttled by ${SERVER}: try again in 12 seconds`],
     [throttled(undefined), ExitCode.throttled, `throttled by ${SERVER}: try again later`],
-    [
-      auth("not_authenticated"),
-      ExitCode.authentication,
-      `not logged in to ${SERVER}: run \`prompt login --username NAME\``,
-    ],
+    [auth("not_authenticated"), ExitCode.authentication, `not logged in to ${SERVER}: run \`prompt login\``],
     [auth("no_active_account"), ExitCode.authentication, "wrong username or password"],
     [
       auth("token_not_valid"),
       ExitCode.authentication,
-      `the session on ${SERVER} expired or was revoked: run \`prompt login --username NAME\``,
+      `the session on ${SERVER} expired or was revoked: run \`prompt login\``,
     ],
     [auth("something_new", "Go away."), ExitCode.authentication, "Go away."],
     [
-      new ConnectionError("fetch failed (connect ECONNREFUSED)"),
+      new ConnectionError("GET /api/auth/me/ failed: fetch failed (other side closed)"),
       ExitCode.unreachable,
-      `cannot reach ${SERVER}: fetch failed (connect ECONNREFUSED)`,
+      `cannot reach ${SERVER}: GET /api/auth/me/ failed: fetch failed (other side closed)`,
     ],
+    [refused("POST /api/auth/refresh/"), ExitCode.unreachable, `no server answers at ${SERVER}`],
     [
       new TimeoutError("no answer in 60000 ms"),
       ExitCode.unreachable,
@@ -50,6 +54,27 @@ describe("the exit status and message of a failure", () => {
       }),
       ExitCode.error,
       "password: Ensure this field has at least 8 characters.",
+    ],
+    [
+      new ValidationError(400, {
+        code: "invalid",
+        detail: "prompt: Ensure this field has no more than 4000 characters.",
+        fields: { prompt: ["Ensure this field has no more than 4000 characters."] },
+      }),
+      ExitCode.error,
+      "the prompt's text: Ensure this field has no more than 4000 characters.",
+    ],
+    [
+      new ValidationError(400, {
+        code: "invalid",
+        detail: "username: A user with that username already exists.; email: Enter a valid email address.",
+        fields: {
+          username: ["A user with that username already exists."],
+          email: ["Enter a valid email address."],
+        },
+      }),
+      ExitCode.error,
+      "--username: A user with that username already exists.; --email: Enter a valid email address.",
     ],
     [
       new APIError(504, {
@@ -66,6 +91,15 @@ describe("the exit status and message of a failure", () => {
     expect({ exitCode: explained.exitCode, message: explained.message }).toEqual({ exitCode, message });
     expect(explained.cause).toBe(error);
   });
+
+  it.each(["http://localhost:8000", "http://127.0.0.1:8000", "http://[::1]:8000"])(
+    "asks whether `npm start` runs when nothing answers on this machine (%s), naming no internal request",
+    (server) => {
+      const explained = explain(refused("POST /api/auth/refresh/"), server);
+      expect(explained.message).toBe(`no server answers at ${server} (is \`npm start\` running?)`);
+      expect(explained.exitCode).toBe(ExitCode.unreachable);
+    },
+  );
 
   it("keeps a CliError as it is", () => {
     const error = new CliError("the passwords do not match", ExitCode.error);

@@ -1,6 +1,8 @@
 import { createServer } from "node:net";
 import { run } from "@prompt-service/cli";
+import { jwtExpiringIn } from "@prompt-service/testkit";
 import { describe, expect, it } from "vitest";
+import { Credentials } from "../../src/config/credentials.js";
 import { temporaryConfigHome } from "../support/context.js";
 import { fakeIO } from "../support/fake-io.js";
 
@@ -37,7 +39,14 @@ describe("prompt's exit status", () => {
     ],
     [["history", "--limit", "101"], /argument '101' is invalid\. expected a whole number from 1 to 100\.$/m],
     [["submit", "hola", "--bogus"], /^error: unknown option '--bogus'$/m],
-    [["login"], /^error: required option '--username <name>' not specified$/m],
+    [
+      ["login"],
+      /^prompt: standard input is not a terminal to ask on: give --username NAME and --password-stdin$/m,
+    ],
+    [
+      ["register", "--username", "alice", "--password-stdin"],
+      /^prompt: standard input is not a terminal to ask on: give --email ADDRESS$/m,
+    ],
   ])("is 2 (usage) for %j", async (argv, message) => {
     const { status, stdout, stderr } = await runWith(argv);
     expect(status).toBe(2);
@@ -53,20 +62,26 @@ describe("prompt's exit status", () => {
     });
   });
 
-  it("is 5 when the server cannot be reached, with one line on stderr; the stack only with --debug", async () => {
+  it("is 5 when no server answers, with one line on stderr that names no internal request; the stack only with --debug", async () => {
     const server = `http://127.0.0.1:${await closedPort()}`;
-    const plain = await runWith(["whoami"], { PROMPT_SERVER: server, PROMPT_TOKEN: "token" });
-    expect(plain.status).toBe(5);
-    expect(plain.stdout).toBe("");
-    expect(plain.stderr).toMatch(
-      new RegExp(`^prompt: cannot reach ${server}: GET /api/auth/me/ failed: .+\\n$`),
-    );
+    const home = await temporaryConfigHome();
+    // An expired access token: the client's first request is a refresh the user never asked for.
+    await new Credentials({ XDG_CONFIG_HOME: home })
+      .tokenStore(server)
+      .save({ access: jwtExpiringIn(-60), refresh: jwtExpiringIn(3600) });
+    const env = { XDG_CONFIG_HOME: home, PROMPT_SERVER: server };
+    const plain = await runWith(["whoami"], env);
+    expect(plain).toEqual({
+      status: 5,
+      stdout: "",
+      stderr: `prompt: no server answers at ${server} (is \`npm start\` running?)\n`,
+    });
 
-    const debug = await runWith(["--debug", "whoami"], { PROMPT_SERVER: server, PROMPT_TOKEN: "token" });
+    const debug = await runWith(["--debug", "whoami"], env);
     expect(debug.status).toBe(5);
     const [first, ...stack] = debug.stderr.trimEnd().split("\n");
     expect(first).toBe(plain.stderr.trimEnd());
-    expect(stack[0]).toMatch(/^ConnectionError: /);
+    expect(stack[0]).toMatch(/^ConnectionError: POST \/api\/auth\/refresh\/ failed/);
     expect(stack.some((line) => /^\s+at /.test(line))).toBe(true);
   }, 30_000);
 
@@ -77,6 +92,6 @@ describe("prompt's exit status", () => {
       PROMPT_TOKEN: "token",
     });
     expect(status).toBe(5);
-    expect(stderr).toMatch(new RegExp(`^prompt: cannot reach ${server}: .*\n$`));
+    expect(stderr).toBe(`prompt: no server answers at ${server} (is \`npm start\` running?)\n`);
   }, 30_000);
 });
