@@ -26,7 +26,7 @@ const tags = ["prompts"];
 const security = [{ bearerAuth: [] }];
 
 export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app, context) => {
-  const { storage, llm, hub, similarity, authenticate, config, limiters, metrics } = context;
+  const { storage, llm, hub, similarity, authenticate, config, limiters, metrics, budget } = context;
   const reuse =
     config.answerReuseMinScore === undefined
       ? undefined
@@ -67,6 +67,8 @@ export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (ap
             prompt: [`Ensure this field has no more than ${config.promptMaxLength} characters.`],
           });
         }
+        // The budget limits spend, as the throttle above limits requests: checked before the model is called.
+        await budget.assertWithin(userId);
         const stream = request.body.stream === true ? new PromptEventStream(reply) : undefined;
         let stored: StoredPrompt;
         try {
@@ -81,7 +83,8 @@ export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (ap
             },
           );
         } catch (error) {
-          // Once streaming, the failure went out as its last event (prompt.error); before, it answers as usual.
+          // Once streaming (the model's first piece was sent), the failure went out as the last event, prompt.error;
+          // before, it answers as usual: a 502 or 504 in JSON.
           if (!stream?.started) throw error;
           request.log.warn({ err: error, userId }, "streamed prompt failed");
           return reply;

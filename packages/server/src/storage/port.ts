@@ -53,6 +53,8 @@ export interface NewPrompt {
   messages?: ChatMessage[];
   /** Absent: nothing was spent (a reused answer, an import). */
   usage?: TokenUsage;
+  /** When it was first asked (an import keeps the original time); otherwise now, by the database's clock. */
+  createdAt?: Date;
 }
 
 export interface RefreshTokenRecord {

@@ -212,10 +212,11 @@ class SqlPrompts implements PromptRepository {
       const { rows } = await tx.query<PromptRow>(
         `INSERT INTO prompts
             (id, user_id, prompt, response, model, embedding, embedding_model, embedded_at, reused_from,
-             messages, prompt_tokens, completion_tokens, tokens_estimated)
+             messages, prompt_tokens, completion_tokens, tokens_estimated, created_at)
           OVERRIDING SYSTEM VALUE
           VALUES (COALESCE($1, nextval(pg_get_serial_sequence('prompts', 'id'))), $2, $3, $4, $5, $6, $7,
-            CASE WHEN $6::bytea IS NULL THEN NULL ELSE now() END, $8, $9::jsonb, $10, $11, $12)
+            CASE WHEN $6::bytea IS NULL THEN NULL ELSE now() END, $8, $9::jsonb, $10, $11, $12,
+            COALESCE($13::timestamptz, now()))
           RETURNING ${PROMPT_COLUMNS}`,
         [
           prompt.id ?? null,
@@ -230,6 +231,7 @@ class SqlPrompts implements PromptRepository {
           usage.promptTokens,
           usage.completionTokens,
           usage.estimated,
+          prompt.createdAt ?? null,
         ],
       );
       const stored = toPrompt(rows[0] as PromptRow);
