@@ -53,15 +53,28 @@ it("logs one JSON line per request with id, method, route, status, duration and 
     headers: { ...user.headers, "x-request-id": "trace-me-42" },
   });
   expect(me.headers["x-request-id"]).toBe("trace-me-42");
+  const created = await server.app.inject({
+    method: "POST",
+    url: "/api/keys",
+    headers: user.headers,
+    payload: { name: "logged" },
+  });
+  const apiKey: string = created.json().key;
+  const keyHeaders = { authorization: `Bearer ${apiKey}` };
+  expect(
+    (await server.app.inject({ method: "GET", url: "/api/auth/me/", headers: keyHeaders })).statusCode,
+  ).toBe(200);
   const failed = await createPrompt(server.app, user, "this provider fails");
   expect(failed.statusCode).toBe(502);
-  const socket = new WebSocket(`${server.url.replace("http", "ws")}/ws/prompts/?token=${user.access}`);
-  await new Promise((resolve, reject) => {
-    socket.once("open", resolve);
-    socket.once("error", reject);
-  });
-  socket.close();
-  await new Promise((resolve) => socket.once("close", resolve));
+  for (const token of [user.access, apiKey]) {
+    const socket = new WebSocket(`${server.url.replace("http", "ws")}/ws/prompts/?token=${token}`);
+    await new Promise((resolve, reject) => {
+      socket.once("open", resolve);
+      socket.once("error", reject);
+    });
+    socket.close();
+    await new Promise((resolve) => socket.once("close", resolve));
+  }
   await new Promise((resolve) => setTimeout(resolve, 100));
 
   const meLine = lines().find((line) => line.reqId === "trace-me-42" && line.msg === "request completed");
@@ -84,6 +97,9 @@ it("logs one JSON line per request with id, method, route, status, duration and 
     refreshed.json().access,
     refreshed.json().refresh,
     API_KEY,
+    apiKey,
+    // The part of a key past the prefix it is shown by.
+    apiKey.slice(12),
   ];
   for (const secret of secrets) expect(output).not.toContain(secret);
 });
