@@ -6,6 +6,7 @@ import { promptsReusedFrom } from "./0005_prompts_reused_from.js";
 import { apiKeys } from "./0006_api_keys.js";
 import { tokenUsage } from "./0007_token_usage.js";
 import { refreshTokensSuccessor } from "./0008_refresh_tokens_successor.js";
+import { dataLifecycle } from "./0009_data_lifecycle.js";
 
 export interface Migration {
   version: number;
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   apiKeys,
   tokenUsage,
   refreshTokensSuccessor,
+  dataLifecycle,
 ];
