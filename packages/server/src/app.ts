@@ -1,24 +1,29 @@
-import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { resolveStandaloneSetting } from "./config.js";
+import { clientErrorHandler } from "./http/client-errors.js";
+import { connectionsPerAddress } from "./http/connections-per-address.js";
 import { drainOnClose } from "./http/drain-on-close.js";
 import { errorHandler } from "./http/error-handler.js";
+import { type ClientTimeouts, slowClientOptions } from "./http/slow-clients.js";
 import { loggerOptions } from "./observability/logger.js";
-import { RequestLogController, requestIdHeader } from "./observability/request-logging.js";
+import { RequestLogController, requestId, requestIdHeader } from "./observability/request-logging.js";
 import { type PromptServicePluginOptions, promptService } from "./plugin.js";
+import type { TrustProxy } from "./settings/kinds.js";
 
-export interface ServerOptions extends PromptServicePluginOptions {
+export interface ServerOptions extends PromptServicePluginOptions, Partial<ClientTimeouts> {
   /** Pino level, or false to log nothing. Defaults to "info". */
   logLevel?: string | false;
   /** Where the JSON log lines go; standard output by default. */
   logStream?: NodeJS.WritableStream;
   /** Largest request body in bytes. */
   bodyLimit?: number;
-  /** Extra Fastify server options (trustProxy, a logger stream for tests…). */
+  /** MAX_CONNECTIONS_PER_ADDRESS. */
+  maxConnectionsPerAddress?: number;
+  /** TRUST_PROXY, resolved: which peers are proxies whose X-Forwarded-For names the client. */
+  trustProxy?: TrustProxy;
+  /** Extra Fastify server options (a logger stream for tests…). */
   fastify?: FastifyServerOptions;
 }
-
-const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /** A Fastify app with the Prompt Service plugin at the root: what `npm start` and the tests run. */
 export async function createServer(options: ServerOptions = {}): Promise<FastifyInstance> {
@@ -26,6 +31,11 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
     logLevel = resolveStandaloneSetting("LOG_LEVEL"),
     logStream,
     bodyLimit = resolveStandaloneSetting("BODY_LIMIT"),
+    headersTimeout = resolveStandaloneSetting("HEADERS_TIMEOUT"),
+    requestTimeout = resolveStandaloneSetting("REQUEST_TIMEOUT"),
+    idleTimeout = resolveStandaloneSetting("IDLE_TIMEOUT"),
+    maxConnectionsPerAddress = resolveStandaloneSetting("MAX_CONNECTIONS_PER_ADDRESS"),
+    trustProxy,
     fastify = {},
     ...pluginOptions
   } = options;
@@ -33,12 +43,12 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
   const app = Fastify({
     logger: logLevel === false ? false : loggerOptions(logLevel, logStream),
     bodyLimit,
-    // Accept the caller's (or the load balancer's) request id when it looks like one, so logs line up end to end.
-    requestIdHeader: "x-request-id",
-    genReqId: (request) => {
-      const given = request.headers["x-request-id"];
-      return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
-    },
+    ...slowClientOptions({ headersTimeout, requestTimeout, idleTimeout }),
+    ...(trustProxy ? { trustProxy } : {}),
+    // The caller's (or the load balancer's) request id when it is one by requestId's rules, so that logs line up end
+    // to end; Fastify's own `requestIdHeader` would take any header value as it is.
+    requestIdHeader: false,
+    genReqId: requestId,
     logController,
     return503OnClosing: true,
     // Errors the router raises before any plugin runs (a malformed or too long path) get the API's error shape too,
@@ -48,12 +58,15 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
       reply.header("x-request-id", request.id);
       errorHandler(error, request, reply);
     },
+    // What Node's parser refuses before there is a request (timeouts, oversized headers, bytes that are not HTTP).
+    clientErrorHandler,
     // The first start on the embedded defaults creates a database and loads the embedding model: seconds, and more
     // on a busy machine, past Fastify's 10 s default for a plugin to start.
     pluginTimeout: 120_000,
     ...fastify,
   });
   await app.register(requestIdHeader);
+  await app.register(connectionsPerAddress, { maxPerAddress: maxConnectionsPerAddress, trustProxy });
   await app.register(drainOnClose);
   await app.register(promptService, pluginOptions);
   return app;

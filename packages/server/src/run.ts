@@ -1,5 +1,5 @@
 import closeWithGrace from "close-with-grace";
-import type { FastifyInstance, FastifyServerOptions } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { createServer, type ServerOptions } from "./app.js";
 import { loadConfig } from "./config.js";
 
@@ -12,16 +12,8 @@ export async function runServer(
   env: NodeJS.ProcessEnv = process.env,
   overrides: ServerOptions = {},
 ): Promise<FastifyInstance> {
-  const config = loadConfig(env);
-  const fastify: FastifyServerOptions = { ...overrides.fastify };
-  if (config.trustProxy !== undefined) fastify.trustProxy ??= config.trustProxy;
-  const app = await createServer({
-    ...config.options,
-    logLevel: config.logLevel,
-    bodyLimit: config.bodyLimit,
-    ...overrides,
-    fastify,
-  });
+  const { options, port, host, ...standalone } = loadConfig(env);
+  const app = await createServer({ ...options, ...standalone, ...overrides });
 
   // On a signal: stop accepting connections, let in-flight requests finish, close pools, exit 0.
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
@@ -30,6 +22,6 @@ export async function runServer(
     await app.close();
   });
 
-  await app.listen({ port: config.port, host: config.host });
+  await app.listen({ port, host });
   return app;
 }

@@ -67,11 +67,17 @@ describe("loadConfig", () => {
     expect(loadConfig({ OPENAI_API_KEY: "", PORT: "" }).options.openaiApiKey).toBeUndefined();
   });
 
-  it("reads TRUST_PROXY as proxy addresses or CIDR ranges", () => {
-    expect(loadConfig({ TRUST_PROXY: "10.0.0.0/8, 192.168.1.7" }).trustProxy).toEqual([
-      "10.0.0.0/8",
-      "192.168.1.7",
-    ]);
+  it("reads TRUST_PROXY as proxy addresses or CIDR ranges: only those proxies are trusted", () => {
+    const trust = loadConfig({ TRUST_PROXY: "10.0.0.0/8, 192.168.1.7, fd00::/8" }).trustProxy as (
+      address: string,
+      hop: number,
+    ) => boolean;
+    expect(
+      ["10.3.4.5", "::ffff:10.3.4.5", "192.168.1.7", "fd00::1"].map((address) => trust(address, 0)),
+    ).toEqual([true, true, true, true]);
+    expect(
+      ["127.0.0.1", "192.168.1.8", "11.0.0.1", "::1", "unknown"].map((address) => trust(address, 0)),
+    ).toEqual([false, false, false, false, false]);
   });
 
   it("reads TRUST_PROXY=true as one hop, never as trusting what the client wrote", () => {
@@ -86,6 +92,10 @@ describe("loadConfig", () => {
 
   it.each([
     [{ TRUST_PROXY: "the balancer" }, "TRUST_PROXY"],
+    [{ TRUST_PROXY: "10.0.0.0/99" }, "TRUST_PROXY"],
+    [{ TRUST_PROXY: "10.0.0.300" }, "TRUST_PROXY"],
+    [{ HEADERS_TIMEOUT: "soon" }, "HEADERS_TIMEOUT"],
+    [{ MAX_CONNECTIONS_PER_ADDRESS: "0" }, "MAX_CONNECTIONS_PER_ADDRESS"],
     [{ PROMPT_RATE_LIMITS: "lots" }, "PROMPT_RATE_LIMITS"],
     [{ EMBEDDINGS: "word2vec" }, "EMBEDDINGS"],
     [{ VECTOR_INDEX: "annoy" }, "VECTOR_INDEX"],

@@ -1,6 +1,20 @@
 import { Type } from "typebox";
 import { StoredText } from "../http/schemas.js";
 
+/**
+ * A password of whole characters: a lone UTF-16 surrogate (half of an emoji, from a broken client) becomes U+FFFD on
+ * its way to the hash, so that different passwords would hash the same. Ajv matches in Unicode mode, where a valid
+ * pair is one code point outside the class and a lone half is inside it.
+ */
+const Password = (minLength: number) =>
+  Type.String({
+    minLength,
+    maxLength: 1024,
+    pattern: "^[^\\ud800-\\udfff]*$",
+    "x-error": "Passwords must be valid Unicode text (no lone surrogate characters).",
+    example: "secret123",
+  });
+
 export const RegisterBody = Type.Object({
   // ASCII only: Unicode letters let look-alike names ("аlice" with a Cyrillic а) pass for someone else's, and some
   // tools compile patterns without Unicode mode.
@@ -13,7 +27,7 @@ export const RegisterBody = Type.Object({
     example: "alice",
   }),
   email: StoredText({ format: "email", maxLength: 254, example: "alice@example.com" }),
-  password: Type.String({ minLength: 8, maxLength: 1024, example: "secret123" }),
+  password: Password(8),
 });
 
 export const UserBody = Type.Object(
@@ -27,7 +41,7 @@ export const UserBody = Type.Object(
 
 export const LoginBody = Type.Object({
   username: StoredText({ minLength: 1, maxLength: 150, example: "alice" }),
-  password: Type.String({ minLength: 1, maxLength: 1024, example: "secret123" }),
+  password: Password(1),
 });
 
 export const TokenPair = Type.Object({

@@ -31,8 +31,8 @@ const CODE_OF_STATUS: Partial<Record<number, ErrorCode>> = {
   429: "throttled",
 };
 
-/** Any error → an ApiError whose body is safe to send. */
-export function toApiError(error: FastifyError | ApiError): ApiError {
+/** Any error → an ApiError whose body is safe to send; `request`, when given, lets its detail name the route's limits. */
+export function toApiError(error: FastifyError | ApiError, request?: FastifyRequest): ApiError {
   if (error instanceof ApiError) return error;
   if (error.validation) return validationError(fieldErrors(error.validation as never));
   if (isDatabaseUnavailable(error)) {
@@ -46,17 +46,35 @@ export function toApiError(error: FastifyError | ApiError): ApiError {
     return new ApiError("invalid", "A value in the request cannot be stored.", { cause: error });
   }
   const code = FASTIFY_CODES[error.code] ?? (error.statusCode ? CODE_OF_STATUS[error.statusCode] : undefined);
-  if (code) return new ApiError(code, code === "parse_error" ? error.message : ERROR_CODES[code].detail);
+  if (code) return new ApiError(code, DETAIL_OF[code]?.(error, request) ?? ERROR_CODES[code].detail);
   return new ApiError("internal_error", ERROR_CODES.internal_error.detail, { cause: error });
 }
+
+/** Details that tell the client what to change, where the table's one-liner would leave it guessing. */
+const DETAIL_OF: Partial<Record<ErrorCode, (error: FastifyError, request?: FastifyRequest) => string>> = {
+  parse_error: (error) => error.message,
+  // The route's limit: the server's BODY_LIMIT unless a route sets its own.
+  payload_too_large: (_error, request) =>
+    `Request body is too large: at most ${request?.routeOptions.bodyLimit ?? "BODY_LIMIT"} bytes (BODY_LIMIT).`,
+  unsupported_media_type: () =>
+    "Unsupported media type: send the body as JSON, with the header `Content-Type: application/json`.",
+};
 
 export function errorHandler(
   error: FastifyError | ApiError,
   request: FastifyRequest,
   reply: FastifyReply,
 ): void {
-  const apiError = toApiError(error);
-  if (apiError.statusCode >= 500) request.log.error({ err: error }, "request failed");
+  const apiError = toApiError(error, request);
+  if (apiError.code === "service_unavailable") {
+    // A full queue or a database that is away: the client retries after Retry-After. Counted, not a fault to trace.
+    request.log.warn(
+      { code: apiError.code, reason: apiError.cause ? String(apiError.cause) : apiError.message },
+      "request refused: service unavailable",
+    );
+  } else if (apiError.statusCode >= 500) {
+    request.log.error({ err: error }, "request failed");
+  }
   reply.code(apiError.statusCode).headers(apiError.headers).send(apiError.toBody());
 }
 

@@ -6,13 +6,17 @@ import type { PromptEvent } from "../realtime/events.js";
  * A prompt's events as server-sent events on the request's own reply (POST /api/prompts with `stream: true`), in
  * the WebSocket's envelope: `event:` is the message type, `data:` the JSON the WebSocket sends.
  *
- * The reply starts at the first event, so that anything that fails before it (the database, a model that refuses
- * at once) still answers with its usual status and JSON error. Each event is written as it comes: nothing buffers
- * it (`X-Accel-Buffering` tells nginx-style proxies so too). A client that goes away ends the stream, not the work:
+ * The reply starts with the model's first piece (or the stored prompt, for a reused answer): `prompt.start` waits
+ * for it. Anything that fails before (the database, a model that refuses or times out before writing) answers with
+ * its usual status and JSON error, such as a 502 `llm_error`, which an HTTP client acts on by its status; a failure
+ * after it is the stream's last event, `prompt.error`, since the 200 is sent by then. Each event is written as it
+ * comes: nothing buffers it (`X-Accel-Buffering` tells nginx-style proxies so too). A client that goes away ends the stream, not the work:
  * later events are dropped and the prompt is stored as usual.
  */
 export class PromptEventStream {
   #stream: PassThrough | undefined;
+  /** `prompt.start`, until the answer's first piece starts the reply. */
+  #held: PromptEvent[] = [];
 
   constructor(private readonly reply: FastifyReply) {}
 
@@ -22,6 +26,12 @@ export class PromptEventStream {
 
   send(event: PromptEvent): void {
     if (!this.#stream) {
+      if (event.type === "prompt.start") {
+        this.#held.push(event);
+        return;
+      }
+      // A failure before the first piece: the route answers it as JSON.
+      if (event.type === "prompt.error") return;
       this.#stream = new PassThrough();
       void this.reply
         .code(200)
@@ -29,8 +39,14 @@ export class PromptEventStream {
         .header("cache-control", "no-cache, no-transform")
         .header("x-accel-buffering", "no")
         .send(this.#stream);
+      for (const held of this.#held.splice(0)) this.#write(held);
     }
-    if (this.#stream.writable) this.#stream.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    this.#write(event);
+  }
+
+  #write(event: PromptEvent): void {
+    if (this.#stream?.writable)
+      this.#stream.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
   }
 
   end(): void {

@@ -5,7 +5,7 @@ export type ServiceLimiters = ReturnType<typeof createServiceLimiters>;
 
 /**
  * The throttles of the service: prompt creation and similarity search per user; registration, refresh and logout per
- * client address; login per client address and per (username, client address).
+ * client address; login per client address and per (username, client address); new WebSockets per user.
  */
 export function createServiceLimiters(config: ResolvedOptions, onStoreError: (error: Error) => void) {
   const backend = createRateLimitBackend({
@@ -21,6 +21,7 @@ export function createServiceLimiters(config: ResolvedOptions, onStoreError: (er
     tokens: backend.limiter("tokens", config.refreshRateLimits),
     loginByUsername: backend.limiter("login-user", config.loginRateLimits),
     loginByAddress: backend.limiter("login-address", config.loginAddressRateLimits),
+    sockets: backend.limiter("sockets", config.wsConnectRateLimits),
     close: () => backend.close(),
   };
 }

@@ -83,6 +83,9 @@ export class SocketSession {
   }
 
   private receive(data: RawData, isBinary: boolean): void {
+    // `ws` goes on reading the frames that arrived with the one that closed the socket (100,000 empty frames come in
+    // one write): once closing, they are neither answered nor logged.
+    if (this.socket.readyState !== this.socket.OPEN) return;
     // A sliding second: a client that floods the socket with messages (each one answered) is disconnected.
     const now = performance.now();
     while (this.received.length > 0 && (this.received[0] as number) <= now - 1000) this.received.shift();

@@ -171,6 +171,16 @@ describe("POST /api/prompts with stream: true", () => {
     expect(prompts.map((prompt) => prompt.prompt)).not.toContain("An answer that breaks");
   });
 
+  it("answers 502 JSON, not a stream, when the model fails before its first piece, and stores nothing", async () => {
+    const fresh = await registerUser(server.app);
+    fake.handler = (_recorded, response) => json(response, 500, '{"error":{"message":"down"}}');
+    const response = await post({ prompt: "An answer that never starts", stream: true }, fresh.headers);
+    expect(response.statusCode).toBe(502);
+    expect(response.headers["content-type"]).toMatch(/^application\/json/);
+    expect(await response.body.json()).toMatchObject({ code: "llm_error", detail: expect.any(String) });
+    expect(await server.storage.prompts.list(fresh.id, { limit: 10 })).toEqual([]);
+  });
+
   it("answers a throttled stream with 429 JSON, not a stream", async () => {
     const other = await registerUser(server.app);
     answerInPieces();
