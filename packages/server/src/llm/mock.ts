@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { LlmProvider } from "./port.js";
+import { lastUserContent } from "./chat.js";
+import type { AnswerEnd, ChatAnswer, ChatRequest, LlmProvider } from "./port.js";
+import { estimateUsage } from "./token-count.js";
 
 const PREFIX = "[mocked-llm_response] ";
 const PROMPT_CHARS = 120;
@@ -29,7 +31,11 @@ function chunksOf(answer: string): string[] {
   return chunks;
 }
 
-/** Deterministic answers for development and tests; used when no provider key is configured. */
+/**
+ * Deterministic answers for development and tests; used when no provider key is configured. It answers the chat's
+ * last user turn, reports no usage of its own (its counts are estimated, as a provider's would be), and has a model
+ * name of its own, so that OpenAI clients can ask for it by name.
+ */
 export class MockLlm implements LlmProvider {
   readonly provider = "mock";
   readonly model = "mock";
@@ -40,19 +46,26 @@ export class MockLlm implements LlmProvider {
     this.#chunkDelayMs = options.chunkDelayMs ?? 0;
   }
 
-  async complete(prompt: string, options: { signal?: AbortSignal } = {}): Promise<string> {
-    options.signal?.throwIfAborted();
-    return mockAnswer(prompt);
+  async complete(chat: ChatRequest): Promise<ChatAnswer> {
+    chat.signal?.throwIfAborted();
+    const content = mockAnswer(lastUserContent(chat.messages) ?? "");
+    return { content, ...(await this.#end(chat, content)) };
   }
 
-  async *stream(prompt: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<string> {
-    const { signal } = options;
-    for (const [index, chunk] of chunksOf(mockAnswer(prompt)).entries()) {
+  async *stream(chat: ChatRequest): AsyncGenerator<string, AnswerEnd, undefined> {
+    const { signal } = chat;
+    const content = mockAnswer(lastUserContent(chat.messages) ?? "");
+    for (const [index, chunk] of chunksOf(content).entries()) {
       signal?.throwIfAborted();
       if (index > 0 && this.#chunkDelayMs > 0) await sleep(this.#chunkDelayMs, undefined, { signal });
       yield chunk;
     }
+    return this.#end(chat, content);
   }
 
   async close(): Promise<void> {}
+
+  async #end(chat: ChatRequest, content: string): Promise<AnswerEnd> {
+    return { finishReason: "stop", usage: await estimateUsage(chat.messages, content) };
+  }
 }

@@ -1,4 +1,5 @@
 import { ApiError } from "../errors.js";
+import type { ChatRequest, FinishReason, TokenUsage } from "./port.js";
 import type { ProviderErrors } from "./provider-errors.js";
 
 /**
@@ -6,34 +7,84 @@ import type { ProviderErrors } from "./provider-errors.js";
  * which can quote the prompt or part of the API key.
  */
 
-export function chatRequest(model: string, prompt: string, stream: boolean): string {
+/** The request body: the chat, the settings the caller gave, and, when streaming, a request for the usage chunk. */
+export function chatRequest(model: string, chat: ChatRequest, stream: boolean): string {
   return JSON.stringify({
     model,
-    messages: [{ role: "user", content: prompt }],
-    ...(stream && { stream: true }),
+    messages: chat.messages,
+    // max_tokens rather than max_completion_tokens: the one that OpenAI-compatible servers (vLLM, Ollama, proxies)
+    // all know.
+    ...(chat.maxTokens !== undefined && { max_tokens: chat.maxTokens }),
+    ...(chat.temperature !== undefined && { temperature: chat.temperature }),
+    ...(chat.topP !== undefined && { top_p: chat.topP }),
+    ...(chat.stop !== undefined && chat.stop.length > 0 && { stop: chat.stop }),
+    ...(stream && { stream: true, stream_options: { include_usage: true } }),
   });
 }
 
-/** `choices[0].message.content` of a whole completion. */
-export function completionContent(body: string): string {
-  const content = at(parseJson(body, "body"), "choices", 0, "message", "content");
+/** The provider's own token counts. */
+export type ProviderUsage = Omit<TokenUsage, "estimated">;
+
+/** A whole completion as the provider answered it; `usage` is absent when it reported none. */
+export interface ProviderAnswer {
+  content: string;
+  finishReason: FinishReason;
+  usage: ProviderUsage | undefined;
+}
+
+/** What one streamed chunk carries: text (maybe empty), and in the last ones the finish reason and the usage. */
+export interface StreamChunk {
+  content: string;
+  finishReason: FinishReason | undefined;
+  usage: ProviderUsage | undefined;
+}
+
+/** A whole completion: `choices[0].message.content`, its finish reason and the provider's usage. */
+export function completionOf(body: string): ProviderAnswer {
+  const payload = parseJson(body, "body");
+  const content = at(payload, "choices", 0, "message", "content");
   if (typeof content !== "string") {
     throw new ApiError(
       "llm_error",
       "The language model provider's answer has no choices[0].message.content.",
     );
   }
-  return content;
+  return {
+    content,
+    finishReason: finishReasonOf(at(payload, "choices", 0, "finish_reason")) ?? "stop",
+    usage: usageOf(at(payload, "usage")),
+  };
 }
 
-/** `choices[0].delta.content` of a stream chunk; empty for chunks without text (the role, the finish reason, usage). */
-export function deltaContent(data: string): string {
+/** One stream chunk: `choices[0].delta.content` (empty for the role, the finish reason, usage), and the rest. */
+export function streamChunkOf(data: string): StreamChunk {
   const chunk = parseJson(data, "stream event");
   if (isObject(at(chunk, "error"))) {
     throw new ApiError("llm_error", `The language model provider failed mid-stream${codeSuffix(chunk)}.`);
   }
   const content = at(chunk, "choices", 0, "delta", "content");
-  return typeof content === "string" ? content : "";
+  return {
+    content: typeof content === "string" ? content : "",
+    finishReason: finishReasonOf(at(chunk, "choices", 0, "finish_reason")),
+    usage: usageOf(at(chunk, "usage")),
+  };
+}
+
+/** OpenAI's finish reasons that mean something without tools; others (none, tool calls) are an ordinary end. */
+function finishReasonOf(value: unknown): FinishReason | undefined {
+  if (value === "length" || value === "content_filter") return value;
+  return typeof value === "string" ? "stop" : undefined;
+}
+
+/** `usage` when it holds two counts; a provider that sends none, or nonsense, gets its usage estimated. */
+function usageOf(value: unknown): ProviderUsage | undefined {
+  const promptTokens = at(value, "prompt_tokens");
+  const completionTokens = at(value, "completion_tokens");
+  return isCount(promptTokens) && isCount(completionTokens) ? { promptTokens, completionTokens } : undefined;
+}
+
+function isCount(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
 }
 
 /** For a non-2xx answer: its status and, when the body has one, OpenAI's machine-readable error code. */

@@ -1,11 +1,12 @@
 import { Agent } from "undici";
 import { ApiError } from "../errors.js";
 import { CallScope } from "./call-scope.js";
-import { chatRequest, completionContent, deltaContent } from "./openai-wire.js";
-import type { LlmProvider } from "./port.js";
+import { chatRequest, completionOf, type ProviderUsage, streamChunkOf } from "./openai-wire.js";
+import type { AnswerEnd, ChatAnswer, ChatRequest, FinishReason, LlmProvider } from "./port.js";
 import { LANGUAGE_MODEL_ERRORS } from "./provider-errors.js";
 import { postWithRetries, type ResponseBody } from "./provider-post.js";
 import { sseData } from "./sse.js";
+import { estimateUsage } from "./token-count.js";
 
 export interface OpenAiCompatibleOptions {
   apiKey: string;
@@ -21,7 +22,8 @@ export interface OpenAiCompatibleOptions {
 
 /**
  * A chat completions client for OpenAI and compatible servers. Errors are ApiErrors `llm_error` and `llm_timeout`;
- * a call the caller aborts through its signal rejects with the signal's reason instead.
+ * a call the caller aborts through its signal rejects with the signal's reason instead. Usage is the provider's
+ * (asked for in streams too, with `stream_options.include_usage`), or estimated here when it reports none.
  */
 export class OpenAiCompatibleLlm implements LlmProvider {
   readonly provider = "openai";
@@ -40,11 +42,12 @@ export class OpenAiCompatibleLlm implements LlmProvider {
     this.#maxRetries = options.maxRetries ?? 1;
   }
 
-  async complete(prompt: string, options: { signal?: AbortSignal } = {}): Promise<string> {
-    const scope = new CallScope(LANGUAGE_MODEL_ERRORS, this.#timeoutMs, options.signal);
+  async complete(chat: ChatRequest): Promise<ChatAnswer> {
+    const scope = new CallScope(LANGUAGE_MODEL_ERRORS, this.#timeoutMs, chat.signal);
     try {
-      const body = await this.#post(prompt, false, scope);
-      return completionContent(await body.text());
+      const body = await this.#post(chat, false, scope);
+      const { content, finishReason, usage } = completionOf(await body.text());
+      return { content, ...(await answerEnd(chat, content, finishReason, usage)) };
     } catch (error) {
       throw scope.toCallerError(error);
     } finally {
@@ -52,15 +55,23 @@ export class OpenAiCompatibleLlm implements LlmProvider {
     }
   }
 
-  async *stream(prompt: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<string> {
-    const scope = new CallScope(LANGUAGE_MODEL_ERRORS, this.#timeoutMs, options.signal);
+  async *stream(chat: ChatRequest): AsyncGenerator<string, AnswerEnd, undefined> {
+    const scope = new CallScope(LANGUAGE_MODEL_ERRORS, this.#timeoutMs, chat.signal);
     try {
-      const body = await this.#post(prompt, true, scope);
+      const body = await this.#post(chat, true, scope);
+      let content = "";
+      let finishReason: FinishReason = "stop";
+      let usage: ProviderUsage | undefined;
       for await (const data of sseData(body)) {
         scope.restart();
-        if (data === "[DONE]") return;
-        const piece = deltaContent(data);
-        if (piece) yield piece;
+        if (data === "[DONE]") return await answerEnd(chat, content, finishReason, usage);
+        const chunk = streamChunkOf(data);
+        finishReason = chunk.finishReason ?? finishReason;
+        usage = chunk.usage ?? usage;
+        if (chunk.content) {
+          content += chunk.content;
+          yield chunk.content;
+        }
       }
       throw new ApiError("llm_error", "The language model provider ended the stream before [DONE].");
     } catch (error) {
@@ -76,17 +87,30 @@ export class OpenAiCompatibleLlm implements LlmProvider {
   }
 
   /** Sends the request, retrying as the policy allows, and returns the body of the first 2xx answer. */
-  #post(prompt: string, stream: boolean, scope: CallScope): Promise<ResponseBody> {
+  #post(chat: ChatRequest, stream: boolean, scope: CallScope): Promise<ResponseBody> {
     return postWithRetries(
       {
         dispatcher: this.#agent,
         url: this.#url,
         apiKey: this.#apiKey,
-        payload: chatRequest(this.model, prompt, stream),
+        payload: chatRequest(this.model, chat, stream),
         accept: stream ? "text/event-stream" : "application/json",
         maxRetries: this.#maxRetries,
       },
       scope,
     );
   }
+}
+
+/** The provider's usage when it reported one, else counted here and marked as estimated. */
+async function answerEnd(
+  chat: ChatRequest,
+  content: string,
+  finishReason: FinishReason,
+  usage: ProviderUsage | undefined,
+): Promise<AnswerEnd> {
+  return {
+    finishReason,
+    usage: usage ? { ...usage, estimated: false } : await estimateUsage(chat.messages, content),
+  };
 }

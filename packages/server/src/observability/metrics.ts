@@ -67,6 +67,15 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly llmTokens = new Counter({
+    name: "llm_tokens_total",
+    help:
+      "Tokens the language model's answers cost, by kind (prompt, completion) and model: the provider's counts, or " +
+      "estimated with a tokenizer when it reports none. Reused answers cost none.",
+    labelNames: ["kind", "model"] as const,
+    registers: [this.registry],
+  });
+
   readonly embeddingDuration = new Histogram({
     name: "embedding_duration_seconds",
     help: "Time to embed a search query, queueing included.",

@@ -1,7 +1,8 @@
 import type { FastifyBaseLogger, FastifyError } from "fastify";
 import { ApiError } from "../errors.js";
 import { toApiError } from "../http/error-handler.js";
-import type { LlmProvider } from "../llm/port.js";
+import { singlePrompt } from "../llm/chat.js";
+import type { AnswerEnd, ChatRequest, FinishReason, LlmProvider, TokenUsage } from "../llm/port.js";
 import type { Metrics } from "../observability/metrics.js";
 import {
   completedEvent,
@@ -26,16 +27,33 @@ export interface AnswerDependencies {
   log: FastifyBaseLogger;
 }
 
+/** A conversation to answer, and the settings its client gave the model. */
+export type Chat = Omit<ChatRequest, "signal">;
+
 export interface AnswerRequest {
   userId: number;
+  /** The prompt as stored and searched: the text of POST /api/prompts, or a chat's last user turn. */
   text: string;
+  /** The whole conversation of a chat call (`/v1`), stored with the prompt; absent, the model is asked `text` alone. */
+  chat?: Chat;
   /** Publish the answer's events to the user's sockets. */
   notify: boolean;
   /** Receives the answer's events as they happen: the answer streamed on the request itself. */
   onEvent?: (event: PromptEvent) => void;
-  /** Whether the user's earlier answer to the same question may be reused (when reuse is on). */
+  /**
+   * Whether the user's earlier answer to the same question may be reused (when reuse is on). Only ever for a single
+   * question: in a conversation, an answer to the same last turn in another conversation answers another thing.
+   */
   reuse: boolean;
 }
+
+/** A stored prompt, and why its answer ended (what an OpenAI client is told). */
+export interface AnsweredPrompt extends StoredPrompt {
+  finishReason: FinishReason;
+}
+
+/** What a reused answer costs: no model call, so no tokens (the usage rollup counts it as a call saved). */
+const NO_TOKENS: TokenUsage = { promptTokens: 0, completionTokens: 0, estimated: false };
 
 /**
  * Answers a prompt with the model, or with the user's earlier answer to the same question (see AnswerReuse), stores
@@ -49,19 +67,25 @@ export interface AnswerRequest {
 export async function answerPrompt(
   dependencies: AnswerDependencies,
   request: AnswerRequest,
-): Promise<StoredPrompt> {
+): Promise<AnsweredPrompt> {
   const { storage, llm, similarity, metrics } = dependencies;
   const { userId, text } = request;
+  const chat: Chat = request.chat ?? { messages: singlePrompt(text) };
   const emit = emitter(dependencies, request);
-  const earlier = request.reuse ? await dependencies.reuse?.earlierAnswerFor(userId, text) : undefined;
+  const reusable = request.reuse && isSingleQuestion(chat);
+  const earlier = reusable ? await dependencies.reuse?.earlierAnswerFor(userId, text) : undefined;
   const id = emit ? await storage.prompts.reserveId() : undefined;
   emit?.(startedEvent(id as number, text, new Date()));
   let response: string;
+  let end: AnswerEnd;
   if (earlier) {
     response = earlier.response;
+    end = { finishReason: "stop", usage: NO_TOKENS };
     emit?.(deltaEvent(id as number, 0, response));
   } else {
-    response = emit ? await streamAnswer(dependencies, emit, id as number, text) : await llm.complete(text);
+    ({ content: response, ...end } = emit
+      ? await streamAnswer(dependencies, emit, id as number, chat)
+      : await llm.complete(chat));
   }
   let stored: StoredPrompt;
   try {
@@ -74,6 +98,8 @@ export async function answerPrompt(
       response: storable,
       model: earlier ? earlier.model : llm.model,
       ...(earlier ? { reusedFrom: earlier.id } : {}),
+      ...(request.chat ? { messages: [...request.chat.messages] } : {}),
+      usage: end.usage,
     });
   } catch (error) {
     const failure = toApiError(error as FastifyError);
@@ -83,7 +109,12 @@ export async function answerPrompt(
   if (earlier) metrics.answersReused.inc();
   similarity.indexStored(stored);
   emit?.(completedEvent(stored));
-  return stored;
+  return { ...stored, finishReason: end.finishReason };
+}
+
+/** One user turn and nothing else: no system prompt, no earlier turns, that could make the same words mean more. */
+function isSingleQuestion({ messages }: Chat): boolean {
+  return messages.length === 1 && messages[0]?.role === "user";
 }
 
 /**
@@ -103,24 +134,25 @@ function emitter(
   };
 }
 
-/** Streams the answer under the id it will be stored with; returns the whole answer. */
+/** Streams the answer under the id it will be stored with; returns the whole answer and how it ended. */
 async function streamAnswer(
   { llm }: AnswerDependencies,
   emit: (event: PromptEvent) => void,
   id: number,
-  text: string,
-): Promise<string> {
-  let response = "";
+  chat: Chat,
+): Promise<AnswerEnd & { content: string }> {
+  let content = "";
   let index = 0;
   try {
-    for await (const delta of llm.stream(text)) {
-      response += delta;
-      emit(deltaEvent(id, index++, delta));
+    const pieces = llm.stream(chat);
+    for (let next = await pieces.next(); ; next = await pieces.next()) {
+      if (next.done) return { content, ...next.value };
+      content += next.value;
+      emit(deltaEvent(id, index++, next.value));
     }
   } catch (error) {
     const failure = error instanceof ApiError ? error : new ApiError("llm_error");
     emit(failedEvent(id, failure.code, failure.message));
     throw error;
   }
-  return response;
 }

@@ -182,23 +182,38 @@ export class SimilarityService {
     await this.scheduler.close();
   }
 
+  /**
+   * The model's vectors of a user's texts (POST /v1/embeddings), in order, through the same fair and bounded queue
+   * as the queries of searches: 503 with Retry-After when it is full. Texts are cut as queries are.
+   */
+  async embed(userId: number, texts: readonly string[]): Promise<Float32Array[]> {
+    return this.#embedBounded(userId, texts.map(embeddableText));
+  }
+
   async #embedQuery(userId: number, query: string): Promise<Float32Array> {
     const end = this.options.metrics.embeddingDuration.startTimer();
     try {
-      const [vector] = await this.scheduler.embed(ownerOf(userId), [embeddableText(query)]);
+      const [vector] = await this.#embedBounded(userId, [embeddableText(query)]);
       return vector as Float32Array;
+    } finally {
+      end();
+    }
+  }
+
+  /** Texts a user waits for, within the queue's bounds: past them, a 503 with the scheduler's Retry-After. */
+  async #embedBounded(userId: number, texts: string[]): Promise<Float32Array[]> {
+    try {
+      return await this.scheduler.embed(ownerOf(userId), texts);
     } catch (error) {
       if (!(error instanceof EmbeddingQueueFullError)) throw error;
       this.options.metrics.embeddingRejections.inc();
       throw new ApiError(
         "service_unavailable",
-        "Too many searches are waiting for the embedding model; try again shortly.",
+        "Too many texts are waiting for the embedding model; try again shortly.",
         {
           headers: { "retry-after": String(error.retryAfterSeconds) },
         },
       );
-    } finally {
-      end();
     }
   }
 

@@ -1,6 +1,9 @@
+import { encodeChat } from "gpt-tokenizer/encoding/o200k_base";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ApiError } from "../../src/errors.js";
+import { singlePrompt } from "../../src/llm/chat.js";
 import { OpenAiCompatibleLlm, type OpenAiCompatibleOptions } from "../../src/llm/openai.js";
+import type { AnswerEnd, ChatRequest } from "../../src/llm/port.js";
 import {
   completion,
   type FakeOpenAi,
@@ -13,6 +16,8 @@ import {
 
 const API_KEY = "sk-test-0123456789-secret";
 const PROMPT = "What is the capital of France? confidential-prompt-text";
+/** The prompt as a GPT-4o chat, framing and the reply's priming included, by the tokenizer's own chat encoder. */
+const PROMPT_TOKENS = encodeChat([{ role: "user", content: PROMPT }], "gpt-4o").length;
 
 let fake: FakeOpenAi;
 let llm: OpenAiCompatibleLlm;
@@ -31,10 +36,26 @@ async function rejection(promise: Promise<unknown>): Promise<ApiError> {
   return error as ApiError;
 }
 
+/** The test's chat: the prompt alone, as POST /api/prompts asks it. */
+function chat(options: Partial<ChatRequest> = {}): ChatRequest {
+  return { messages: singlePrompt(PROMPT), ...options };
+}
+
 async function collect(stream: AsyncIterable<string>): Promise<string[]> {
   const pieces: string[] = [];
   for await (const piece of stream) pieces.push(piece);
   return pieces;
+}
+
+/** Every piece of a stream, and how it ended. */
+async function drain(
+  stream: AsyncGenerator<string, AnswerEnd>,
+): Promise<{ pieces: string[]; end: AnswerEnd }> {
+  const pieces: string[] = [];
+  for (let next = await stream.next(); ; next = await stream.next()) {
+    if (next.done) return { pieces, end: next.value };
+    pieces.push(next.value);
+  }
 }
 
 /** Everything an error exposes, to check that neither the key nor the prompt leaks through any of it. */
@@ -66,12 +87,12 @@ afterEach(async () => {
 describe("complete", () => {
   it("answers with choices[0].message.content", async () => {
     fake.handler = (_request, response) => json(response, 200, completion("Paris."));
-    expect(await adapter().complete(PROMPT)).toBe("Paris.");
+    expect((await adapter().complete(chat())).content).toBe("Paris.");
   });
 
   it("sends the bearer key, the model and the prompt to /chat/completions", async () => {
     fake.handler = (_request, response) => json(response, 200, completion("ok"));
-    await adapter().complete(PROMPT);
+    await adapter().complete(chat());
     expect(fake.requests).toHaveLength(1);
     const [request] = fake.requests;
     expect(request?.method).toBe("POST");
@@ -84,9 +105,54 @@ describe("complete", () => {
     });
   });
 
+  it("sends the whole chat and the caller's settings, and only those it was given", async () => {
+    fake.handler = (_request, response) => json(response, 200, completion("ok"));
+    const messages = [
+      { role: "system", content: "Answer in French." },
+      { role: "user", content: "Capital of Spain?" },
+      { role: "assistant", content: "Madrid." },
+      { role: "user", content: PROMPT },
+    ] as const;
+    await adapter().complete({ messages, maxTokens: 50, temperature: 0.2, topP: 0.9, stop: ["\n\n"] });
+    expect(JSON.parse(fake.requests[0]?.body ?? "")).toEqual({
+      model: "test-model",
+      messages,
+      max_tokens: 50,
+      temperature: 0.2,
+      top_p: 0.9,
+      stop: ["\n\n"],
+    });
+  });
+
+  it("reports the provider's usage and finish reason", async () => {
+    fake.handler = (_request, response) =>
+      json(
+        response,
+        200,
+        JSON.stringify({
+          choices: [{ message: { content: "Par" }, finish_reason: "length" }],
+          usage: { prompt_tokens: 17, completion_tokens: 1, total_tokens: 18 },
+        }),
+      );
+    expect(await adapter().complete(chat({ maxTokens: 1 }))).toEqual({
+      content: "Par",
+      finishReason: "length",
+      usage: { promptTokens: 17, completionTokens: 1, estimated: false },
+    });
+  });
+
+  it("estimates the usage with the tokenizer when the provider reports none", async () => {
+    fake.handler = (_request, response) => json(response, 200, completion("Paris is the capital of France."));
+    expect(await adapter().complete(chat())).toEqual({
+      content: "Paris is the capital of France.",
+      finishReason: "stop",
+      usage: { promptTokens: PROMPT_TOKENS, completionTokens: 7, estimated: true },
+    });
+  });
+
   it("accepts a base URL with a trailing slash", async () => {
     fake.handler = (_request, response) => json(response, 200, completion("ok"));
-    await adapter({ baseUrl: `${fake.baseUrl}/` }).complete(PROMPT);
+    await adapter({ baseUrl: `${fake.baseUrl}/` }).complete(chat());
     expect(fake.requests[0]?.url).toBe("/v1/chat/completions");
   });
 
@@ -98,7 +164,7 @@ describe("complete", () => {
           })
         : json(response, 200, completion("after the wait"));
     const started = performance.now();
-    expect(await adapter().complete(PROMPT)).toBe("after the wait");
+    expect((await adapter().complete(chat())).content).toBe("after the wait");
     expect(performance.now() - started).toBeGreaterThanOrEqual(950);
     expect(fake.requests).toHaveLength(2);
   });
@@ -106,7 +172,7 @@ describe("complete", () => {
   it("fails at once when Retry-After is longer than the time left", async () => {
     fake.handler = (_request, response) => json(response, 429, "{}", { "retry-after": "5" });
     const started = performance.now();
-    const error = await rejection(adapter({ timeoutMs: 2_000 }).complete(PROMPT));
+    const error = await rejection(adapter({ timeoutMs: 2_000 }).complete(chat()));
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(error.code).toBe("llm_error");
     expect(error.message).toContain("429");
@@ -116,7 +182,7 @@ describe("complete", () => {
   it("answers 502 llm_error naming the status after a 500 and its retry", async () => {
     fake.handler = (_request, response) =>
       json(response, 500, JSON.stringify({ error: { message: "boom", type: "server_error" } }));
-    const error = await rejection(adapter().complete(PROMPT));
+    const error = await rejection(adapter().complete(chat()));
     expect(error.code).toBe("llm_error");
     expect(error.statusCode).toBe(502);
     expect(error.message).toBe("The language model provider answered HTTP 500 (server_error).");
@@ -126,7 +192,7 @@ describe("complete", () => {
   it("does not retry a 400 or a 401", async () => {
     fake.handler = (_request, response) =>
       json(response, 401, JSON.stringify({ error: { code: "invalid_api_key" } }));
-    const error = await rejection(adapter().complete(PROMPT));
+    const error = await rejection(adapter().complete(chat()));
     expect(error.message).toBe("The language model provider answered HTTP 401 (invalid_api_key).");
     expect(fake.requests).toHaveLength(1);
   });
@@ -136,9 +202,9 @@ describe("complete", () => {
       error: { message: `Incorrect API key provided: ${API_KEY} for ${PROMPT}` },
     });
     fake.handler = (_request, response) => json(response, 401, echo);
-    const statusFailure = await rejection(adapter().complete(PROMPT));
+    const statusFailure = await rejection(adapter().complete(chat()));
     fake.handler = (_request, response) => json(response, 200, `${API_KEY} ${PROMPT}`);
-    const malformed = await rejection(adapter().complete(PROMPT));
+    const malformed = await rejection(adapter().complete(chat()));
     for (const error of [statusFailure, malformed]) {
       expect(exposed(error)).not.toContain(API_KEY);
       expect(exposed(error)).not.toContain(PROMPT);
@@ -155,19 +221,19 @@ describe("complete", () => {
           completion(`second try ${request.headers.authorization === `Bearer ${API_KEY}`}`),
         );
     };
-    expect(await adapter().complete(PROMPT)).toBe("second try true");
+    expect((await adapter().complete(chat())).content).toBe("second try true");
     expect(fake.requests).toHaveLength(2);
   });
 
   it("answers 502 when the provider cannot be reached", async () => {
-    const error = await rejection(adapter({ baseUrl: "http://127.0.0.1:1/v1" }).complete(PROMPT));
+    const error = await rejection(adapter({ baseUrl: "http://127.0.0.1:1/v1" }).complete(chat()));
     expect(error.code).toBe("llm_error");
     expect(error.message).toBe("Could not reach the language model provider (ECONNREFUSED).");
   });
 
   it("answers 502 for a body that is not JSON", async () => {
     fake.handler = (_request, response) => json(response, 200, "<html>not json</html>");
-    const error = await rejection(adapter().complete(PROMPT));
+    const error = await rejection(adapter().complete(chat()));
     expect(error.code).toBe("llm_error");
     expect(error.message).toBe("The language model provider sent a malformed JSON body.");
   });
@@ -179,7 +245,7 @@ describe("complete", () => {
     ["no message", JSON.stringify({ choices: [{}] })],
   ])("answers 502 for a body with %s", async (_case, body) => {
     fake.handler = (_request, response) => json(response, 200, body);
-    const error = await rejection(adapter().complete(PROMPT));
+    const error = await rejection(adapter().complete(chat()));
     expect(error.code).toBe("llm_error");
     expect(error.message).toContain("choices[0].message.content");
   });
@@ -188,7 +254,7 @@ describe("complete", () => {
     fake.handler = () => {};
     const timersBefore = activeTimers();
     const started = performance.now();
-    const error = await rejection(adapter({ timeoutMs: 300 }).complete(PROMPT));
+    const error = await rejection(adapter({ timeoutMs: 300 }).complete(chat()));
     const elapsed = performance.now() - started;
     expect(error.code).toBe("llm_timeout");
     expect(error.statusCode).toBe(504);
@@ -202,7 +268,7 @@ describe("complete", () => {
     fake.handler = (_request, response, index) =>
       index === 0 ? json(response, 503, "{}", { "retry-after": "0.2" }) : undefined;
     const started = performance.now();
-    const error = await rejection(adapter({ timeoutMs: 500 }).complete(PROMPT));
+    const error = await rejection(adapter({ timeoutMs: 500 }).complete(chat()));
     expect(error.code).toBe("llm_timeout");
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(fake.requests).toHaveLength(2);
@@ -211,7 +277,7 @@ describe("complete", () => {
   it("rejects with the caller's reason when the caller aborts, and hangs up", async () => {
     fake.handler = () => {};
     const controller = new AbortController();
-    const answer = adapter().complete(PROMPT, { signal: controller.signal });
+    const answer = adapter().complete(chat({ signal: controller.signal }));
     await waitFor(() => fake.requests.length === 1);
     const reason = new Error("caller gave up");
     controller.abort(reason);
@@ -221,7 +287,7 @@ describe("complete", () => {
 
   it("sends nothing when the caller's signal is already aborted", async () => {
     const reason = new Error("too late");
-    await expect(adapter().complete(PROMPT, { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    await expect(adapter().complete(chat({ signal: AbortSignal.abort(reason) }))).rejects.toBe(reason);
     expect(fake.requests).toHaveLength(0);
   });
 });
@@ -239,10 +305,43 @@ describe("stream", () => {
       response.write(`data: ${JSON.stringify({ choices: [{ delta: {}, finish_reason: "stop" }] })}\n\n`);
       response.end("data: [DONE]\n\n");
     };
-    expect(await collect(adapter().stream(PROMPT))).toEqual(pieces);
+    expect(await collect(adapter().stream(chat()))).toEqual(pieces);
     const body = JSON.parse(fake.requests[0]?.body ?? "");
     expect(body).toMatchObject({ model: "test-model", stream: true });
     expect(fake.requests[0]?.headers.accept).toBe("text/event-stream");
+  });
+
+  it("asks for usage and returns it from the chunk before [DONE], with the finish reason", async () => {
+    fake.handler = (_request, response) => {
+      startSse(response);
+      response.write(sseEvent("Par"));
+      response.write(`data: ${JSON.stringify({ choices: [{ delta: {}, finish_reason: "length" }] })}\n\n`);
+      const usage = { prompt_tokens: 12, completion_tokens: 1, total_tokens: 13 };
+      response.write(`data: ${JSON.stringify({ choices: [], usage })}\n\n`);
+      response.end("data: [DONE]\n\n");
+    };
+    expect(await drain(adapter().stream(chat({ maxTokens: 1 })))).toEqual({
+      pieces: ["Par"],
+      end: { finishReason: "length", usage: { promptTokens: 12, completionTokens: 1, estimated: false } },
+    });
+    expect(JSON.parse(fake.requests[0]?.body ?? "")).toMatchObject({
+      stream: true,
+      stream_options: { include_usage: true },
+      max_tokens: 1,
+    });
+  });
+
+  it("estimates a stream's usage when the provider sends none", async () => {
+    fake.handler = (_request, response) => {
+      startSse(response);
+      response.write(sseEvent("Paris is the capital "));
+      response.write(sseEvent("of France."));
+      response.end("data: [DONE]\n\n");
+    };
+    expect((await drain(adapter().stream(chat()))).end).toEqual({
+      finishReason: "stop",
+      usage: { promptTokens: PROMPT_TOKENS, completionTokens: 7, estimated: true },
+    });
   });
 
   it("parses events split across network chunks and several events in one chunk", async () => {
@@ -255,7 +354,7 @@ describe("stream", () => {
       response.write(bytes.subarray(30, 67));
       response.end(bytes.subarray(67));
     };
-    expect((await collect(adapter().stream(PROMPT))).join("")).toBe("héllo wörld 🌍");
+    expect((await collect(adapter().stream(chat()))).join("")).toBe("héllo wörld 🌍");
   });
 
   it("closes the connection when the consumer breaks out early", async () => {
@@ -267,7 +366,7 @@ describe("stream", () => {
     };
     const timersBefore = activeTimers();
     const seen: string[] = [];
-    for await (const piece of adapter().stream(PROMPT)) {
+    for await (const piece of adapter().stream(chat())) {
       seen.push(piece);
       break;
     }
@@ -283,7 +382,9 @@ describe("stream", () => {
     };
     const controller = new AbortController();
     const reason = new Error("stop");
-    const iterator = adapter().stream(PROMPT, { signal: controller.signal })[Symbol.asyncIterator]();
+    const iterator = adapter()
+      .stream(chat({ signal: controller.signal }))
+      [Symbol.asyncIterator]();
     expect(await iterator.next()).toEqual({ done: false, value: "first " });
     const next = iterator.next();
     controller.abort(reason);
@@ -300,7 +401,7 @@ describe("stream", () => {
     const started = performance.now();
     const error = await rejection(
       (async () => {
-        for await (const piece of adapter({ timeoutMs: 300 }).stream(PROMPT)) pieces.push(piece);
+        for await (const piece of adapter({ timeoutMs: 300 }).stream(chat())) pieces.push(piece);
       })(),
     );
     expect(error.code).toBe("llm_timeout");
@@ -318,12 +419,12 @@ describe("stream", () => {
       }
       response.end("data: [DONE]\n\n");
     };
-    expect(await collect(adapter({ timeoutMs: 300 }).stream(PROMPT))).toEqual(["a", "b", "c", "d"]);
+    expect(await collect(adapter({ timeoutMs: 300 }).stream(chat()))).toEqual(["a", "b", "c", "d"]);
   });
 
   it("answers 502 when the provider fails before the stream", async () => {
     fake.handler = (_request, response) => json(response, 500, "{}");
-    const error = await rejection(collect(adapter().stream(PROMPT)));
+    const error = await rejection(collect(adapter().stream(chat())));
     expect(error.code).toBe("llm_error");
     expect(error.message).toBe("The language model provider answered HTTP 500.");
     expect(fake.requests).toHaveLength(2);
@@ -334,7 +435,7 @@ describe("stream", () => {
       startSse(response);
       response.end(sseEvent("cut short"));
     };
-    const error = await rejection(collect(adapter().stream(PROMPT)));
+    const error = await rejection(collect(adapter().stream(chat())));
     expect(error.message).toBe("The language model provider ended the stream before [DONE].");
   });
 
@@ -343,20 +444,20 @@ describe("stream", () => {
       startSse(response);
       response.end(`data: {not json\n\n`);
     };
-    expect((await rejection(collect(adapter().stream(PROMPT)))).message).toBe(
+    expect((await rejection(collect(adapter().stream(chat())))).message).toBe(
       "The language model provider sent a malformed JSON stream event.",
     );
     fake.handler = (_request, response) => {
       startSse(response);
       response.end(`data: ${JSON.stringify({ error: { message: PROMPT, code: "server_error" } })}\n\n`);
     };
-    expect((await rejection(collect(adapter().stream(PROMPT)))).message).toBe(
+    expect((await rejection(collect(adapter().stream(chat())))).message).toBe(
       "The language model provider failed mid-stream (server_error).",
     );
   });
 
   it("sends nothing until it is iterated", async () => {
-    adapter().stream(PROMPT);
+    adapter().stream(chat());
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(fake.requests).toHaveLength(0);
   });
