@@ -259,6 +259,7 @@ describe(".dockerignore", () => {
 
 interface ComposeService {
   build?: { context: string; args?: Record<string, string> };
+  networks?: Record<string, { ipv4_address?: string } | null>;
   image?: string;
   ports?: Array<{ published: number | string; target: number }>;
   environment?: Record<string, string>;
@@ -343,11 +344,12 @@ describe("docker-compose files", () => {
     expect(missing.stderr).toMatch(/JWT_SECRET/);
   });
 
-  it("declare the server, PostgreSQL, Redis and Prometheus, with their ports", () => {
-    expect(Object.keys(single.services).sort()).toEqual(["postgres", "prometheus", "redis", "server"]);
+  it("declare the server behind its balancer, PostgreSQL, Redis and Prometheus, with their ports", () => {
+    expect(Object.keys(single.services).sort()).toEqual(["lb", "postgres", "prometheus", "redis", "server"]);
     const ports = (name: string) =>
       (single.services[name]?.ports ?? []).map((port) => `${port.published}:${port.target}`);
-    expect(ports("server")).toEqual(["8000:8000"]);
+    expect(ports("lb")).toEqual(["8000:80"]);
+    expect(ports("server")).toEqual([]);
     expect(ports("prometheus")).toEqual(["9090:9090"]);
     // The data stores are reached inside the compose network only.
     expect(ports("postgres")).toEqual([]);
@@ -417,6 +419,25 @@ describe("docker-compose files", () => {
     }
   });
 
+  it("publish only the balancer, and have every instance trust X-Forwarded-For from the balancer alone", () => {
+    for (const config of [single, replicas]) {
+      const instances = Object.entries(config.services).filter(([, service]) => service.build !== undefined);
+      expect(instances.length).toBeGreaterThan(0);
+      const lb = config.services.lb as ComposeService;
+      const [network, address] = Object.entries(lb.networks ?? {}).map(
+        ([name, settings]) => [name, settings?.ipv4_address] as const,
+      )[0] ?? [undefined, undefined];
+      expect(address, "the balancer has a fixed address").toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+      for (const [name, service] of instances) {
+        expect(service.ports ?? [], `${name} is not published`).toEqual([]);
+        expect(Object.keys(service.networks ?? {}), `${name} shares the balancer's network`).toContain(
+          network,
+        );
+        expect(service.environment?.TRUST_PROXY, `${name}'s TRUST_PROXY`).toBe(address);
+      }
+    }
+  });
+
   it("run a second server on the same PostgreSQL, Redis and secret, behind a load balancer", () => {
     const { server, "server-2": second, lb } = replicas.services as Record<string, ComposeService>;
     expect(second).toBeDefined();
@@ -427,12 +448,11 @@ describe("docker-compose files", () => {
     expect(mountedFile(second as ComposeService, "/data")).not.toBe(
       mountedFile(server as ComposeService, "/data"),
     );
-    expect((second?.ports ?? []).map((port) => `${port.published}:${port.target}`)).toEqual(["8001:8000"]);
-
     const nginx = mountedFile(lb as ComposeService, "/etc/nginx/conf.d/default.conf");
     expect(nginx).toMatch(/\/deploy\/nginx\/[\w.-]+\.conf$/);
     const conf = readFileSync(nginx as string, "utf8");
-    const upstream = /upstream (\w+) \{([^}]*)\}/.exec(conf);
+    const upstreams = mountedFile(lb as ComposeService, "/etc/nginx/conf.d/upstream.conf");
+    const upstream = /upstream (\w+) \{([^}]*)\}/.exec(readFileSync(upstreams as string, "utf8"));
     expect([...(upstream?.[2] ?? "").matchAll(/^\s*server (\S+);/gm)].map((match) => match[1])).toEqual([
       "server:8000",
       "server-2:8000",
