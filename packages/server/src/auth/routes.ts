@@ -21,7 +21,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app,
   const users = new UserLookup(storage);
   const sweep = setInterval(() => {
     storage.refreshTokens
-      .deleteExpired(new Date())
+      .deleteExpired()
       .then((deleted) => deleted > 0 && app.log.info({ deleted }, "expired refresh tokens deleted"))
       .catch((error: unknown) => app.log.warn({ err: error }, "could not delete expired refresh tokens"));
   }, EXPIRED_TOKENS_SWEEP_MS);
@@ -115,12 +115,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app,
   for (const route of slashVariants("/api/auth/refresh/", refreshSchema)) {
     app.post(route.url, { schema: route.schema, config: throttleTokens }, async (request) => {
       const presented = await tokens.verify(request.body.refresh, "refresh");
-      const successor = await tokens.issue("refresh", presented.userId, { session: presented.session });
       const outcome = await storage.refreshTokens.rotate(
         presented.jti,
-        successor,
-        new Date(),
-        // A retried request, two tabs or two CLI processes refreshing at once: each gets a working successor.
+        tokens.next("refresh"),
+        // A retried request, two tabs or two CLI processes refreshing at once: each gets the same successor, so
+        // that the session stays one chain of tokens.
         context.config.refreshReuseGrace,
       );
       if (outcome.status === "reused") {
@@ -128,8 +127,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app,
         if (presented.session) revocations.revoke(presented.session);
       }
       if (outcome.status !== "rotated") throw invalidToken("Token is blacklisted.");
-      const access = await tokens.issue("access", outcome.userId, { session: outcome.familyId });
-      return { access: access.token, refresh: successor.token };
+      const [access, refresh] = await Promise.all([
+        tokens.issue("access", outcome.userId, { session: outcome.familyId }),
+        tokens.issue("refresh", outcome.userId, { session: outcome.familyId, id: outcome.successor }),
+      ]);
+      return { access: access.token, refresh: refresh.token };
     });
   }
 
@@ -148,7 +150,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app,
   for (const route of slashVariants("/api/auth/logout/", logoutSchema)) {
     app.post(route.url, { schema: route.schema, config: throttleTokens }, async (request, reply) => {
       const presented = await tokens.verify(request.body.refresh, "refresh");
-      const session = await storage.refreshTokens.revokeFamilyOf(presented.jti, new Date());
+      const session = await storage.refreshTokens.revokeFamilyOf(presented.jti);
       // Its access tokens are refused and its sockets closed here at once, on other instances within a poll.
       if (session) revocations.revoke(session);
       return reply.code(204).send();

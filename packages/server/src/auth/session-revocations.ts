@@ -18,10 +18,15 @@ export interface SessionRevocationsOptions {
  */
 export class SessionRevocations {
   readonly #options: SessionRevocationsOptions;
-  /** Session id → when it was revoked (ms since the epoch). */
+  /** Session id → when it was revoked (ms since the epoch, by the database's clock). */
   readonly #revoked = new Map<string, number>();
   readonly #listeners = new Set<(session: string) => void>();
   #lastLook: Date | undefined;
+  /**
+   * The database's clock minus this instance's, as measured at the last look: instances compare times by the
+   * database's clock only, since their own may differ by seconds.
+   */
+  #clockOffsetMs = 0;
   #timer: NodeJS.Timeout | undefined;
   #looking = false;
 
@@ -31,8 +36,8 @@ export class SessionRevocations {
 
   /** Reads the sessions revoked within an access token's lifetime, then keeps looking. */
   async start(): Promise<void> {
-    const { storage, accessTokenTtlMs, pollIntervalMs = 500 } = this.#options;
-    const now = await storage.now();
+    const { accessTokenTtlMs, pollIntervalMs = 500 } = this.#options;
+    const now = await this.#databaseNow();
     this.#lastLook = new Date(now.getTime() - accessTokenTtlMs);
     await this.#look();
     this.#timer = setInterval(() => void this.#look(), pollIntervalMs);
@@ -48,7 +53,7 @@ export class SessionRevocations {
   }
 
   /** Records a session this instance revoked, and tells the listeners (its sockets) now. */
-  revoke(session: string, at = Date.now()): void {
+  revoke(session: string, at = Date.now() + this.#clockOffsetMs): void {
     if (this.#revoked.has(session)) return;
     this.#revoked.set(session, at);
     for (const listener of this.#listeners) listener(session);
@@ -65,20 +70,26 @@ export class SessionRevocations {
     if (this.#looking || !this.#lastLook) return;
     this.#looking = true;
     try {
-      const now = await storage.now();
+      const now = await this.#databaseNow();
       // Overlapping looks: revoked_at is the start of the revoking transaction, which commits a little later.
       const since = new Date(this.#lastLook.getTime() - LOOK_OVERLAP_MS);
       for (const { familyId, revokedAt } of await storage.refreshTokens.revokedSince(since)) {
         this.revoke(familyId, revokedAt.getTime());
       }
       this.#lastLook = now;
-      const forgetBefore = Date.now() - accessTokenTtlMs - LOOK_OVERLAP_MS;
+      const forgetBefore = now.getTime() - accessTokenTtlMs - LOOK_OVERLAP_MS;
       for (const [session, at] of this.#revoked) if (at < forgetBefore) this.#revoked.delete(session);
     } catch (error) {
       log.warn({ err: error }, "could not look for revoked sessions; retrying");
     } finally {
       this.#looking = false;
     }
+  }
+
+  async #databaseNow(): Promise<Date> {
+    const now = await this.#options.storage.now();
+    this.#clockOffsetMs = now.getTime() - Date.now();
+    return now;
   }
 }
 

@@ -47,14 +47,24 @@ export class TokenService {
     this.key = createSecretKey(Buffer.from(secret, "utf8"));
   }
 
+  /** The id and expiry a token issued now would have: a refresh token's row is recorded before it is signed. */
+  next(type: TokenType, now = new Date()): { jti: string; expiresAt: Date } {
+    const issuedAt = Math.floor(now.getTime() / 1000);
+    return { jti: randomUUID(), expiresAt: new Date((issuedAt + this.ttlSeconds[type]) * 1000) };
+  }
+
+  /**
+   * Signs a new token, or, given `id` (see `next`), the token of that id: signed again with the same claims it is the
+   * same string, which is how the refresh grace window hands a second caller the successor the first one got.
+   */
   async issue(
     type: TokenType,
     userId: number,
-    { session, now = new Date() }: { session?: string; now?: Date } = {},
+    { session, id = this.next(type) }: { session?: string; id?: { jti: string; expiresAt: Date } } = {},
   ): Promise<IssuedToken> {
-    const jti = randomUUID();
-    const issuedAt = Math.floor(now.getTime() / 1000);
-    const expiresAt = issuedAt + this.ttlSeconds[type];
+    const { jti } = id;
+    const expiresAt = Math.floor(id.expiresAt.getTime() / 1000);
+    const issuedAt = expiresAt - this.ttlSeconds[type];
     const token = await new SignJWT(session ? { type, sid: session } : { type })
       .setProtectedHeader({ alg: "HS256", typ: "JWT" })
       .setSubject(String(userId))

@@ -48,11 +48,9 @@ interface PromptRow {
 interface RefreshTokenRow {
   user_id: string | number | bigint;
   family_id: string;
-  expires_at: Date;
   used_at: Date | null;
   revoked_at: Date | null;
   successor_jti: string | null;
-  successor_expires_at: Date | null;
   within_grace: boolean;
   expired: boolean;
 }
@@ -131,22 +129,33 @@ class SqlRefreshTokens implements RefreshTokenRepository {
       // the grace window then read the successor it recorded. Times are compared by the database's clock, which
       // every instance shares, whatever their own clocks say.
       const { rows } = await tx.query<RefreshTokenRow>(
-        `SELECT user_id, family_id, expires_at, used_at, revoked_at, successor_jti,
-            (SELECT expires_at FROM refresh_tokens successor WHERE successor.jti = token.successor_jti)
-              AS successor_expires_at,
+        `SELECT user_id, family_id, used_at, revoked_at, successor_jti,
             used_at IS NOT NULL AND now() - used_at < make_interval(secs => $2::double precision / 1000)
               AS within_grace,
             expires_at <= now() AS expired
-          FROM refresh_tokens token WHERE jti = $1 FOR UPDATE`,
+          FROM refresh_tokens WHERE jti = $1 FOR UPDATE`,
         [jti, reuseGraceMs],
       );
       const current = rows[0];
       if (!current) return { status: "unknown" };
       if (current.revoked_at) return { status: "revoked" };
       const userId = toId(current.user_id);
-      if (current.used_at && current.within_grace && current.successor_jti && current.successor_expires_at) {
-        const successor = { jti: current.successor_jti, expiresAt: current.successor_expires_at };
-        return { status: "rotated", userId, familyId: current.family_id, successor };
+      if (current.within_grace && current.successor_jti) {
+        // A statement of its own: in PostgreSQL's read committed mode, one that waited for the lock above still
+        // reads other rows as they were when it started, before the first refresh inserted the successor.
+        const successor = await tx.query<{ expires_at: Date }>(
+          "SELECT expires_at FROM refresh_tokens WHERE jti = $1",
+          [current.successor_jti],
+        );
+        const expiresAt = successor.rows[0]?.expires_at;
+        if (expiresAt) {
+          return {
+            status: "rotated",
+            userId,
+            familyId: current.family_id,
+            successor: { jti: current.successor_jti, expiresAt },
+          };
+        }
       }
       if (current.used_at) {
         await tx.query(
