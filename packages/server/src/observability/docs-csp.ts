@@ -1,7 +1,7 @@
 /**
  * The Content-Security-Policy of the documentation pages: everything from this server, nothing from anywhere else.
- * ReDoc renders a "Redocly" logo from its CDN that no option turns off; this policy stops the browser from fetching
- * it, and keeps any later version of either viewer from reaching a CDN or a font service unnoticed. Styles are
+ * ReDoc's "Redocly" logo from its CDN is taken out of the bundle it is served (redoc.ts); this policy keeps any later
+ * version of either viewer from reaching a CDN or a font service unnoticed. Styles are
  * inline because both viewers inject them at run time; ReDoc's search runs in a worker built from a blob.
  */
 export const DOCS_CONTENT_SECURITY_POLICY = [

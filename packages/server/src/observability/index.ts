@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import fp from "fastify-plugin";
 import packageJson from "../../package.json" with { type: "json" };
+import { favicon } from "./favicon.js";
 import { type HealthOptions, health } from "./health.js";
 import type { Metrics } from "./metrics.js";
 import { metricsPlugin } from "./metrics-plugin.js";
@@ -20,7 +21,7 @@ export interface ObservabilityOptions extends HealthOptions {
 }
 
 /**
- * API documentation (`/schema`, `/docs`, `/redoc`), Prometheus metrics (`/metrics`) and health probes (`/healthz`,
+ * API documentation (`/schema`, `/docs`, `/redoc`, and `/favicon.ico` for them), Prometheus metrics (`/metrics`) and health probes (`/healthz`,
  * `/readyz`). Register it before the route plugins: the document and the request metrics are built from the
  * routes registered after it, in the same context.
  */
@@ -28,6 +29,7 @@ const plugin: FastifyPluginAsync<ObservabilityOptions> = async (app, options) =>
   await app.register(openApi, { version: packageJson.version, promptMaxLength: options.promptMaxLength });
   await app.register(swaggerUiPage);
   await app.register(redocPage);
+  await app.register(favicon);
   await app.register(metricsPlugin, { metrics: options.metrics, token: options.metricsToken });
   await app.register(health, {
     readinessChecks: options.readinessChecks,

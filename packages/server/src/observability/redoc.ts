@@ -1,4 +1,4 @@
-import { createReadStream, existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,6 +17,17 @@ const here = import.meta.url ? fileURLToPath(import.meta.url) : __filename;
 function redocBundle(): string {
   const copied = join(dirname(here), "redoc", "redoc.standalone.js");
   return existsSync(copied) ? copied : createRequire(here).resolve("redoc/bundles/redoc.standalone.js");
+}
+
+/**
+ * ReDoc draws a "Redocly" logo beside its "API docs by Redocly" credit from its CDN, and no option turns it off: the
+ * page would ask the CDN for it (and the page's policy refuse it). An empty data: URL fails to load at once, and
+ * ReDoc then leaves the image out (its onError); the credit and its link stay. Nothing leaves the server's origin.
+ */
+const CDN_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg";
+
+function offlineBundle(): string {
+  return readFileSync(redocBundle(), "utf8").replaceAll(CDN_LOGO, "data:,");
 }
 
 /**
@@ -41,6 +52,7 @@ function page(prefix: string): string {
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>Prompt Service API</title>
+    <link rel="icon" href="${escapeAttribute(`${prefix}/favicon.ico`)}">
     <style>body { margin: 0; padding: 0; }</style>
   </head>
   <body>
@@ -56,7 +68,7 @@ function page(prefix: string): string {
  * `/schema`.
  */
 export const redocPage: FastifyPluginAsync = async (app) => {
-  const bundle = redocBundle();
+  const bundle = offlineBundle();
   const html = page(app.prefix);
 
   app.addHook("onSend", async (_request, reply) => {
@@ -72,6 +84,6 @@ export const redocPage: FastifyPluginAsync = async (app) => {
     reply
       .type("application/javascript; charset=utf-8")
       .header("cache-control", "public, max-age=3600")
-      .send(createReadStream(bundle)),
+      .send(bundle),
   );
 };

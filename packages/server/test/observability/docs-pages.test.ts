@@ -77,10 +77,26 @@ describe("ReDoc", () => {
     expect(bundle.body).toContain("Redoc");
   });
 
+  it("serves a bundle that loads no logo from ReDoc's CDN", async () => {
+    const bundle = await server.app.inject({ url: "/redoc/redoc.standalone.js" });
+    expect(bundle.body).not.toContain("cdn.redoc.ly");
+  });
+
   it("asks for system fonts instead of web fonts", async () => {
     const page = await server.app.inject({ url: "/redoc" });
     expect(page.body).toContain("system-ui");
-    expect(page.body).not.toMatch(/fonts\.googleapis|@import|<link/);
+    expect(page.body).not.toMatch(/fonts\.googleapis|@import|<link rel="stylesheet"/);
+  });
+});
+
+describe("/favicon.ico", () => {
+  it("is an icon a browser shows", async () => {
+    const icon = await server.app.inject({ url: "/favicon.ico" });
+    expect(icon.statusCode).toBe(200);
+    expect(icon.headers["content-type"]).toBe("image/x-icon");
+    // An ICO directory of one 32×32 image, stored as a PNG.
+    expect([...icon.rawPayload.subarray(0, 8)]).toEqual([0, 0, 1, 0, 1, 0, 32, 32]);
+    expect(icon.rawPayload.subarray(22, 26).toString("latin1")).toBe("\x89PNG");
   });
 });
 
