@@ -15,6 +15,8 @@ export const CLOSE_CODES = {
   messageTooBig: 1009,
   /** The access token expired or is invalid (also what a refused upgrade's 401 becomes): reconnect with a fresh one. */
   unauthorized: 4401,
+  /** The account was deleted: do not reconnect. */
+  accountDeleted: 4410,
   /** The client reads too slowly: too much data is waiting for it. Reconnect and read faster. */
   slowConsumer: 4408,
   /**

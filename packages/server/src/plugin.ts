@@ -1,9 +1,11 @@
 import cors from "@fastify/cors";
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { AccountDeletions } from "./auth/account-deletions.js";
 import { ApiKeyAuth } from "./auth/api-keys/api-key-auth.js";
 import { apiKeyRoutes } from "./auth/api-keys/routes.js";
 import { authenticate, Credentials } from "./auth/authenticate.js";
+import { deleteAccountRoute } from "./auth/delete-account-route.js";
 import { loadOrCreateDevSecret } from "./auth/dev-secret.js";
 import { authRoutes } from "./auth/routes.js";
 import { SessionRevocations } from "./auth/session-revocations.js";
@@ -15,6 +17,7 @@ import { createLlm } from "./llm/index.js";
 import { instrumentLlm } from "./llm/instrumented.js";
 import type { LlmProvider } from "./llm/port.js";
 import { Metrics, observability } from "./observability/index.js";
+import { openaiCompatRoutes } from "./openai-compat/index.js";
 import { promptRoutes } from "./prompts/routes.js";
 import { createServiceLimiters } from "./ratelimit/service-limiters.js";
 import { rateLimitPluginOptions } from "./ratelimit/throttle.js";
@@ -136,7 +139,11 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
   const apiKeys = new ApiKeyAuth({ storage, revocations, log: app.log });
   await apiKeys.start();
   app.addHook("onClose", async () => apiKeys.close());
-  const credentials = new Credentials(tokens, revocations, apiKeys);
+  const deletions = new AccountDeletions({ storage, log: app.log, accessTokenTtlMs: config.accessTokenTtl });
+  await deletions.start();
+  app.addHook("onClose", async () => deletions.close());
+  deletions.onDeleted((userId) => apiKeys.forgetUser(userId));
+  const credentials = new Credentials(tokens, revocations, apiKeys, deletions);
 
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
@@ -172,6 +179,7 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
     indexMemoryBudget: config.indexMemoryBudget,
   });
   app.addHook("onClose", () => similarity.close());
+  deletions.onDeleted((userId) => similarity.forgetUser(userId));
 
   const limiters = createServiceLimiters(config, (error) => {
     metrics.rateLimitStoreErrors.inc();
@@ -194,6 +202,7 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
     revocations,
     credentials,
     apiKeys,
+    deletions,
     budget: new TokenBudget(storage, config.userTokenBudget),
     similarity,
     metrics,
@@ -201,9 +210,11 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
     authenticate: authenticate(credentials),
   };
   await app.register(authRoutes, context);
+  await app.register(deleteAccountRoute, context);
   await app.register(apiKeyRoutes, context);
   await app.register(usageRoutes, context);
   await app.register(promptRoutes, context);
   await app.register(similarityRoutes, context);
   await app.register(socketRoutes, context);
+  await app.register(openaiCompatRoutes, context);
 };

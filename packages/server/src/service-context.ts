@@ -1,6 +1,7 @@
 import type { onRequestAsyncHookHandler } from "fastify";
-import type { Credentials } from "./auth/authenticate.js";
+import type { AccountDeletions } from "./auth/account-deletions.js";
 import type { ApiKeyAuth } from "./auth/api-keys/api-key-auth.js";
+import type { Credentials } from "./auth/authenticate.js";
 import type { SessionRevocations } from "./auth/session-revocations.js";
 import type { TokenService } from "./auth/tokens.js";
 import type { ResolvedOptions } from "./config.js";
@@ -24,6 +25,8 @@ export interface ServiceContext {
   revocations: SessionRevocations;
   /** Verifies access tokens and API keys alike, wherever a route or socket receives one. */
   credentials: Credentials;
+  /** Accounts deleted here or on another instance: their credentials are refused and their sockets closed. */
+  deletions: AccountDeletions;
   /** API keys: verified, remembered, and forgotten when revoked on any instance. */
   apiKeys: ApiKeyAuth;
   /** USER_TOKEN_BUDGET: refuses a user's calls once their tokens of the day or month are spent. */

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import { ApiError } from "../errors.js";
+import type { AccountDeletions } from "./account-deletions.js";
 import type { ApiKeyAuth } from "./api-keys/api-key-auth.js";
 import { isApiKey } from "./api-keys/key-material.js";
 import type { SessionRevocations } from "./session-revocations.js";
@@ -46,10 +47,17 @@ export class Credentials {
     private readonly tokens: TokenService,
     private readonly revocations: SessionRevocations,
     private readonly apiKeys: ApiKeyAuth,
+    private readonly deletions: AccountDeletions,
   ) {}
 
-  /** Throws `token_not_valid` for a forged, expired, revoked or ended credential. */
+  /** Throws `token_not_valid` for a forged, expired, revoked or ended credential, or one of a deleted account. */
   async verify(token: string): Promise<Caller> {
+    const caller = await this.#verify(token);
+    if (this.deletions.has(caller.userId)) throw invalidToken("User not found.");
+    return caller;
+  }
+
+  async #verify(token: string): Promise<Caller> {
     if (isApiKey(token)) {
       const key = await this.apiKeys.verify(token);
       return { userId: key.userId, session: key.session, exp: key.exp, apiKeyId: key.keyId };

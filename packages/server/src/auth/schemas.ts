@@ -52,3 +52,7 @@ export const TokenPair = Type.Object({
 export const RefreshBody = Type.Object({
   refresh: Type.String({ minLength: 1, maxLength: 4096 }),
 });
+
+export const DeleteAccountBody = Type.Object({
+  password: Type.String({ minLength: 1, maxLength: 1024, description: "The account's password, again." }),
+});

@@ -4,9 +4,10 @@ import type { Storage, User } from "../storage/index.js";
 export type PublicUser = Pick<User, "id" | "username" | "email">;
 
 /**
- * Users by id for authenticated routes, remembered: accounts are never changed or deleted through the API, so a
- * cached entry cannot go stale, and the lookup was most of the cost of a light authenticated request (measured by
- * bench/overhead.ts). Only the public fields are kept, never the password hash.
+ * Users by id for authenticated routes, remembered: accounts are never changed through the API, and a deleted one is
+ * refused by its credentials before it is looked up (AccountDeletions), so a cached entry cannot be shown stale; the
+ * lookup was most of the cost of a light authenticated request (measured by bench/overhead.ts). Only the public
+ * fields are kept, never the password hash.
  */
 export class UserLookup {
   readonly #cache = new LRUCache<number, PublicUser>({ max: 10_000 });

@@ -4,12 +4,14 @@ import { ApiError, validationError } from "../errors.js";
 import { authenticatedErrors, ErrorBody, providerErrors } from "../http/schemas.js";
 import { slashVariants } from "../http/slash-variants.js";
 import { throttle } from "../ratelimit/throttle.js";
-import type { PromptEvent } from "../realtime/events.js";
+import { deletedEvent, type PromptEvent, replayEvents } from "../realtime/events.js";
+import { userGroup } from "../realtime/hub/index.js";
 import type { ServiceContext } from "../service-context.js";
 import type { StoredPrompt } from "../storage/index.js";
 import { answerPrompt } from "./answer-prompt.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { PromptEventStream } from "./event-stream-reply.js";
+import { fingerprintOf, IdempotentRequests, idempotencyKeyOf, idempotencyStaleMs } from "./idempotency.js";
 import { AnswerReuse } from "./reuse/answer-reuse.js";
 import {
   CreatePromptBody,
@@ -27,6 +29,7 @@ const security = [{ bearerAuth: [] }];
 
 export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app, context) => {
   const { storage, llm, hub, similarity, authenticate, config, limiters, metrics, budget } = context;
+  const idempotency = new IdempotentRequests(storage, idempotencyStaleMs(config.llmTimeout));
   const reuse =
     config.answerReuseMinScore === undefined
       ? undefined
@@ -67,11 +70,28 @@ export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (ap
             prompt: [`Ensure this field has no more than ${config.promptMaxLength} characters.`],
           });
         }
-        // The budget limits spend, as the throttle above limits requests: checked before the model is called.
-        await budget.assertWithin(userId);
+        const key = idempotencyKeyOf(request);
+        const idempotent =
+          key === undefined
+            ? undefined
+            : await idempotency.begin(userId, key, fingerprintOf("createPrompt", request.body));
+        if (idempotent?.kind === "replay") {
+          const earlier = await storage.prompts.get(userId, idempotent.promptId);
+          if (!earlier)
+            throw new ApiError("not_found", "The prompt this Idempotency-Key created was deleted.");
+          reply.header("idempotent-replayed", "true");
+          if (request.body.stream !== true)
+            return reply.code(idempotent.responseStatus).send(toPromptBody(earlier));
+          const replay = new PromptEventStream(reply);
+          for (const event of replayEvents(earlier)) replay.send(event);
+          replay.end();
+          return reply;
+        }
         const stream = request.body.stream === true ? new PromptEventStream(reply) : undefined;
         let stored: StoredPrompt;
         try {
+          // The budget limits spend, as the throttle above limits requests: checked before the model is called.
+          await budget.assertWithin(userId);
           stored = await answerPrompt(
             { storage, llm, hub, similarity, metrics, reuse, log: request.log },
             {
@@ -83,6 +103,10 @@ export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (ap
             },
           );
         } catch (error) {
+          // A failed request is not remembered under its key: the client's retry runs it again.
+          await idempotent?.release().catch((releaseError: unknown) => {
+            request.log.warn({ err: releaseError, userId }, "could not release an idempotency key");
+          });
           // Once streaming (the model's first piece was sent), the failure went out as the last event, prompt.error;
           // before, it answers as usual: a 502 or 504 in JSON.
           if (!stream?.started) throw error;
@@ -91,6 +115,11 @@ export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (ap
         } finally {
           stream?.end();
         }
+        // Should this fail (the database just went away), the key stays "running" until it is stale: a retry gets
+        // 409 for a while rather than a second copy of the prompt.
+        await idempotent?.complete(stream ? 200 : 201, stored.id).catch((error: unknown) => {
+          request.log.warn({ err: error, userId }, "could not record an idempotency key's result");
+        });
         request.log.info(
           { event: "prompt_created", userId, promptId: stored.id, reusedFrom: stored.reusedFrom },
           "prompt created",
@@ -141,6 +170,34 @@ export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (ap
       const prompt = await storage.prompts.get(userIdOf(request), request.params.id);
       if (!prompt) throw new ApiError("not_found", "Prompt not found.");
       return toPromptBody(prompt);
+    });
+  }
+
+  const deleteSchema = {
+    operationId: "deletePrompt",
+    tags,
+    security,
+    summary: "Delete one of the caller's prompts",
+    description:
+      "Gone from history and search on every instance within a second, and never again the source of a reused " +
+      "answer (prompts that reused its answer keep their copy; their `reused_from` becomes null). The caller's " +
+      "sockets receive `prompt_deleted`.",
+    params: PromptIdParams,
+    response: { 204: { type: "null", description: "Deleted." }, ...authenticatedErrors, 404: ErrorBody },
+  };
+  for (const route of slashVariants("/api/prompts/:id", deleteSchema)) {
+    app.delete(route.url, { schema: route.schema, onRequest: authenticate }, async (request, reply) => {
+      const userId = userIdOf(request);
+      // Another user's prompt is "not found", as on GET.
+      if (!(await storage.prompts.delete(userId, request.params.id))) {
+        throw new ApiError("not_found", "Prompt not found.");
+      }
+      similarity.forgetUser(userId);
+      hub.publish(userGroup(userId), deletedEvent(request.params.id)).catch((error: unknown) => {
+        request.log.warn({ err: error, userId }, "could not publish a prompt_deleted event");
+      });
+      request.log.info({ event: "prompt_deleted", userId, promptId: request.params.id }, "prompt deleted");
+      return reply.code(204).send();
     });
   }
 };

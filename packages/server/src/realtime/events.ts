@@ -14,7 +14,9 @@ export type PromptEvent =
       data: { id: number; prompt: string; started_at: string };
     }
   | { type: "prompt.delta"; event: "prompt_delta"; data: { id: number; index: number; delta: string } }
-  | { type: "prompt.error"; event: "prompt_failed"; data: { id: number; code: string; detail: string } };
+  | { type: "prompt.error"; event: "prompt_failed"; data: { id: number; code: string; detail: string } }
+  /** The user deleted the prompt: clients drop it from what they show. */
+  | { type: "prompt.message"; event: "prompt_deleted"; data: { id: number } };
 
 export const completedEvent = (prompt: StoredPrompt): PromptEvent => ({
   type: "prompt.message",
@@ -39,3 +41,16 @@ export const failedEvent = (id: number, code: string, detail: string): PromptEve
   event: "prompt_failed",
   data: { id, code, detail },
 });
+
+export const deletedEvent = (id: number): PromptEvent => ({
+  type: "prompt.message",
+  event: "prompt_deleted",
+  data: { id },
+});
+
+/** A stored prompt's events as if it were answered again in one piece: a replayed streamed request (Idempotency-Key). */
+export const replayEvents = (prompt: StoredPrompt): PromptEvent[] => [
+  startedEvent(prompt.id, prompt.prompt, prompt.createdAt),
+  deltaEvent(prompt.id, 0, prompt.response),
+  completedEvent(prompt),
+];

@@ -32,7 +32,15 @@ export const socketRoutes: FastifyPluginAsync<ServiceContext> = async (app, cont
     for (const session of sockets.ofTokenSession(ended))
       session.close(CLOSE_CODES.unauthorized, "session ended");
   });
-  app.addHook("onClose", async () => stopWatching());
+  // Sockets of a deleted account close at once, with a code that tells clients not to reconnect.
+  const stopWatchingDeletions = context.deletions.onDeleted((userId) => {
+    for (const session of sockets.ofUser(userId))
+      session.close(CLOSE_CODES.accountDeleted, "account deleted");
+  });
+  app.addHook("onClose", async () => {
+    stopWatching();
+    stopWatchingDeletions();
+  });
 
   await app.register(websocket, {
     options: { maxPayload: 16 * 1024, handleProtocols: selectProtocol },

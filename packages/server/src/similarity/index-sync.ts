@@ -42,6 +42,8 @@ export class IndexSync {
   readonly #options: IndexSyncOptions;
   #lastPoll: Date | undefined;
   #polling = false;
+  /** Deleted prompt id → when a look first saw its tombstone (database time, ms). */
+  readonly #deletionsSeen = new Map<number, number>();
   #timer: NodeJS.Timeout | undefined;
   #reembedding: Promise<void> = Promise.resolve();
   #closed = false;
@@ -95,7 +97,8 @@ export class IndexSync {
 
   /**
    * Picks up what other instances stored for the resident users since the last look: new prompts (searchable by
-   * their words at once) and the vectors that followed them. Skipped while the previous look runs.
+   * their words at once), the vectors that followed them, and deletions (the user's index is dropped, to be rebuilt
+   * from the database at their next search). Skipped while the previous look runs.
    */
   async #poll(): Promise<void> {
     const { storage, index, modelId, log } = this.#options;
@@ -104,8 +107,19 @@ export class IndexSync {
     try {
       const now = await storage.now();
       const since = new Date(this.#lastPoll.getTime() - POLL_OVERLAP_MS);
-      const changed = await storage.embeddings.changedSince(since, index.residentUserIds());
+      const resident = index.residentUserIds();
+      const changed = await storage.embeddings.changedSince(since, resident);
+      const deleted = await storage.embeddings.deletedSince(since, resident);
       this.#lastPoll = now;
+      // A deletion is seen by every look whose overlap covers it: the user's index is dropped at the first only.
+      for (const { id, userId } of deleted) {
+        if (this.#deletionsSeen.has(id)) continue;
+        this.#deletionsSeen.set(id, now.getTime());
+        index.forget(userId);
+      }
+      for (const [id, seenAt] of this.#deletionsSeen) {
+        if (seenAt < now.getTime() - 2 * POLL_OVERLAP_MS) this.#deletionsSeen.delete(id);
+      }
       const incomplete = changed.filter(({ id, userId }) => !index.hasVector(userId, id)).map(({ id }) => id);
       for (const row of await storage.embeddings.withEmbeddings(incomplete, modelId)) {
         index.add(row.userId, row.id, row.prompt, row.vector);

@@ -105,6 +105,24 @@ export class SemanticIndex {
     });
   }
 
+  /**
+   * Drops a user's index, because some of their prompts were deleted (or all, with the account): the next search
+   * loads what the database holds now. A load already under way read the rows before the deletion: it is dropped too
+   * once done.
+   */
+  forget(userId: number): void {
+    const resident = this.#resident.get(userId);
+    if (resident) {
+      this.#resident.delete(userId);
+      this.vectors.dropUser(userId);
+      this.#bytes -= resident.bytes;
+    }
+    this.#loading.get(userId)?.done.then(
+      () => this.forget(userId),
+      () => undefined,
+    );
+  }
+
   /** Whether the user is resident and their index holds this prompt with its vector. */
   hasVector(userId: number, id: number): boolean {
     return this.#resident.has(userId) && this.vectors.has(userId, id);

@@ -114,6 +114,11 @@ export class SimilarityService {
     return new SimilarityService(scheduler, index, sync, storeVector, options);
   }
 
+  /** The embedding model: its id names it in `/v1`, and a request for other dimensions is refused. */
+  get embeddingModel(): { id: string; dimensions: number } {
+    return { id: this.options.model.id, dimensions: this.options.model.dimensions };
+  }
+
   /**
    * Makes a stored prompt searchable: by its words at once, by its meaning once the model has embedded it, which
    * happens in the background and is stored in its row. Never throws: a prompt whose vector cannot be computed now
@@ -135,6 +140,14 @@ export class SimilarityService {
       this.#background.delete(work);
     });
     this.#background.add(work);
+  }
+
+  /**
+   * Forgets what this instance holds of the user's prompts after some were deleted: they are never found (nor reused)
+   * again, and the next search rebuilds the user's index from the database.
+   */
+  forgetUser(userId: number): void {
+    this.index.forget(userId);
   }
 
   /** Resolves when every stored prompt handed to indexStored so far has its vector (or has given up). */

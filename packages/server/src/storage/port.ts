@@ -90,6 +90,13 @@ export interface UserRepository {
   create(user: { username: string; email: string; passwordHash: string }): Promise<User>;
   findByUsername(username: string): Promise<User | undefined>;
   findById(id: number): Promise<User | undefined>;
+  /**
+   * Deletes the user and everything they own (prompts, refresh tokens, keys, usage, idempotency keys: the foreign
+   * keys cascade), and leaves a tombstone for other instances; false when no such user exists.
+   */
+  delete(id: number): Promise<boolean>;
+  /** Users deleted at or after `since`, and the database's clock when it looked. */
+  deletedSince(since: Date): Promise<{ now: Date; ids: number[] }>;
 }
 
 export interface RefreshTokenRepository {
@@ -143,6 +150,8 @@ export interface PromptEmbeddingRepository {
    * instances wrote for the users whose index this one holds.
    */
   changedSince(since: Date, userIds: readonly number[]): Promise<Array<{ id: number; userId: number }>>;
+  /** Prompts of these users deleted at or after `since`, by the database's clock. */
+  deletedSince(since: Date, userIds: readonly number[]): Promise<Array<{ id: number; userId: number }>>;
   /** The prompts with these ids (of `userId` only, when given), with their embeddings when stored by `model`. */
   withEmbeddings(
     ids: readonly number[],
@@ -167,6 +176,64 @@ export interface PromptRepository {
   getMany(userId: number, ids: readonly number[]): Promise<StoredPrompt[]>;
   /** The user's prompts, newest first, after `cursor` when given. */
   list(userId: number, page: { limit: number; after?: PromptCursor }): Promise<StoredPrompt[]>;
+  /** The user's prompts, oldest first, after `cursor` when given: one batch of an export. */
+  listOldestFirst(userId: number, page: { limit: number; after?: PromptCursor }): Promise<StoredPrompt[]>;
+  /** Deletes one of the user's prompts and leaves a tombstone; false when the user has no such prompt. */
+  delete(userId: number, id: number): Promise<boolean>;
+  /** Deletes up to `limit` of the prompts created before `before` (oldest first), with tombstones; returns them. */
+  deleteCreatedBefore(before: Date, limit: number): Promise<Array<{ id: number; userId: number }>>;
+  /**
+   * Stores prompts brought from elsewhere, in one transaction: those whose (created_at, prompt) the user already
+   * has are skipped. No usage is counted: this server's model answered none of them.
+   */
+  importMany(
+    userId: number,
+    prompts: readonly ImportedPrompt[],
+  ): Promise<{ imported: number; skipped: number }>;
+}
+
+/** A prompt of an export, as an import stores it. */
+export interface ImportedPrompt {
+  prompt: string;
+  response: string;
+  model: string;
+  createdAt: Date;
+  messages: ChatMessage[] | null;
+  usage: TokenUsage;
+}
+
+/** What an Idempotency-Key found. */
+export type IdempotencyClaim =
+  /** The key is new (or its earlier use expired or failed): the caller runs the request and completes or releases it. */
+  | { status: "claimed" }
+  /** The first request with this key is still running. */
+  | { status: "running" }
+  /** The key was used with another request. */
+  | { status: "mismatch" }
+  /** The first request finished: replay it. */
+  | { status: "completed"; responseStatus: number; promptId: number };
+
+export interface IdempotencyRepository {
+  /**
+   * Claims `key` for the user's request `fingerprint`, atomically across instances. A completed key older than
+   * `ttlMs`, or a running one older than `staleMs` (its instance died), is claimed again.
+   */
+  claim(
+    userId: number,
+    key: string,
+    fingerprint: string,
+    ttlMs: number,
+    staleMs: number,
+  ): Promise<IdempotencyClaim>;
+  complete(userId: number, key: string, responseStatus: number, promptId: number): Promise<void>;
+  /** Forgets a claim whose request failed, so that a retry runs it. */
+  release(userId: number, key: string): Promise<void>;
+}
+
+/** Tombstones and expired keys, swept in the background. */
+export interface HousekeepingRepository {
+  /** Deletes tombstones older than `before` and idempotency keys created before `keysBefore`; returns how many. */
+  sweep(before: Date, keysBefore: Date): Promise<number>;
 }
 
 /** A personal API key as stored: never the key itself, only its hash. */
@@ -231,6 +298,8 @@ export interface Storage {
   readonly embeddings: PromptEmbeddingRepository;
   readonly apiKeys: ApiKeyRepository;
   readonly usage: UsageRepository;
+  readonly idempotency: IdempotencyRepository;
+  readonly housekeeping: HousekeepingRepository;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,6 +1,9 @@
 import type {
   ApiKeyRepository,
   ChatMessage,
+  HousekeepingRepository,
+  IdempotencyRepository,
+  ImportedPrompt,
   IndexablePrompt,
   IndexedPromptRow,
   NewPrompt,
@@ -20,6 +23,8 @@ import type {
 import { UniqueViolationError } from "./port.js";
 import { type SqlDatabase, type SqlExecutor, toId, UNIQUE_VIOLATION } from "./sql.js";
 import { SqlApiKeys } from "./sql-api-keys.js";
+import { SqlHousekeeping } from "./sql-housekeeping.js";
+import { SqlIdempotencyKeys } from "./sql-idempotency.js";
 import { SqlUsage } from "./sql-usage.js";
 import { bytesToVector, vectorToBytes } from "./vector-bytes.js";
 
@@ -110,6 +115,28 @@ class SqlUsers implements UserRepository {
   async findById(id: number): Promise<User | undefined> {
     const { rows } = await this.db.query<UserRow>("SELECT * FROM users WHERE id = $1", [id]);
     return rows[0] && toUser(rows[0]);
+  }
+
+  async delete(id: number): Promise<boolean> {
+    // One statement: the user goes (cascading to all they own) and the tombstone appears together, or neither.
+    const { rows } = await this.db.query(
+      `WITH gone AS (DELETE FROM users WHERE id = $1 RETURNING id)
+       INSERT INTO account_deletions (user_id) SELECT id FROM gone RETURNING user_id`,
+      [id],
+    );
+    return rows.length > 0;
+  }
+
+  async deletedSince(since: Date): Promise<{ now: Date; ids: number[] }> {
+    const { rows } = await this.db.query<{ user_id: string | number | null; now: Date }>(
+      `SELECT d.user_id, t.now FROM (SELECT now() AS now) t
+         LEFT JOIN account_deletions d ON d.deleted_at >= $1`,
+      [since],
+    );
+    return {
+      now: (rows[0] as { now: Date }).now,
+      ids: rows.flatMap((row) => (row.user_id === null ? [] : [toId(row.user_id)])),
+    };
   }
 }
 
@@ -280,6 +307,75 @@ class SqlPrompts implements PromptRepository {
         );
     return rows.map(toPrompt);
   }
+
+  async listOldestFirst(
+    userId: number,
+    page: { limit: number; after?: PromptCursor },
+  ): Promise<StoredPrompt[]> {
+    const { rows } = await this.db.query<PromptRow>(
+      `SELECT ${PROMPT_COLUMNS} FROM prompts
+        WHERE user_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) > ($2, $3))
+        ORDER BY created_at, id LIMIT $4`,
+      [userId, page.after?.createdAt ?? null, page.after?.id ?? 0, page.limit],
+    );
+    return rows.map(toPrompt);
+  }
+
+  async delete(userId: number, id: number): Promise<boolean> {
+    const { rows } = await this.db.query(
+      `WITH gone AS (DELETE FROM prompts WHERE id = $1 AND user_id = $2 RETURNING id, user_id)
+       INSERT INTO prompt_deletions (prompt_id, user_id) SELECT id, user_id FROM gone RETURNING prompt_id`,
+      [id, userId],
+    );
+    return rows.length > 0;
+  }
+
+  async deleteCreatedBefore(before: Date, limit: number): Promise<Array<{ id: number; userId: number }>> {
+    // A bounded batch per statement, so that no sweep holds many row locks for long.
+    const { rows } = await this.db.query<{ id: string | number; user_id: string | number }>(
+      `WITH victims AS (SELECT id FROM prompts WHERE created_at < $1 ORDER BY created_at, id LIMIT $2),
+            gone AS (DELETE FROM prompts p USING victims v WHERE p.id = v.id RETURNING p.id, p.user_id),
+            tombstones AS (INSERT INTO prompt_deletions (prompt_id, user_id) SELECT id, user_id FROM gone)
+       SELECT id, user_id FROM gone`,
+      [before, limit],
+    );
+    return rows.map((row) => ({ id: toId(row.id), userId: toId(row.user_id) }));
+  }
+
+  importMany(
+    userId: number,
+    prompts: readonly ImportedPrompt[],
+  ): Promise<{ imported: number; skipped: number }> {
+    return this.db.transaction(async (tx) => {
+      // Two imports of one file at once would each see the other's rows as absent: one user imports at a time.
+      await tx.query("SELECT pg_advisory_xact_lock(('x' || md5('import:' || $1::text))::bit(64)::bigint)", [
+        userId,
+      ]);
+      let imported = 0;
+      for (const prompt of prompts) {
+        const { rows } = await tx.query(
+          `INSERT INTO prompts (user_id, prompt, response, model, created_at, messages,
+               prompt_tokens, completion_tokens, tokens_estimated)
+           SELECT $1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9
+            WHERE NOT EXISTS (SELECT 1 FROM prompts WHERE user_id = $1 AND created_at = $5 AND prompt = $2)
+           RETURNING id`,
+          [
+            userId,
+            prompt.prompt,
+            prompt.response,
+            prompt.model,
+            prompt.createdAt,
+            prompt.messages ? JSON.stringify(prompt.messages) : null,
+            prompt.usage.promptTokens,
+            prompt.usage.completionTokens,
+            prompt.usage.estimated,
+          ],
+        );
+        imported += rows.length;
+      }
+      return { imported, skipped: prompts.length - imported };
+    });
+  }
 }
 
 interface IndexableRow {
@@ -334,6 +430,18 @@ class SqlPromptEmbeddings implements PromptEmbeddingRepository {
     return rows.map((row) => ({ id: toId(row.id), userId: toId(row.user_id) }));
   }
 
+  async deletedSince(
+    since: Date,
+    userIds: readonly number[],
+  ): Promise<Array<{ id: number; userId: number }>> {
+    if (userIds.length === 0) return [];
+    const { rows } = await this.db.query<{ prompt_id: string | number; user_id: string | number }>(
+      "SELECT prompt_id, user_id FROM prompt_deletions WHERE deleted_at >= $1 AND user_id = ANY($2::bigint[])",
+      [since, userIds],
+    );
+    return rows.map((row) => ({ id: toId(row.prompt_id), userId: toId(row.user_id) }));
+  }
+
   async withEmbeddings(
     ids: readonly number[],
     model: string,
@@ -369,6 +477,8 @@ export class SqlStorage implements Storage {
   readonly embeddings: PromptEmbeddingRepository;
   readonly apiKeys: ApiKeyRepository;
   readonly usage: UsageRepository;
+  readonly idempotency: IdempotencyRepository;
+  readonly housekeeping: HousekeepingRepository;
 
   constructor(
     readonly kind: string,
@@ -380,6 +490,8 @@ export class SqlStorage implements Storage {
     this.embeddings = new SqlPromptEmbeddings(db);
     this.apiKeys = new SqlApiKeys(db);
     this.usage = new SqlUsage(db);
+    this.idempotency = new SqlIdempotencyKeys(db);
+    this.housekeeping = new SqlHousekeeping(db);
   }
 
   async now(): Promise<Date> {

@@ -93,6 +93,12 @@ export class ApiKeyAuth {
     this.#options.revocations.revoke(keySession(keyId));
   }
 
+  /** Forgets the keys of a deleted account, whose rows went with it. */
+  forgetUser(userId: number): void {
+    for (const [hash, record] of this.#known.entries())
+      if (record.userId === userId) this.#known.delete(hash);
+  }
+
   #touch(keyId: number): void {
     const now = Date.now();
     const last = this.#touched.get(keyId);
