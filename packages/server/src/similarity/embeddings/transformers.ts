@@ -49,6 +49,9 @@ export class TransformersEmbedder implements Embedder {
     const extractor = await pipeline("feature-extraction", folder === undefined ? model : basename(folder), {
       dtype: "fp32",
       local_files_only: folder !== undefined,
+    }).catch((error: unknown) => {
+      if (folder !== undefined) throw error;
+      throw downloadFailed(model, options.cacheDir, error);
     });
     // A model's hidden size is named differently by each architecture's config; embedding one text asks the model.
     const [probe] = await embedWith(extractor, ["dimensions"]);
@@ -63,6 +66,24 @@ export class TransformersEmbedder implements Embedder {
   async close(): Promise<void> {
     await this.#extractor.dispose();
   }
+}
+
+/**
+ * A Hub id that is not in the cache and could not be downloaded (no network, a proxy, a name that does not exist):
+ * the error says so, and how to give the server the model without a download, instead of the library's bare
+ * "fetch failed".
+ */
+function downloadFailed(model: string, cacheDir: string | undefined, error: unknown): ConfigError {
+  const reason = error instanceof Error ? error.message : String(error);
+  const cached =
+    cacheDir === undefined ? "" : ` (or into ${resolve(cacheDir, model)}, where it is then found)`;
+  return new ConfigError(
+    "EMBEDDINGS",
+    `is "transformers:${model}", which is not on disk, and downloading it from the Hugging Face Hub failed (${reason}). ` +
+      `To provide it offline: on a machine with network access, download the model's folder (config.json, ` +
+      `tokenizer.json, tokenizer_config.json and onnx/model.onnx, e.g. git clone https://huggingface.co/${model}), ` +
+      `copy it here, and set EMBEDDINGS=transformers:/path/to/that/folder${cached}.`,
+  );
 }
 
 async function embedWith(extractor: FeatureExtractionPipeline, texts: string[]): Promise<Float32Array[]> {

@@ -102,17 +102,23 @@ describe("Transformers.js embedder", () => {
     });
   });
 
-  it("downloads a Hub id that is not in the cache", async () => {
+  it("downloads a Hub id that is not in the cache, and says how to provide it offline when that fails", async () => {
     const cacheDir = join(scratch, "empty-cache");
     const { result, attempts } = await withoutNetwork(() =>
       TransformersEmbedder.load("test-org/not-cached", { cacheDir }).then(
-        () => "loaded",
-        () => "failed",
+        () => undefined,
+        (error: unknown) => error,
       ),
     );
-    expect(result).toBe("failed");
     // It went for the Hub, and was refused by the guard.
     expect(attempts.join("\n")).toContain("huggingface.co");
+    expect(result).toBeInstanceOf(ConfigError);
+    const { variable, message } = result as ConfigError;
+    expect(variable).toBe("EMBEDDINGS");
+    expect(message).toContain("downloading it from the Hugging Face Hub failed");
+    expect(message).toContain("To provide it offline");
+    expect(message).toContain("EMBEDDINGS=transformers:/path/to/that/folder");
+    expect(message).toContain(join(cacheDir, "test-org/not-cached"));
   });
 
   it("refuses a local path that does not exist, naming EMBEDDINGS", async () => {
