@@ -1,0 +1,118 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Static } from "typebox";
+import { userIdOf } from "../auth/authenticate.js";
+import { slashVariants } from "../http/slash-variants.js";
+import { type AnsweredPrompt, answerPrompt, type Chat } from "../prompts/answer-prompt.js";
+import { AnswerReuse } from "../prompts/reuse/answer-reuse.js";
+import { throttle } from "../ratelimit/throttle.js";
+import type { ServiceContext } from "../service-context.js";
+import { ChunkStream } from "./chunk-stream.js";
+import { completionId, completionOf } from "./completion-objects.js";
+import { modelNotFound, toOpenAiError } from "./errors.js";
+import { receiveChat } from "./messages.js";
+import { ChatCompletion, ChatCompletionRequest, ChatCompletionStream, openAiErrors } from "./schemas.js";
+
+type Body = Static<typeof ChatCompletionRequest>;
+
+/** The generation settings of the request, in the model's terms; `max_completion_tokens` is the newer name. */
+function settingsOf(body: Body): Omit<Chat, "messages"> {
+  const stop = typeof body.stop === "string" ? [body.stop] : body.stop;
+  return {
+    maxTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
+    temperature: body.temperature ?? undefined,
+    topP: body.top_p ?? undefined,
+    stop: stop ?? undefined,
+  };
+}
+
+/**
+ * POST /v1/chat/completions: OpenAI's Chat Completions, answered as a prompt of the caller. It is throttled with
+ * POST /api/prompts (one per-user window for both), checked against the token budget, stored with its whole
+ * conversation and its usage, searchable, and followed live on the user's sockets like `websocket: true`.
+ */
+export const chatCompletionRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app, context) => {
+  const { storage, llm, hub, similarity, metrics, limiters, budget, config, authenticate } = context;
+  const reuse =
+    config.answerReuseMinScore === undefined
+      ? undefined
+      : new AnswerReuse(similarity, config.answerReuseMinScore, app.log);
+
+  /** One completion, streamed or whole; kept apart from the route so that a wrapper (Idempotency-Key) can take it. */
+  async function complete(body: Body, request: FastifyRequest, reply: FastifyReply) {
+    const userId = userIdOf(request);
+    if (body.model !== llm.model) throw modelNotFound(body.model);
+    const chat = receiveChat(body.messages, config.promptMaxLength);
+    // The budget limits spend, as the throttle limits requests: checked before the model is called.
+    await budget.assertWithin(userId);
+    const created = Math.floor(Date.now() / 1000);
+    const stream =
+      body.stream === true
+        ? new ChunkStream(reply, {
+            created,
+            model: llm.model,
+            includeUsage: body.stream_options?.include_usage === true,
+          })
+        : undefined;
+    let answered: AnsweredPrompt;
+    try {
+      answered = await answerPrompt(
+        { storage, llm, hub, similarity, metrics, reuse, log: request.log },
+        {
+          userId,
+          text: chat.prompt,
+          chat: { messages: chat.messages, ...settingsOf(body) },
+          // An app's calls show in the user's `prompt watch` as they are answered.
+          notify: true,
+          // answerPrompt reuses only for a single user turn: see the README's OpenAI-compatible API.
+          reuse: true,
+          ...(stream ? { onEvent: (event) => stream.send(event) } : {}),
+        },
+      );
+    } catch (error) {
+      // Once streaming, the failure goes out as the stream's last event; before, it answers as usual.
+      if (!stream?.started) throw error;
+      request.log.warn({ err: error, userId }, "streamed chat completion failed");
+      stream.fail(toOpenAiError(error as Error));
+      return reply;
+    }
+    request.log.info(
+      { event: "prompt_created", userId, promptId: answered.id, reusedFrom: answered.reusedFrom, api: "v1" },
+      "prompt created",
+    );
+    metrics.promptsCreated.inc();
+    if (stream) {
+      stream.finish(answered);
+      return reply;
+    }
+    return completionOf({ id: completionId(answered.id), created, model: llm.model }, answered);
+  }
+
+  const schema = {
+    operationId: "createChatCompletion",
+    tags: ["openai"],
+    security: [{ bearerAuth: [] }],
+    summary: "OpenAI's Chat Completions: answer a conversation, stored as a prompt of the caller",
+    body: ChatCompletionRequest,
+    response: {
+      200: {
+        description: "The completion; with `stream: true`, its chunks as server-sent events.",
+        content: {
+          "application/json": { schema: ChatCompletion },
+          "text/event-stream": { schema: ChatCompletionStream },
+        },
+      },
+      ...openAiErrors(400, 401, 404, 429, 502, 504),
+    },
+  };
+  const throttlePrompts = throttle([
+    { limiter: limiters.prompts, keyOf: (request) => String(userIdOf(request)) },
+  ]);
+  for (const route of slashVariants("/chat/completions", schema)) {
+    app.post(
+      route.url,
+      { schema: route.schema, onRequest: authenticate, config: throttlePrompts },
+      (request, reply) => complete(request.body, request, reply),
+    );
+  }
+};
