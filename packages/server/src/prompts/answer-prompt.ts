@@ -45,6 +45,8 @@ export interface AnswerRequest {
    * question: in a conversation, an answer to the same last turn in another conversation answers another thing.
    */
   reuse: boolean;
+  /** Aborted when nobody waits for the answer any more: the model is then not called, nor the prompt stored. */
+  signal?: AbortSignal;
 }
 
 /** A stored prompt, and why its answer ended (what an OpenAI client is told). */
@@ -71,6 +73,7 @@ export async function answerPrompt(
   const { storage, llm, similarity, metrics } = dependencies;
   const { userId, text } = request;
   const chat: Chat = request.chat ?? { messages: singlePrompt(text) };
+  request.signal?.throwIfAborted();
   const emit = emitter(dependencies, request);
   const reusable = request.reuse && isSingleQuestion(chat);
   const earlier = reusable ? await dependencies.reuse?.earlierAnswerFor(userId, text) : undefined;
@@ -91,6 +94,7 @@ export async function answerPrompt(
   try {
     // A model may write U+0000, which PostgreSQL text cannot hold: it is stored as the replacement character.
     const storable = response.replaceAll("\u0000", "\uFFFD");
+    request.signal?.throwIfAborted();
     stored = await storage.prompts.insert({
       id,
       userId,

@@ -9,6 +9,7 @@ import { userGroup } from "../realtime/hub/index.js";
 import type { ServiceContext } from "../service-context.js";
 import type { StoredPrompt } from "../storage/index.js";
 import { answerPrompt } from "./answer-prompt.js";
+import { ClientGoneError, clientGoneSignal } from "./client-gone.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { PromptEventStream } from "./event-stream-reply.js";
 import { fingerprintOf, IdempotentRequests, idempotencyKeyOf, idempotencyStaleMs } from "./idempotency.js";
@@ -61,6 +62,7 @@ export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (ap
       route.url,
       { schema: route.schema, onRequest: authenticate, config: throttlePrompts },
       async (request, reply) => {
+        const clientGone = clientGoneSignal(request, reply);
         const userId = userIdOf(request);
         const text = request.body.prompt.trim();
         if (text.length === 0) throw validationError({ prompt: ["This field may not be blank."] });
@@ -100,6 +102,7 @@ export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (ap
               notify: request.body.websocket === true,
               reuse: request.body.reuse !== false,
               ...(stream ? { onEvent: (event: PromptEvent) => stream.send(event) } : {}),
+              signal: clientGone,
             },
           );
         } catch (error) {
@@ -109,6 +112,10 @@ export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (ap
           });
           // Once streaming (the model's first piece was sent), the failure went out as the last event, prompt.error;
           // before, it answers as usual: a 502 or 504 in JSON.
+          if (error instanceof ClientGoneError) {
+            request.log.info({ userId }, "client gone before its prompt was answered: not stored");
+            return reply;
+          }
           if (!stream?.started) throw error;
           request.log.warn({ err: error, userId }, "streamed prompt failed");
           return reply;

@@ -17,6 +17,8 @@ export {
 export const HUB_DEFAULTS = {
   prefix: "prompt-service:",
   commandTimeoutMs: 2_000,
+  /** Long enough for the connection to come back once Redis has (see RECONNECT_MAX_MS), short for a request. */
+  publishHold: { ms: 2_000, limit: 10_000 },
 } as const;
 
 export interface CreateHubOptions {
@@ -26,6 +28,8 @@ export interface CreateHubOptions {
   prefix?: string;
   /** Longest wait for Redis on publish, subscribe and ping before they fail with HubUnavailableError. */
   commandTimeoutMs?: number;
+  /** How long, and how many, publishes wait for a Redis connection that is coming back. */
+  publishHold?: { ms: number; limit: number };
   /** Connection state changes of the Redis hub, for logs and metrics. */
   onStatus?: StatusHandler;
   /** A listener threw, or a message was not JSON. Defaults to a process warning. */
@@ -44,6 +48,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<EventHu
     url: options.redisUrl,
     prefix: options.prefix ?? HUB_DEFAULTS.prefix,
     commandTimeoutMs: options.commandTimeoutMs ?? HUB_DEFAULTS.commandTimeoutMs,
+    publishHold: options.publishHold ?? HUB_DEFAULTS.publishHold,
     onStatus: options.onStatus ?? (() => undefined),
     onDeliveryError,
   });

@@ -22,8 +22,8 @@ export interface EventHub {
   /**
    * Delivers `event` to every listener of `group` on every instance, the publishing one included, exactly once.
    * Rejects with a TypeError when the event is not JSON-serialisable, and with HubUnavailableError when it could
-   * not be handed over for delivery (Redis down or not answering in time); it is then not retried, and may or may
-   * not have been delivered.
+   * not be handed over for delivery (Redis down for longer than a publish is held, or not answering in time); it is
+   * then not retried, and may or may not have been delivered.
    */
   publish(group: string, event: HubEvent): Promise<void>;
   /**

@@ -1,5 +1,6 @@
 import { Redis, type RedisOptions } from "ioredis";
 import { encodeEvent } from "./codec.js";
+import { HeldPublishes } from "./held-publishes.js";
 import { GroupListeners, type Subscription } from "./listeners.js";
 import {
   type DeliveryErrorHandler,
@@ -18,6 +19,8 @@ export interface RedisHubOptions {
   prefix: string;
   /** Bound on every Redis command, for a connection that stays open but stops answering. */
   commandTimeoutMs: number;
+  /** How long, and how many, publishes are held while the connection comes back before they fail. */
+  publishHold: { ms: number; limit: number };
   onStatus: StatusHandler;
   onDeliveryError: DeliveryErrorHandler;
 }
@@ -25,11 +28,12 @@ export interface RedisHubOptions {
 type Role = HubStatusChange["connection"];
 
 /**
- * Every command either gets its answer from a live connection or fails promptly, so that neither a publish nor a
- * socket waiting for its subscription hangs while Redis is away: no offline queue (a command sent while
- * disconnected is refused at once), no re-sending of commands in flight when the connection drops
- * (`maxRetriesPerRequest: 0` rejects them on close), and `commandTimeout`. ioredis still reconnects on its own,
- * with its default backoff (50 ms more per attempt, at most 2 s).
+ * Every command either gets its answer from a live connection or fails promptly, so that a socket waiting for its
+ * subscription does not hang while Redis is away: no offline queue (a command sent while disconnected is refused at
+ * once), no re-sending of commands in flight when the connection drops (`maxRetriesPerRequest: 0` rejects them on
+ * close), and `commandTimeout`. Publishes are held a moment instead (see HeldPublishes). ioredis reconnects on its
+ * own, every RECONNECT_MAX_MS at most: with its default backoff (up to 2 s) the connection came back up to 2 s after
+ * Redis did, and everything published meanwhile was lost.
  */
 const FAIL_FAST: RedisOptions = {
   lazyConnect: true,
@@ -37,7 +41,10 @@ const FAIL_FAST: RedisOptions = {
   maxRetriesPerRequest: 0,
   // The hub re-subscribes itself from its listener table, which knows when delivery has actually resumed.
   autoResubscribe: false,
+  retryStrategy: (attempt: number) => Math.min(attempt * 50, RECONNECT_MAX_MS),
 };
+
+const RECONNECT_MAX_MS = 200;
 
 const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -101,6 +108,7 @@ class RedisHub implements EventHub {
    * that connection closes: a new connection starts with no subscriptions.
    */
   private readonly confirmations = new Map<string, Promise<void>>();
+  private readonly held: HeldPublishes;
   private closed = false;
 
   constructor(
@@ -111,9 +119,13 @@ class RedisHub implements EventHub {
     this.listeners = new GroupListeners(options.onDeliveryError);
     this.channelPrefix = `${options.prefix}events:`;
     this.onStatus = options.onStatus;
+    this.held = new HeldPublishes({ holdMs: options.publishHold.ms, limit: options.publishHold.limit });
     this.reportStatus(publisher, "publisher");
     this.reportStatus(subscriber, "subscriber");
-    publisher.on("ready", () => this.emit({ connection: "publisher", status: "ready" }));
+    publisher.on("ready", () => {
+      this.emit({ connection: "publisher", status: "ready" });
+      void this.flushHeld();
+    });
     subscriber.on("ready", () => this.restoreSubscriptions());
     subscriber.on("close", () => this.confirmations.clear());
     subscriber.on("message", (channel: string, message: string) => {
@@ -126,8 +138,21 @@ class RedisHub implements EventHub {
   async publish(group: string, event: HubEvent): Promise<void> {
     this.assertOpen();
     const json = encodeEvent(event);
+    const channel = this.channel(group);
     try {
-      await this.publisher.publish(this.channel(group), json);
+      // Behind held ones, in order: events of one answer must not overtake each other.
+      if (this.publisher.status === "ready" && this.held.size === 0) {
+        try {
+          await this.publisher.publish(channel, json);
+          return;
+        } catch (error) {
+          // A connection that is up but does not answer in time: holding would not help.
+          if (this.publisher.status === "ready") throw error;
+        }
+      }
+      const sent = this.held.hold(channel, json);
+      if (this.publisher.status === "ready") void this.flushHeld();
+      await sent;
     } catch (error) {
       throw new HubUnavailableError(`could not publish to "${group}": ${errorMessage(error)}`, {
         cause: error,
@@ -162,11 +187,16 @@ class RedisHub implements EventHub {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.held.rejectAll("the event hub is closed");
     this.listeners.clear();
     this.confirmations.clear();
     await Promise.all([this.publisher, this.subscriber].map(quit));
     this.onStatus({ connection: "publisher", status: "closed" });
     this.onStatus({ connection: "subscriber", status: "closed" });
+  }
+
+  private flushHeld(): Promise<void> {
+    return this.held.flush((channel, json) => this.publisher.publish(channel, json));
   }
 
   private channel(group: string): string {

@@ -158,7 +158,12 @@ describe("Redis hub through outages", () => {
     const proxy = await proxyToRedis();
     const prefix = uniqueRedisPrefix("hub");
     const status = statusLog();
-    const behindProxy = await open({ redisUrl: proxy.url, prefix, onStatus: status.onStatus });
+    const behindProxy = await open({
+      redisUrl: proxy.url,
+      prefix,
+      onStatus: status.onStatus,
+      publishHold: { ms: 100, limit: 10 },
+    });
     const direct = await open({ prefix });
     const group = freshGroup();
     const listener = recorder();
@@ -170,8 +175,9 @@ describe("Redis hub through outages", () => {
     proxy.cut();
     await status.waitFor(beforeCut, "publisher", "disconnected");
     await status.waitFor(beforeCut, "subscriber", "disconnected");
-    const started = Date.now();
+    // Held for its 100 ms, then refused.
     await expect(behindProxy.publish(group, { lost: true })).rejects.toBeInstanceOf(HubUnavailableError);
+    const started = Date.now();
     await expect(behindProxy.subscribe(freshGroup(), () => undefined)).rejects.toBeInstanceOf(
       HubUnavailableError,
     );
@@ -190,6 +196,34 @@ describe("Redis hub through outages", () => {
     await behindProxy.publish(group, { n: 3 });
     expect(await listener.waitFor(3)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
     expect(await subscribersOf(`${prefix}events:${group}`)).toBe(1);
+  });
+
+  it("holds publishes made while Redis is away, in order, and sends them when it is back", async () => {
+    const proxy = await proxyToRedis();
+    const prefix = uniqueRedisPrefix("hub");
+    const status = statusLog();
+    const behindProxy = await open({
+      redisUrl: proxy.url,
+      prefix,
+      onStatus: status.onStatus,
+      publishHold: { ms: 30_000, limit: 2 },
+    });
+    const direct = await open({ prefix });
+    const group = freshGroup();
+    const listener = recorder();
+    await direct.subscribe(group, listener.listener);
+
+    const beforeCut = status.changes.length;
+    proxy.cut();
+    await status.waitFor(beforeCut, "publisher", "disconnected");
+    const held = [behindProxy.publish(group, { n: 1 }), behindProxy.publish(group, { n: 2 })];
+    // Bounded: past the limit a publish is refused at once rather than held.
+    await expect(behindProxy.publish(group, { n: 3 })).rejects.toBeInstanceOf(HubUnavailableError);
+    await status.waitFor(beforeCut, "publisher", "reconnecting");
+    proxy.restore();
+    await Promise.all(held);
+    await behindProxy.publish(group, { n: 4 });
+    expect(await listener.waitFor(3)).toEqual([{ n: 1 }, { n: 2 }, { n: 4 }]);
   });
 
   it("fails a publish within the command timeout when Redis stops answering", async () => {
