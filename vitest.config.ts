@@ -5,9 +5,11 @@ import { configDefaults, defineConfig } from "vitest/config";
 const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 /**
- * Tests that need more than Node, PostgreSQL and Redis: a browser (Debian's chromium), a terminal (tmux), promtool,
- * docker-compose, curl and jq, the faiss library built by scripts/build-faiss.sh, or building and packing the
- * packages. `npm run test:system` runs them; each says what is missing and how to install it.
+ * Tests that need more than Node, PostgreSQL, Redis and what `npm ci` installs: a browser (Debian's chromium), a
+ * terminal (tmux), promtool, docker-compose, curl and jq, the faiss library built by scripts/build-faiss.sh, building
+ * and packing the packages, or the packages `npm run test:system` installs first (package.json's
+ * "systemTestDependencies": Transformers.js with its ONNX runtime, and the third-party OpenAPI tools). Each says what
+ * is missing and how to install it.
  */
 const SYSTEM_TESTS = [
   "packages/cli/test/e2e/**/*.test.ts",
@@ -16,7 +18,9 @@ const SYSTEM_TESTS = [
   "packages/server/test/bench-smoke.test.ts",
   "packages/server/test/observability/browser.test.ts",
   "packages/server/test/observability/metrics-promtool.test.ts",
+  "packages/server/test/observability/openapi-tools.test.ts",
   "packages/server/test/release/**/*.test.ts",
+  "packages/server/test/similarity/embeddings/transformers.test.ts",
   "packages/server/test/similarity/vector-index/faiss*.test.ts",
 ];
 

@@ -15,6 +15,9 @@ export default defineConfig((options) => [
   {
     entry: ["src/index.ts"],
     format: ["esm", "cjs"],
+    // The CommonJS build gets import.meta.url from its __filename: the sources locate files next to themselves
+    // (the embedding worker, ReDoc's bundle, faiss-node, the database template) with import.meta.url alone.
+    shims: true,
     dts: true,
     target: "node20",
     platform: "node",

@@ -6,8 +6,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { slashVariants } from "../http/slash-variants.js";
 import { DOCS_CONTENT_SECURITY_POLICY } from "./docs-csp.js";
 
-// `import.meta.url` is empty in the CommonJS build, where `__filename` is defined instead.
-const here = import.meta.url ? fileURLToPath(import.meta.url) : __filename;
+const here = fileURLToPath(import.meta.url);
 
 /**
  * ReDoc's self-contained browser bundle: copied next to the build (see tsup.config.ts), so that installing the server

@@ -1,5 +1,4 @@
 import { availableParallelism } from "node:os";
-import { pathToFileURL } from "node:url";
 import { Piscina } from "piscina";
 import type { LocalModelSpec } from "./local-model.js";
 import type { Embedder } from "./port.js";
@@ -80,7 +79,6 @@ export class WorkerPoolEmbedder implements Embedder {
  * tsx.
  */
 function workerFile(): string {
-  // The CommonJS build has an empty import.meta (esbuild), but __filename instead.
-  const here = import.meta.url ?? pathToFileURL(__filename).href;
+  const here = import.meta.url;
   return new URL(here.endsWith(".ts") ? "./embedding-worker-source.mjs" : "./embedding-worker.js", here).href;
 }

@@ -30,8 +30,7 @@ export function loadFaissBinding(): FaissLoadResult {
   // libgomp reads this when faiss-node's addon loads it, so it must be set before; an operator's value wins.
   process.env.OMP_NUM_THREADS ??= "1";
   try {
-    // The CommonJS build has an empty import.meta (esbuild), but __filename instead.
-    const require = createRequire(import.meta.url ?? __filename);
+    const require = createRequire(import.meta.url);
     return { binding: require("faiss-node") as FaissBinding };
   } catch (error) {
     return { error: error instanceof Error ? error : new Error(String(error)) };
