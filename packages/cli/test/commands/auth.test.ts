@@ -6,21 +6,12 @@ import { logoutRun } from "../../src/commands/logout.js";
 import { registerRun } from "../../src/commands/register.js";
 import { whoamiRun } from "../../src/commands/whoami.js";
 import { ExitCode } from "../../src/exit-codes.js";
+import { answerQuestions } from "../support/answer-questions.js";
 import { SERVER, testContext } from "../support/context.js";
 import { FakeTerminalInput } from "../support/fake-io.js";
 
 const alice = { id: 7, username: "alice", email: "alice@example.com" };
 const tokens = { access: jwtExpiringIn(3600), refresh: jwtExpiringIn(3600) };
-
-/** Types into a terminal once the command has asked, as a person would. */
-function typeWhenAsked(terminal: FakeTerminalInput, stderr: () => string, answers: string[]) {
-  let asked = 0;
-  const timer = setInterval(() => {
-    const questions = stderr().match(/Password[^:]*: /g)?.length ?? 0;
-    if (questions > asked && answers[asked] !== undefined) terminal.write(answers[asked++] as string);
-    if (asked === answers.length) clearInterval(timer);
-  }, 5);
-}
 
 describe("register", () => {
   it("reads the password from standard input and tells how to log in", async () => {
@@ -60,7 +51,7 @@ describe("register", () => {
       stdin: terminal,
       client: { fetch: api.fetch },
     });
-    typeWhenAsked(terminal, stderr, ["secret124\u007f3\r", "secret123\r"]);
+    answerQuestions(terminal, stderr, ["secret124\u007f3\r", "secret123\r"]);
     await registerRun({ username: "alice", email: "alice@example.com" }, context);
     expect(api.calls[0]?.body).toEqual({
       username: "alice",
@@ -82,7 +73,7 @@ describe("register", () => {
       stdin: terminal,
       client: { fetch: api.fetch },
     });
-    typeWhenAsked(terminal, stderr, ["secret123\r", "secret124\r"]);
+    answerQuestions(terminal, stderr, ["secret123\r", "secret124\r"]);
     await expect(registerRun({ username: "alice", email: "a@b.c" }, context)).rejects.toMatchObject({
       message: "the passwords do not match",
       exitCode: ExitCode.error,

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { submitRun } from "../../src/commands/submit.js";
 import { watchRun } from "../../src/commands/watch.js";
 import { testContext } from "../support/context.js";
+import { runCli } from "../support/run-cli.js";
 import { waitFor } from "../support/wait-for.js";
 
 let server: TestServer;
@@ -59,6 +60,34 @@ describe("submit --stream", () => {
     } finally {
       await slow.close();
     }
+  });
+});
+
+describe("submit and watch", () => {
+  it("shows watch the prompts submitted, streamed or not, and keeps those sent with --no-ws off it", async () => {
+    const { context, stdout, stderr, interrupt, user } = await asNewUser();
+    const watching = watchRun(context);
+    await waitFor(() => stderr().startsWith("watching"));
+    const env = { PROMPT_SERVER: server.url, PROMPT_TOKEN: user.access };
+    for (const argv of [
+      ["submit", "--no-ws", "a quiet one"],
+      ["submit", "a plain one"],
+      ["submit", "--stream", "a streamed one"],
+      ["submit", "--ws", "as older scripts ask"],
+    ]) {
+      expect((await runCli(argv, { env })).status).toBe(0);
+    }
+    await waitFor(() => stdout().includes('"prompt":"as older scripts ask","response"'));
+    interrupt();
+    await watching;
+
+    const completed = stdout()
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line))
+      .filter((event) => event.event === "prompt_completed")
+      .map((event) => event.data.prompt);
+    expect(completed).toEqual(["a plain one", "a streamed one", "as older scripts ask"]);
   });
 });
 

@@ -1,10 +1,9 @@
 import { createServer } from "node:net";
-import { run } from "@prompt-service/cli";
 import { jwtExpiringIn } from "@prompt-service/testkit";
 import { describe, expect, it } from "vitest";
 import { Credentials } from "../../src/config/credentials.js";
 import { temporaryConfigHome } from "../support/context.js";
-import { fakeIO } from "../support/fake-io.js";
+import { runCli } from "../support/run-cli.js";
 
 /** A port where nothing listens. */
 async function closedPort(): Promise<number> {
@@ -15,11 +14,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-async function runWith(argv: string[], env: Record<string, string> = {}) {
-  const fake = fakeIO({ env: { XDG_CONFIG_HOME: await temporaryConfigHome(), ...env } });
-  const status = await run(argv, fake.io);
-  return { status, stdout: fake.stdout(), stderr: fake.stderr() };
-}
+const runWith = (argv: string[], env: Record<string, string> = {}) => runCli(argv, { env });
 
 describe("prompt's exit status", () => {
   it("is 0 for --version and --help, printed on stdout", async () => {
