@@ -18,6 +18,7 @@ import { instrumentLlm } from "./llm/instrumented.js";
 import type { LlmProvider } from "./llm/port.js";
 import { Metrics, observability } from "./observability/index.js";
 import { openaiCompatRoutes } from "./openai-compat/index.js";
+import { exportRoutes } from "./prompts/export-routes.js";
 import { promptRoutes } from "./prompts/routes.js";
 import { createServiceLimiters } from "./ratelimit/service-limiters.js";
 import { rateLimitPluginOptions } from "./ratelimit/throttle.js";
@@ -214,6 +215,7 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
   await app.register(apiKeyRoutes, context);
   await app.register(usageRoutes, context);
   await app.register(promptRoutes, context);
+  await app.register(exportRoutes, context);
   await app.register(similarityRoutes, context);
   await app.register(socketRoutes, context);
   await app.register(openaiCompatRoutes, context);

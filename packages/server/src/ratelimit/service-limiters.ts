@@ -4,7 +4,7 @@ import { createRateLimitBackend } from "./index.js";
 export type ServiceLimiters = ReturnType<typeof createServiceLimiters>;
 
 /**
- * The throttles of the service: prompt creation and similarity search per user; registration, refresh and logout per
+ * The throttles of the service: prompt creation, similarity search and history export per user; registration, refresh and logout per
  * client address; login per client address and per (username, client address); new WebSockets per user.
  */
 export function createServiceLimiters(config: ResolvedOptions, onStoreError: (error: Error) => void) {
@@ -17,6 +17,7 @@ export function createServiceLimiters(config: ResolvedOptions, onStoreError: (er
   return {
     prompts: backend.limiter("prompts", config.promptRateLimits),
     search: backend.limiter("search", config.searchRateLimits),
+    exports: backend.limiter("exports", config.exportRateLimits),
     register: backend.limiter("register", config.registerRateLimits),
     tokens: backend.limiter("tokens", config.refreshRateLimits),
     loginByUsername: backend.limiter("login-user", config.loginRateLimits),

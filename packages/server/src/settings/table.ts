@@ -264,6 +264,20 @@ export const SETTINGS = [
     description: "throttle of similarity searches per user (each runs the embedding model)",
   },
   {
+    env: "EXPORT_RATE_LIMITS",
+    kind: rateLimits,
+    default: "2/min",
+    placeholder: "rules",
+    description: "throttle of history exports per user (each reads all of the user's prompts)",
+  },
+  {
+    env: "PROMPT_RETENTION",
+    kind: duration(),
+    shownDefault: "unset (keep forever)",
+    placeholder: "duration",
+    description: "delete prompts older than this (e.g. 90d) in the background, in small batches",
+  },
+  {
     env: "REGISTER_RATE_LIMITS",
     kind: rateLimits,
     default: "10/h,50/d",

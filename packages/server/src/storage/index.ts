@@ -8,6 +8,7 @@ import { SqlStorage } from "./sql-storage.js";
 export type {
   ApiKeyRecord,
   ChatMessage,
+  ImportedPrompt,
   IndexablePrompt,
   IndexedPromptRow,
   NewPrompt,

@@ -189,7 +189,7 @@ export interface PromptRepository {
   importMany(
     userId: number,
     prompts: readonly ImportedPrompt[],
-  ): Promise<{ imported: number; skipped: number }>;
+  ): Promise<{ imported: StoredPrompt[]; skipped: number }>;
 }
 
 /** A prompt of an export, as an import stores it. */

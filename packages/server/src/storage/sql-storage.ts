@@ -345,20 +345,20 @@ class SqlPrompts implements PromptRepository {
   importMany(
     userId: number,
     prompts: readonly ImportedPrompt[],
-  ): Promise<{ imported: number; skipped: number }> {
+  ): Promise<{ imported: StoredPrompt[]; skipped: number }> {
     return this.db.transaction(async (tx) => {
       // Two imports of one file at once would each see the other's rows as absent: one user imports at a time.
       await tx.query("SELECT pg_advisory_xact_lock(('x' || md5('import:' || $1::text))::bit(64)::bigint)", [
         userId,
       ]);
-      let imported = 0;
+      const imported: StoredPrompt[] = [];
       for (const prompt of prompts) {
-        const { rows } = await tx.query(
+        const { rows } = await tx.query<PromptRow>(
           `INSERT INTO prompts (user_id, prompt, response, model, created_at, messages,
                prompt_tokens, completion_tokens, tokens_estimated)
            SELECT $1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9
             WHERE NOT EXISTS (SELECT 1 FROM prompts WHERE user_id = $1 AND created_at = $5 AND prompt = $2)
-           RETURNING id`,
+           RETURNING ${PROMPT_COLUMNS}`,
           [
             userId,
             prompt.prompt,
@@ -371,9 +371,9 @@ class SqlPrompts implements PromptRepository {
             prompt.usage.estimated,
           ],
         );
-        imported += rows.length;
+        if (rows[0]) imported.push(toPrompt(rows[0]));
       }
-      return { imported, skipped: prompts.length - imported };
+      return { imported, skipped: prompts.length - imported.length };
     });
   }
 }
