@@ -35,6 +35,11 @@ const CODE_OF_STATUS: Partial<Record<number, ErrorCode>> = {
 export function toApiError(error: FastifyError | ApiError, request?: FastifyRequest): ApiError {
   if (error instanceof ApiError) return error;
   if (error.validation) return validationError(fieldErrors(error.validation as never));
+  // A body the client cut short: Node's "aborted" (ECONNRESET), which Fastify's body reader marks 400. Checked before
+  // the database's connection errors, which share the code: it is the client's connection that went.
+  if (error.statusCode === 400 && error.code === "ECONNRESET") {
+    return new ApiError("parse_error", "The request body was cut short: the client closed the connection.");
+  }
   if (isDatabaseUnavailable(error)) {
     return new ApiError("service_unavailable", "The database is unavailable; try again shortly.", {
       headers: { "retry-after": UNAVAILABLE_RETRY_SECONDS },
