@@ -16,6 +16,8 @@ import { validatorCompiler } from "./http/validation.js";
 import { createLlm } from "./llm/index.js";
 import { instrumentLlm } from "./llm/instrumented.js";
 import type { LlmProvider } from "./llm/port.js";
+import { startHousekeeping } from "./maintenance/housekeeping.js";
+import { PromptRetention } from "./maintenance/prompt-retention.js";
 import { Metrics, observability } from "./observability/index.js";
 import { openaiCompatRoutes } from "./openai-compat/index.js";
 import { exportRoutes } from "./prompts/export-routes.js";
@@ -181,6 +183,19 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
   });
   app.addHook("onClose", () => similarity.close());
   deletions.onDeleted((userId) => similarity.forgetUser(userId));
+  if (config.promptRetention !== undefined) {
+    const retention = new PromptRetention({
+      storage,
+      similarity,
+      metrics,
+      log: app.log,
+      retentionMs: config.promptRetention,
+    });
+    retention.start();
+    app.addHook("onClose", () => retention.close());
+  }
+  const stopHousekeeping = startHousekeeping(storage, app.log);
+  app.addHook("onClose", async () => stopHousekeeping());
 
   const limiters = createServiceLimiters(config, (error) => {
     metrics.rateLimitStoreErrors.inc();

@@ -53,6 +53,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly promptsExpired = new Counter({
+    name: "prompts_expired_total",
+    help: "Prompts deleted because they were older than PROMPT_RETENTION.",
+    registers: [this.registry],
+  });
+
   readonly answersReused = new Counter({
     name: "answers_reused_total",
     help: "Prompts answered with the same user's earlier answer instead of the model: each one a model call saved.",

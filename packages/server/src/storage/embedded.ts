@@ -1,6 +1,14 @@
-import { mkdir } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { access, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { gunzip, gzip } from "node:zlib";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { lockDataDir } from "./data-dir-lock.js";
+import { migrate } from "./migrate.js";
+import { MIGRATIONS } from "./migrations/index.js";
 import { type SqlDatabase, type SqlExecutor, withoutData } from "./sql.js";
 
 const executor = (db: PGlite | Transaction): SqlExecutor => ({
@@ -17,23 +25,7 @@ const executor = (db: PGlite | Transaction): SqlExecutor => ({
   },
 });
 
-/**
- * PostgreSQL compiled to WebAssembly, in-process, persisted in `directory` (or in memory when it is undefined):
- * the zero-setup default. One process at a time may open a directory: a second is refused (DataDirInUseError).
- */
-export async function openEmbedded(directory: string | undefined): Promise<SqlDatabase> {
-  let release = async () => {};
-  if (directory) {
-    await mkdir(directory, { recursive: true });
-    release = await lockDataDir(directory);
-  }
-  let db: PGlite;
-  try {
-    db = await PGlite.create(directory ?? "memory://");
-  } catch (error) {
-    await release();
-    throw error;
-  }
+function sqlDatabase(db: PGlite, release: () => Promise<void> = async () => {}): SqlDatabase {
   return {
     ...executor(db),
     transaction: (work) => db.transaction((tx) => work(executor(tx))),
@@ -42,4 +34,114 @@ export async function openEmbedded(directory: string | undefined): Promise<SqlDa
       await release();
     },
   };
+}
+
+/**
+ * PostgreSQL compiled to WebAssembly, in-process, persisted in `directory` (or in memory when it is undefined):
+ * the zero-setup default. One process at a time may open a directory: a second is refused (DataDirInUseError).
+ * A new database is loaded from `template` (by default the one shipped beside the server's bundles) when there is
+ * one of this server's key, and made by PGlite's initdb otherwise.
+ */
+export async function openEmbedded(
+  directory: string | undefined,
+  options: { template?: string } = {},
+): Promise<SqlDatabase> {
+  let release = async () => {};
+  if (directory) {
+    await mkdir(directory, { recursive: true });
+    release = await lockDataDir(directory);
+  }
+  let db: PGlite;
+  try {
+    const isNew = directory === undefined || !(await exists(join(directory, "PG_VERSION")));
+    const loadDataDir = isNew
+      ? await readEmbeddedTemplate(options.template ?? shippedTemplatePath())
+      : undefined;
+    db = await PGlite.create(directory ?? "memory://", loadDataDir ? { loadDataDir } : {});
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  return sqlDatabase(db, release);
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/*
+ * The template of a new embedded database: an empty database made by PGlite's initdb and brought to the latest
+ * migration, saved as a tarball (PGlite's dumpDataDir). The server's build writes one next to its bundles (dist/),
+ * which the package ships, and a new DATA_DIR loads it instead of running initdb, which takes seconds; the testkit
+ * makes one the same way for the servers that tests run from source.
+ *
+ * Its file name carries a key of everything that decides its bytes: PGlite's version (its data format) and every
+ * migration. A server reads only the template of its own key, so one written by another PGlite or before a migration
+ * was added is never loaded: that server runs initdb and the migrations as without a template, and the next build
+ * writes the template again.
+ */
+const TEMPLATE_PREFIX = "pgdata-template-";
+const TEMPLATE_SUFFIX = ".tar.gz";
+
+function pgliteVersion(): string {
+  // PGlite does not export its package.json: it is found from the entry point, in the package's dist/.
+  const entry = createRequire(import.meta.url).resolve("@electric-sql/pglite");
+  return (createRequire(entry)("../package.json") as { version: string }).version;
+}
+
+let templateKey: string | undefined;
+
+/** Changes with PGlite's version and with any migration's version, name or SQL. */
+export function embeddedTemplateKey(): string {
+  templateKey ??= createHash("sha256")
+    .update(JSON.stringify({ pglite: pgliteVersion(), migrations: MIGRATIONS }))
+    .digest("hex")
+    .slice(0, 16);
+  return templateKey;
+}
+
+const templateName = () => `${TEMPLATE_PREFIX}${embeddedTemplateKey()}${TEMPLATE_SUFFIX}`;
+
+/** Beside this module: the built package's dist/; none is there when the server runs from its sources. */
+const shippedTemplatePath = () => join(dirname(fileURLToPath(import.meta.url)), templateName());
+
+/**
+ * Writes the template of this server's key into `directory` unless it is there already, removes templates of other
+ * keys, and returns its path. Written aside and renamed into place, so that processes building it at once (test
+ * files in parallel) each read a whole file.
+ */
+export async function writeEmbeddedTemplate(directory: string): Promise<string> {
+  const path = join(directory, templateName());
+  if (await exists(path)) return path;
+  const db = await PGlite.create("memory://");
+  let tarball: Blob;
+  try {
+    await migrate(sqlDatabase(db));
+    // Uncompressed from PGlite, then compressed by Node's zlib, which is several times faster than PGlite's gzip.
+    tarball = await db.dumpDataDir("none");
+  } finally {
+    await db.close();
+  }
+  await mkdir(directory, { recursive: true });
+  const draft = `${path}.${process.pid}.tmp`;
+  await writeFile(draft, await promisify(gzip)(new Uint8Array(await tarball.arrayBuffer())));
+  await rename(draft, path);
+  const stale = (await readdir(directory)).filter(
+    (name) =>
+      name.startsWith(TEMPLATE_PREFIX) && name.endsWith(TEMPLATE_SUFFIX) && join(directory, name) !== path,
+  );
+  await Promise.all(stale.map((name) => rm(join(directory, name), { force: true })));
+  return path;
+}
+
+/** The template at `path` as PGlite's loadDataDir takes it; undefined when there is no such file. */
+async function readEmbeddedTemplate(path: string): Promise<Blob | undefined> {
+  const compressed = await readFile(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return undefined;
+    throw error;
+  });
+  return compressed && new Blob([new Uint8Array(await promisify(gunzip)(compressed))]);
 }

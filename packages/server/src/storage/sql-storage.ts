@@ -333,7 +333,9 @@ class SqlPrompts implements PromptRepository {
   async deleteCreatedBefore(before: Date, limit: number): Promise<Array<{ id: number; userId: number }>> {
     // A bounded batch per statement, so that no sweep holds many row locks for long.
     const { rows } = await this.db.query<{ id: string | number; user_id: string | number }>(
-      `WITH victims AS (SELECT id FROM prompts WHERE created_at < $1 ORDER BY created_at, id LIMIT $2),
+      // SKIP LOCKED: instances sweeping at the same moment take different rows instead of waiting on each other.
+      `WITH victims AS (SELECT id FROM prompts WHERE created_at < $1 ORDER BY created_at, id LIMIT $2
+                          FOR UPDATE SKIP LOCKED),
             gone AS (DELETE FROM prompts p USING victims v WHERE p.id = v.id RETURNING p.id, p.user_id),
             tombstones AS (INSERT INTO prompt_deletions (prompt_id, user_id) SELECT id, user_id FROM gone)
        SELECT id, user_id FROM gone`,

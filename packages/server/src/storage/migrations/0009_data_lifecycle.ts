@@ -8,7 +8,6 @@ import type { Migration } from "./index.js";
  *   older ones).
  * - idempotency_keys remembers, per user and for 24 hours, the result of a request sent with an Idempotency-Key, so
  *   that a retry replays it instead of storing the prompt twice. The primary key is what makes two instances agree.
- * - prompts_created_idx serves PROMPT_RETENTION's sweep of the oldest prompts of every user.
  */
 export const dataLifecycle: Migration = {
   version: 9,
@@ -38,7 +37,5 @@ CREATE TABLE idempotency_keys (
   PRIMARY KEY (user_id, key)
 );
 CREATE INDEX idempotency_keys_created_idx ON idempotency_keys (created_at);
-
-CREATE INDEX prompts_created_idx ON prompts (created_at, id);
 `,
 };
