@@ -15,6 +15,7 @@ interface Response {
 
 interface Operation {
   operationId?: string;
+  tags?: string[];
   security?: unknown[];
   requestBody?: {
     content?: Record<string, { schema?: { properties?: Record<string, Record<string, unknown>> } }>;
@@ -24,8 +25,31 @@ interface Operation {
 
 export type Paths = Record<string, Record<string, Operation>>;
 
-const errorContent = { "application/json": { schema: { $ref: "#/components/schemas/ErrorBody" } } };
 const header = (description: string, schema: object) => ({ description, schema });
+
+/** The errors any request may get, in the body shape of the API (`ErrorBody`) or of `/v1` (`OpenAiError`). */
+function commonErrors(prefix: string, body: string) {
+  const content = { "application/json": { schema: { $ref: `#/components/schemas/${body}` } } };
+  return {
+    [`${prefix}PayloadTooLarge`]: { description: "The body is larger than BODY_LIMIT.", content },
+    [`${prefix}UriTooLong`]: { description: "A path parameter is too long.", content },
+    [`${prefix}UnsupportedMediaType`]: { description: "The body is not `application/json`.", content },
+    [`${prefix}InternalError`]: {
+      description: "An unexpected failure; the request id finds it in the logs.",
+      content,
+    },
+    [`${prefix}ServiceUnavailable`]: {
+      description:
+        "A service the request needs (database, Redis, the embedding model's queue) is unavailable.",
+      headers: { "Retry-After": { $ref: "#/components/headers/RetryAfter" } },
+      content,
+    },
+  };
+}
+
+/** The operations of the OpenAI-compatible API (tag `openai`) answer errors in OpenAI's shape. */
+const OPENAI_TAG = "openai";
+const OPENAI_PREFIX = "OpenAi";
 
 /** Headers and responses the operations refer to. */
 export const SHARED_COMPONENTS = {
@@ -43,21 +67,7 @@ export const SHARED_COMPONENTS = {
     RateLimitReset: header("Seconds until it refills; on a 429, as Retry-After.", { type: "integer" }),
     RetryAfter: header("Seconds to wait before trying again.", { type: "integer" }),
   },
-  responses: {
-    PayloadTooLarge: { description: "The body is larger than BODY_LIMIT.", content: errorContent },
-    UriTooLong: { description: "A path parameter is too long.", content: errorContent },
-    UnsupportedMediaType: { description: "The body is not `application/json`.", content: errorContent },
-    InternalError: {
-      description: "An unexpected failure; the request id finds it in the logs.",
-      content: errorContent,
-    },
-    ServiceUnavailable: {
-      description:
-        "A service the request needs (database, Redis, the embedding model's queue) is unavailable.",
-      headers: { "Retry-After": { $ref: "#/components/headers/RetryAfter" } },
-      content: errorContent,
-    },
-  },
+  responses: { ...commonErrors("", "ErrorBody"), ...commonErrors(OPENAI_PREFIX, "OpenAiError") },
 };
 
 const ref = (kind: "headers" | "responses", name: string) => ({ $ref: `#/components/${kind}/${name}` });
@@ -73,7 +83,9 @@ export function amendOperations(paths: Paths, promptMaxLength: number): void {
       if (operation.requestBody)
         Object.assign(common, { "413": "PayloadTooLarge", "415": "UnsupportedMediaType" });
       if (operation.operationId !== "checkLiveness") common["503"] = "ServiceUnavailable";
-      for (const [status, name] of Object.entries(common)) responses[status] ??= ref("responses", name);
+      const prefix = operation.tags?.includes(OPENAI_TAG) ? OPENAI_PREFIX : "";
+      for (const [status, name] of Object.entries(common))
+        responses[status] ??= ref("responses", prefix + name);
       const throttled = "429" in responses;
       for (const [status, response] of Object.entries(responses)) {
         if ("$ref" in response) continue;

@@ -15,6 +15,12 @@ const TAGS = [
   { name: "auth", description: "Accounts and JWT access/refresh tokens." },
   { name: "prompts", description: "Prompts answered by the language model, and their history." },
   { name: "operations", description: "Health probes and Prometheus metrics." },
+  {
+    name: "openai",
+    description:
+      "The OpenAI-compatible API under `/v1`: point an OpenAI client at `<server>/v1` with an API key or an access " +
+      "token. Its errors have OpenAI's shape (`OpenAiError`), so the clients raise their typed errors.",
+  },
 ];
 
 /**

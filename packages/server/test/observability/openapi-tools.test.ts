@@ -143,5 +143,52 @@ describe("the OpenAPI document under third-party tools", () => {
         });
       }
     }, 60_000);
+
+    it("finds no violation in the OpenAI-compatible API's answers, errors included", async () => {
+      const username = `prismv1${Date.now().toString(36)}`;
+      await call("POST", "/api/auth/register/", {
+        username,
+        email: `${username}@example.com`,
+        password: "secret123",
+      });
+      const login = await call("POST", "/api/auth/login/", { username, password: "secret123" });
+      const { access } = JSON.parse(login.text) as { access: string };
+      const ask = { model: "mock", messages: [{ role: "user", content: "hola mundo" }] };
+      const steps: Array<[string, Awaited<ReturnType<typeof call>>, number]> = [
+        ["models", await call("GET", "/v1/models", undefined, access), 200],
+        ["model", await call("GET", "/v1/models/mock", undefined, access), 200],
+        ["chat", await call("POST", "/v1/chat/completions", ask, access), 200],
+        [
+          // Valid by the schema (Prism refuses what is not, itself): the server's own 400, naming the param.
+          "no user message",
+          await call(
+            "POST",
+            "/v1/chat/completions",
+            { model: "mock", messages: [{ role: "system", content: "hi" }] },
+            access,
+          ),
+          400,
+        ],
+        ["other model", await call("POST", "/v1/chat/completions", { ...ask, model: "gpt-4o" }, access), 404],
+        ["no key", await call("POST", "/v1/chat/completions", ask), 401],
+        [
+          "embeddings",
+          await call(
+            "POST",
+            "/v1/embeddings",
+            { model: "bundled:use-lite", input: ["hola", "mundo"] },
+            access,
+          ),
+          200,
+        ],
+      ];
+      for (const [name, result, status] of steps) {
+        expect({ name, status: result.status, violations: result.violations }, result.text).toEqual({
+          name,
+          status,
+          violations: null,
+        });
+      }
+    }, 60_000);
   });
 });

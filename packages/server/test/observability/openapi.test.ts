@@ -103,15 +103,21 @@ describe("GET /schema", () => {
     const errorResponses = operations().flatMap(({ path, operation }) =>
       Object.entries(operation.responses)
         .filter(([status]) => Number(status) >= 400 && path !== "/readyz")
-        .map(([status, response]) => ({ where: `${path} ${status}`, response })),
+        .map(([status, response]) => ({
+          where: `${path} ${status}`,
+          response,
+          // The OpenAI-compatible API answers in OpenAI's shape, which its clients parse.
+          body: operation.tags?.includes("openai") ? "OpenAiError" : "ErrorBody",
+        })),
     );
     expect(errorResponses.length).toBeGreaterThan(10);
-    for (const { where, response: given } of errorResponses) {
+    expect(errorResponses.filter(({ body }) => body === "OpenAiError").length).toBeGreaterThan(10);
+    for (const { where, response: given, body } of errorResponses) {
       // Errors every operation may get are shared responses (components/responses), the others are inline.
       const shared = (given as { $ref?: string }).$ref?.replace("#/components/responses/", "");
       const response = shared ? (document.components.responses?.[shared] ?? {}) : given;
       expect(response.content?.["application/json"]?.schema, where).toEqual({
-        $ref: "#/components/schemas/ErrorBody",
+        $ref: `#/components/schemas/${body}`,
       });
     }
   });
