@@ -22,7 +22,8 @@ export interface IndexSyncOptions {
   pollIntervalMs: number;
 }
 
-const REEMBED_PAGE = 512;
+/** Rows of the backlog read at once: with REEMBED_BATCH, what the backlog holds in memory whatever its length. */
+const REEMBED_PAGE = 128;
 const REEMBED_BATCH = 32;
 /**
  * How far back each look for other instances' prompts reaches. created_at and embedded_at are the start of the
@@ -34,9 +35,13 @@ const POLL_OVERLAP_MS = 10_000;
 /**
  * Keeps the resident users' indexes (see SemanticIndex) in step with the database, which is the truth: what other
  * instances store for those users (prompts, and the vectors that follow them) is picked up within a poll interval;
- * users resident nowhere cost no look at all. In the background from the start, prompts without a vector of the
- * current model (a process that died between storing a prompt and its vector, or a model change) are embedded and
- * their vectors stored. Nothing is read at start beyond that: a user's index is loaded at their first search.
+ * users resident nowhere cost no look at all.
+ *
+ * The prompts without a vector of the current model are the backlog, and it lives in the database: a process that
+ * died between storing a prompt and its vector, a model change, or more prompts posted than the model keeps up with
+ * (SimilarityService embeds at most a window of them from memory and leaves the others to this). It is drained from
+ * the start and whenever `embedBacklog` is called, a page at a time, at the model's pace: memory stays the same
+ * however long it grows. Nothing else is read at start: a user's index is loaded at their first search.
  */
 export class IndexSync {
   readonly #options: IndexSyncOptions;
@@ -45,7 +50,10 @@ export class IndexSync {
   /** Deleted prompt id → when a look first saw its tombstone (database time, ms). */
   readonly #deletionsSeen = new Map<number, number>();
   #timer: NodeJS.Timeout | undefined;
-  #reembedding: Promise<void> = Promise.resolve();
+  /** The running drain of the backlog, if any. */
+  #draining: Promise<void> | undefined;
+  /** Asked for while a drain runs: it reads the backlog once more from its start when done. */
+  #backlogWanted = false;
   #closed = false;
 
   constructor(options: IndexSyncOptions) {
@@ -54,7 +62,7 @@ export class IndexSync {
 
   async start(): Promise<void> {
     this.#lastPoll = await this.#options.storage.now();
-    this.#reembedding = this.#reembedStale();
+    this.embedBacklog();
     this.#timer = setInterval(() => void this.#poll(), this.#options.pollIntervalMs);
     this.#timer.unref();
   }
@@ -63,10 +71,33 @@ export class IndexSync {
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#timer);
-    await this.#reembedding;
+    await this.#draining;
   }
 
-  /** Embeds, page by page, every prompt without a vector of the current model, logging progress. */
+  /** Has the backlog in the database embedded, now or, when a drain runs, once more after it. */
+  embedBacklog(): void {
+    this.#backlogWanted = true;
+    if (this.#draining || this.#closed) return;
+    this.#draining = this.#drain().finally(() => {
+      this.#draining = undefined;
+    });
+  }
+
+  /** Resolves when no drain of the backlog runs. */
+  async drained(): Promise<void> {
+    while (this.#draining) await this.#draining;
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#backlogWanted && !this.#closed) {
+      this.#backlogWanted = false;
+      // From the start each time: ids are taken before the answer is written, so a prompt stored late may sit
+      // behind rows already passed.
+      await this.#reembedStale();
+    }
+  }
+
+  /** Embeds, page by page, every prompt without a vector of the current model. */
   async #reembedStale(): Promise<void> {
     const { storage, modelId, log } = this.#options;
     let done = 0;
@@ -74,16 +105,16 @@ export class IndexSync {
       for (let afterId = 0; !this.#closed; ) {
         const page = await storage.embeddings.withoutVector(modelId, afterId, REEMBED_PAGE);
         if (page.length === 0) break;
-        if (done === 0) log.info({ model: modelId }, "embedding stored prompts with the current model");
         for (let start = 0; start < page.length && !this.#closed; start += REEMBED_BATCH) {
           await this.#reembed(page.slice(start, start + REEMBED_BATCH));
           done += Math.min(REEMBED_BATCH, page.length - start);
         }
-        log.info({ done, model: modelId }, "re-embedding progress");
+        log.debug({ done, model: modelId }, "embedding the backlog of stored prompts");
         afterId = (page.at(-1) as IndexablePrompt).id;
       }
+      if (done > 0) log.info({ done, model: modelId }, "stored prompts without a vector embedded");
     } catch (error) {
-      log.error({ err: error, done }, "re-embedding failed; retried at the next start");
+      log.error({ err: error, done }, "embedding the backlog of stored prompts failed; retried when asked again");
     }
   }
 

@@ -39,7 +39,13 @@ export interface SimilarResult extends StoredPrompt {
 /** Candidates taken from each of the dense and lexical indexes before the hybrid ranking picks the best k. */
 const CANDIDATES_PER_INDEX = 50;
 
-/** Tries at a stored prompt's vector before it is left to the next start (see IndexSync). */
+/**
+ * Stored prompts whose vectors are computed from memory at once; past it, a prompt waits in the database for the
+ * backlog's drain (see IndexSync), so that a write overload holds no more than this in memory.
+ */
+const VECTOR_WINDOW = 64;
+
+/** Tries at a stored prompt's vector before it is left to the backlog (see IndexSync). */
 const EMBED_ATTEMPTS = 3;
 const EMBED_RETRY_MS = 500;
 
@@ -121,11 +127,15 @@ export class SimilarityService {
 
   /**
    * Makes a stored prompt searchable: by its words at once, by its meaning once the model has embedded it, which
-   * happens in the background and is stored in its row. Never throws: a prompt whose vector cannot be computed now
-   * is embedded at the next start.
+   * happens in the background and is stored in its row. Never throws: a prompt whose vector cannot be computed now,
+   * or that finds the window of vectors being computed full, is left to the backlog in the database.
    */
   indexStored(prompt: StoredPrompt): void {
     this.index.add(prompt.userId, prompt.id, prompt.prompt);
+    if (this.#background.size >= VECTOR_WINDOW) {
+      this.sync.embedBacklog();
+      return;
+    }
     let indexed!: () => void;
     const inIndex = new Promise<void>((resolve) => (indexed = resolve));
     const pending = this.#pendingVectors.get(prompt.userId) ?? new Set<Promise<void>>();
@@ -152,7 +162,11 @@ export class SimilarityService {
 
   /** Resolves when every stored prompt handed to indexStored so far has its vector (or has given up). */
   async settled(): Promise<void> {
-    while (this.#background.size > 0) await Promise.allSettled(this.#background);
+    while (this.#background.size > 0) {
+      await Promise.allSettled(this.#background);
+      await this.sync.drained();
+    }
+    await this.sync.drained();
   }
 
   /**
@@ -279,8 +293,9 @@ export class SimilarityService {
         if (attempt === EMBED_ATTEMPTS || this.#closed) {
           log.error(
             { err: error, promptId: prompt.id },
-            "could not embed a stored prompt; retried at the next start",
+            "could not embed a stored prompt; left to the backlog",
           );
+          if (!this.#closed) this.sync.embedBacklog();
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, EMBED_RETRY_MS * attempt));

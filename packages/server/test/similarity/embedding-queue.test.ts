@@ -46,3 +46,29 @@ describe("the embedding queue behind GET /api/prompts/similar", () => {
     expect(metrics.body).toMatch(new RegExp(`embedding_rejections_total ${refused.length}\\b`));
   });
 });
+
+describe("the embedding queue while many users post prompts", () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startServer({ listen: false, embeddingThreads: 1, embeddingQueueLimit: "4,2" });
+  });
+  afterAll(() => server.close());
+
+  it("answers another user's searches: the vectors of stored prompts do not count against the searches' bound", async () => {
+    const writers = await Promise.all(Array.from({ length: 12 }, () => registerUser(server.app)));
+    const bystander = await registerUser(server.app);
+    const posts = writers.map((writer, index) =>
+      server.app.inject({
+        method: "POST",
+        url: "/api/prompts",
+        headers: writer.headers,
+        payload: { prompt: longQuery(index).slice(0, 400) },
+      }),
+    );
+    expect((await Promise.all(posts)).map((answer) => answer.statusCode)).toEqual(posts.map(() => 201));
+    // The prompts' vectors are now being computed by the one worker, more of them than the searches' bound.
+    const answer = await search(server, bystander, "how do I bake bread");
+    expect(answer.statusCode).toBe(200);
+  }, 60_000);
+});

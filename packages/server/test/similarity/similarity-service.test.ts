@@ -14,11 +14,11 @@ describe("SimilarityService with the model in worker threads", () => {
   let model: WorkerPoolEmbedder;
   let userId: number;
 
-  const open = () =>
+  const open = (metrics = new Metrics()) =>
     SimilarityService.open({
       storage,
       log: pino({ level: "silent" }),
-      metrics: new Metrics(),
+      metrics,
       model,
       concurrency: model.threads,
       queueLimit: { total: 100, perOwner: 10 },
@@ -58,6 +58,35 @@ describe("SimilarityService with the model in worker threads", () => {
       await similarity.close();
     }
   });
+
+  it("keeps a bounded window of stored prompts in the model's queue, leaves the rest in the database, and embeds all", async () => {
+    const metrics = new Metrics();
+    const similarity = await open(metrics);
+    try {
+      const stored = [];
+      for (let index = 0; index < 120; index++) {
+        const prompt = await storage.prompts.insert({
+          userId,
+          prompt: `backlog prompt number ${index}`,
+          response: "r",
+          model: "m",
+        });
+        similarity.indexStored(prompt);
+        stored.push(prompt);
+      }
+      // The window (64) and a batch read back from the backlog (32), however many wait.
+      const [queued] = (await metrics.embeddingQueueLength.get()).values;
+      expect(queued?.value).toBeLessThanOrEqual(96);
+      await similarity.settled();
+      const vectors = await storage.embeddings.withEmbeddings(
+        stored.map((prompt) => prompt.id),
+        model.id,
+      );
+      expect(vectors.filter((row) => row.vector).length).toBe(120);
+    } finally {
+      await similarity.close();
+    }
+  }, 120_000);
 
   it("embeds, at the next start, a prompt stored by a process that died before its vector", async () => {
     const orphan = await storage.prompts.insert({

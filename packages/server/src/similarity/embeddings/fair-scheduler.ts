@@ -1,10 +1,11 @@
 import { LRUCache } from "lru-cache";
 import type { Embedder } from "./port.js";
 
+/** Bound on the texts of searches waiting for the model (background work is bounded by its caller). */
 export interface QueueLimit {
-  /** Texts waiting across all owners. */
+  /** Search texts waiting across all owners. */
   total: number;
-  /** Texts waiting for one owner. */
+  /** Search texts waiting for one owner. */
   perOwner: number;
 }
 
@@ -23,8 +24,9 @@ export interface FairSchedulerOptions {
 
 export interface EmbedOptions {
   /**
-   * Work the service must not lose (the vector of a stored prompt) is queued whatever the bound: it is already
-   * limited by the throttle on new prompts. Searches are bounded (the default).
+   * Searches (the default) are admitted against the queue's bound. Background work (the vector of a stored prompt)
+   * is not, and does not count against it: its caller keeps it to a bounded window (see SimilarityService), and
+   * posting prompts must never push other users' searches into refusals.
    */
   bounded?: boolean;
 }
@@ -40,6 +42,7 @@ export class EmbeddingQueueFullError extends Error {
 interface Waiting {
   key: string;
   text: string;
+  bounded: boolean;
   promise: Promise<Float32Array>;
   resolve(vector: Float32Array): void;
   reject(reason: unknown): void;
@@ -74,6 +77,9 @@ export class FairScheduler {
   readonly #inFlight = new Map<string, Promise<Float32Array>>();
   readonly #batches = new Set<Promise<void>>();
   #waiting = 0;
+  /** Waiting texts of bounded work (searches): in all, and by owner. */
+  #waitingBounded = 0;
+  readonly #boundedByOwner = new Map<string, number>();
   /** Seconds one text takes, smoothed, to tell a refused caller when to come back. */
   #secondsPerText = 0.02;
 
@@ -98,8 +104,11 @@ export class FairScheduler {
    */
   embed(owner: string, texts: readonly string[], options: EmbedOptions = {}): Promise<Float32Array[]> {
     const keys = texts.map((text) => `${owner}\u0000${text}`);
-    if (options.bounded !== false) this.#admit(owner, keys);
-    return Promise.all(texts.map((text, index) => this.#embedOne(owner, keys[index] as string, text)));
+    const bounded = options.bounded !== false;
+    if (bounded) this.#admit(owner, keys);
+    return Promise.all(
+      texts.map((text, index) => this.#embedOne(owner, keys[index] as string, text, bounded)),
+    );
   }
 
   /** Lets running batches end; waiting texts are refused. The model itself is closed by its owner. */
@@ -112,6 +121,8 @@ export class FairScheduler {
     }
     this.#queues.clear();
     this.#ring.length = 0;
+    this.#boundedByOwner.clear();
+    this.#waitingBounded = 0;
     this.#setWaiting(0);
     await Promise.allSettled(this.#batches);
   }
@@ -119,17 +130,17 @@ export class FairScheduler {
   #admit(owner: string, keys: readonly string[]): void {
     const added = keys.filter((key) => !this.#cache?.has(key) && !this.#inFlight.has(key)).length;
     if (added === 0) return;
-    const ownWaiting = this.#queues.get(owner)?.length ?? 0;
+    const ownWaiting = this.#boundedByOwner.get(owner) ?? 0;
     const overOwn = ownWaiting + added > this.#limit.perOwner;
     const totalBound = ownWaiting === 0 ? this.#limit.total * 2 : this.#limit.total;
-    if (overOwn || this.#waiting + added > totalBound) {
+    if (overOwn || this.#waitingBounded + added > totalBound) {
       const batchesAhead = Math.ceil((this.#waiting + added) / (this.#maxBatchSize * this.#concurrency));
       const seconds = batchesAhead * this.#maxBatchSize * this.#secondsPerText;
       throw new EmbeddingQueueFullError(Math.max(1, Math.ceil(seconds)));
     }
   }
 
-  #embedOne(owner: string, key: string, text: string): Promise<Float32Array> {
+  #embedOne(owner: string, key: string, text: string, bounded: boolean): Promise<Float32Array> {
     const known = this.#cache?.get(key) ?? this.#inFlight.get(key);
     if (known) return Promise.resolve(known);
     let resolve!: (vector: Float32Array) => void;
@@ -145,7 +156,8 @@ export class FairScheduler {
       this.#queues.set(owner, queue);
       this.#ring.push(owner);
     }
-    queue.push({ key, text, promise, resolve, reject });
+    queue.push({ key, text, bounded, promise, resolve, reject });
+    if (bounded) this.#countBounded(owner, 1);
     this.#setWaiting(this.#waiting + 1);
     this.#dispatch();
     return promise;
@@ -168,7 +180,9 @@ export class FairScheduler {
     while (batch.length < this.#maxBatchSize && this.#ring.length > 0) {
       const owner = this.#ring.shift() as string;
       const queue = this.#queues.get(owner) as Waiting[];
-      batch.push(queue.shift() as Waiting);
+      const next = queue.shift() as Waiting;
+      if (next.bounded) this.#countBounded(owner, -1);
+      batch.push(next);
       if (queue.length > 0) this.#ring.push(owner);
       else this.#queues.delete(owner);
     }
@@ -194,6 +208,13 @@ export class FairScheduler {
         waiting.reject(error);
       }
     }
+  }
+
+  #countBounded(owner: string, change: number): void {
+    this.#waitingBounded += change;
+    const own = (this.#boundedByOwner.get(owner) ?? 0) + change;
+    if (own > 0) this.#boundedByOwner.set(owner, own);
+    else this.#boundedByOwner.delete(owner);
   }
 
   #setWaiting(length: number): void {

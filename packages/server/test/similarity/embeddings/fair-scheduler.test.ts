@@ -100,6 +100,27 @@ describe("FairScheduler", () => {
     expect(scheduler.queueLength).toBe(0);
   });
 
+  it("admits searches against their own bound, however much background work waits", async () => {
+    const model = new GatedModel();
+    const scheduler = new FairScheduler(model, {
+      concurrency: 1,
+      maxBatchSize: 64,
+      queueLimit: { total: 2, perOwner: 1 },
+    });
+    // Stored prompts of many writers wait for their vectors.
+    const background = Array.from({ length: 40 }, (_, index) =>
+      scheduler.embed(`writer${index % 8}`, [`stored prompt ${index}`], { bounded: false }),
+    );
+    expect(scheduler.queueLength).toBeGreaterThan(2);
+    // A bystander's search, and a writer's own, get in: only searches count against the searches' bound…
+    const searches = [scheduler.embed("bystander", ["a search"]), scheduler.embed("writer0", ["its search"])];
+    // …which still holds among searches.
+    expect(() => scheduler.embed("bystander", ["a second search"])).toThrow(EmbeddingQueueFullError);
+    while (scheduler.queueLength > 0 || model.batches.length < 2) await model.release();
+    await model.release();
+    await Promise.all([...background, ...searches]);
+  });
+
   it("remembers vectors per user: another user's identical text goes to the model", async () => {
     const model = new GatedModel();
     const scheduler = new FairScheduler(model, { concurrency: 1, queueLimit: roomy });
