@@ -69,7 +69,8 @@ export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app,
       const { username, email, password } = request.body;
       // A taken name costs no password hash (scrypt is made to be slow): asked before, and the unique index
       // still decides a race between two registrations of one name.
-      if (await storage.users.findByUsername(username)) throw taken();
+      // Names that differ only in case are one name: "Alice" cannot register beside "alice".
+      if (await storage.users.usernameTaken(username)) throw taken();
       try {
         const user = await storage.users.create({
           username,

@@ -88,7 +88,10 @@ export type RotationOutcome =
 export interface UserRepository {
   /** Throws UniqueViolationError naming the field when the username is taken. */
   create(user: { username: string; email: string; passwordHash: string }): Promise<User>;
+  /** Exact match: the name the user logs in with. */
   findByUsername(username: string): Promise<User | undefined>;
+  /** Whether a user has this name, whatever the case of its letters: registration refuses such a name. */
+  usernameTaken(username: string): Promise<boolean>;
   findById(id: number): Promise<User | undefined>;
   /**
    * Deletes the user and everything they own (prompts, refresh tokens, keys, usage, idempotency keys: the foreign

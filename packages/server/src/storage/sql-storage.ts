@@ -112,6 +112,11 @@ class SqlUsers implements UserRepository {
     return rows[0] && toUser(rows[0]);
   }
 
+  async usernameTaken(username: string): Promise<boolean> {
+    const { rows } = await this.db.query("SELECT 1 FROM users WHERE lower(username) = lower($1)", [username]);
+    return rows.length > 0;
+  }
+
   async findById(id: number): Promise<User | undefined> {
     const { rows } = await this.db.query<UserRow>("SELECT * FROM users WHERE id = $1", [id]);
     return rows[0] && toUser(rows[0]);

@@ -7,6 +7,7 @@ import { apiKeys } from "./0006_api_keys.js";
 import { tokenUsage } from "./0007_token_usage.js";
 import { refreshTokensSuccessor } from "./0008_refresh_tokens_successor.js";
 import { dataLifecycle } from "./0009_data_lifecycle.js";
+import { usernamesIgnoringCase } from "./0010_usernames_ignoring_case.js";
 
 export interface Migration {
   version: number;
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   tokenUsage,
   refreshTokensSuccessor,
   dataLifecycle,
+  usernamesIgnoringCase,
 ];
