@@ -18,6 +18,7 @@ import { benchEmbeddings, type EmbeddingBenchResult } from "./embeddings.js";
 import { benchFirstAnswer, type FirstAnswerRow } from "./first-answer.js";
 import { benchIndexCache, type IndexCacheBenchOptions, type IndexCacheResult } from "./index-cache.js";
 import { benchLoad, type LoadResult } from "./load.js";
+import { benchOpenAiOverhead, type OpenAiOverheadResult } from "./openai-overhead.js";
 import { benchOverhead, type OverheadResult } from "./overhead.js";
 import { benchPromptThroughput, type PromptThroughputResult } from "./prompt-throughput.js";
 import { benchSearch, type SearchBenchResult } from "./search.js";
@@ -31,6 +32,7 @@ export const SECTIONS = [
   "vector-index",
   "embeddings",
   "overhead",
+  "openai",
   "throughput",
   "search",
   "index-cache",
@@ -67,6 +69,7 @@ interface Sizes {
   vectorIndex: { sizes: number[]; queries: number };
   embeddings: { texts: number; rounds: number; concurrency: number };
   overhead: { rounds: number; seconds: number; connections: number; postgres: boolean };
+  openai: { rounds: number; seconds: number; connections: number };
   /** `users` is the most; fewer when the model is slow (see the throughput section). */
   throughput: { users: number; seconds: number; warmupSeconds: number; spacingMs: number };
   search: { sizes: number[]; queries: number };
@@ -80,6 +83,7 @@ const FULL: Sizes = {
   vectorIndex: { sizes: [1_000, 10_000, 100_000], queries: 200 },
   embeddings: { texts: 320, rounds: 2, concurrency: 64 },
   overhead: { rounds: 2, seconds: 4, connections: 50, postgres: true },
+  openai: { rounds: 3, seconds: 4, connections: 20 },
   throughput: { users: 400, seconds: 10, warmupSeconds: 2, spacingMs: 1500 },
   search: { sizes: [100, 2_000, 10_000, 100_000], queries: 200 },
   indexCache: {
@@ -100,6 +104,7 @@ const SMOKE: Sizes = {
   vectorIndex: { sizes: [500], queries: 20 },
   embeddings: { texts: 16, rounds: 1, concurrency: 8 },
   overhead: { rounds: 1, seconds: 0.5, connections: 10, postgres: false },
+  openai: { rounds: 1, seconds: 0.5, connections: 4 },
   throughput: { users: 10, seconds: 2, warmupSeconds: 0.5, spacingMs: 1100 },
   search: { sizes: [100, 200], queries: 10 },
   indexCache: {
@@ -191,6 +196,7 @@ export async function runBench(options: {
         }
         return results;
       }),
+    () => run("openai", () => benchOpenAiOverhead({ ...sizes.openai, dataDirs })),
     () =>
       run("throughput", () => {
         // Enough users to offer about twice what the model can embed: saturated, not swamped (the deeper the queue,
@@ -238,6 +244,7 @@ export interface Results {
   "vector-index"?: VectorIndexBenchRow[];
   embeddings?: EmbeddingBenchResult;
   overhead?: OverheadResult[];
+  openai?: OpenAiOverheadResult;
   throughput?: PromptThroughputResult;
   search?: SearchBenchResult;
   "index-cache"?: IndexCacheResult;
@@ -341,6 +348,19 @@ function tableRows(raw: Results, sizes: Sizes): BenchRow[] {
       result: `${n(result.healthzPerSecond)} ÷ ${n(result.helloPerSecond)} req/s = ${result.healthzRatio}`,
       goal: "",
       verdict: "",
+    });
+  }
+
+  const openai = raw.openai;
+  if (openai) {
+    rows.push({
+      id: "v1",
+      measurement:
+        `POST /v1/chat/completions ÷ POST /api/prompts, mock model, ${sizes.openai.connections} connections ` +
+        `(p50 ${openai.completionsP50Ms} / ${openai.promptsP50Ms} ms; ${openai.failures} failures)`,
+      result: `${n(openai.completionsPerSecond)} ÷ ${n(openai.promptsPerSecond)} req/s = ${openai.ratio}`,
+      goal: "≥ 0.9",
+      verdict: verdict(openai.ratio >= 0.9 && openai.failures === 0),
     });
   }
 
