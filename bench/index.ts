@@ -440,14 +440,16 @@ function tableRows(raw: Results, sizes: Sizes): BenchRow[] {
 
   for (const row of raw["first-answer"] ?? []) {
     const built = row.start.startsWith("built");
+    // Issue 23: a new DATA_DIR loads the shipped database template instead of running initdb.
+    const goalMs = row.start.includes("restart") ? 1_500 : 2_000;
     rows.push({
       id: "(f)",
       measurement: built
         ? `start → first /metrics 200, ${row.start.replace(", to /metrics 200", "")}`
         : `start → first answer, embedded defaults, ${row.start} (listening after ${n(row.listeningMs)} ms)`,
       result: `${n(row.firstAnswerMs / 1000, 2)} s`,
-      goal: built ? "≤ 5 s" : "",
-      verdict: built ? verdict(row.firstAnswerMs <= 5_000) : "",
+      goal: built ? `≤ ${goalMs / 1000} s` : "",
+      verdict: built ? verdict(row.firstAnswerMs <= goalMs) : "",
     });
   }
 

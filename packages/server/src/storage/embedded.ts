@@ -8,7 +8,7 @@ import { gunzip, gzip } from "node:zlib";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { lockDataDir } from "./data-dir-lock.js";
 import { migrate } from "./migrate.js";
-import { MIGRATIONS } from "./migrations/index.js";
+import { MIGRATIONS, type Migration } from "./migrations/index.js";
 import { type SqlDatabase, type SqlExecutor, withoutData } from "./sql.js";
 
 const executor = (db: PGlite | Transaction): SqlExecutor => ({
@@ -39,12 +39,12 @@ function sqlDatabase(db: PGlite, release: () => Promise<void> = async () => {}):
 /**
  * PostgreSQL compiled to WebAssembly, in-process, persisted in `directory` (or in memory when it is undefined):
  * the zero-setup default. One process at a time may open a directory: a second is refused (DataDirInUseError).
- * A new database is loaded from `template` (by default the one shipped beside the server's bundles) when there is
- * one of this server's key, and made by PGlite's initdb otherwise.
+ * A new database is loaded from the template of this server's key in `templates` (by default the folder of the
+ * server's bundles) when there is one, and made by PGlite's initdb otherwise.
  */
 export async function openEmbedded(
   directory: string | undefined,
-  options: { template?: string } = {},
+  options: { templates?: string } = {},
 ): Promise<SqlDatabase> {
   let release = async () => {};
   if (directory) {
@@ -54,9 +54,8 @@ export async function openEmbedded(
   let db: PGlite;
   try {
     const isNew = directory === undefined || !(await exists(join(directory, "PG_VERSION")));
-    const loadDataDir = isNew
-      ? await readEmbeddedTemplate(options.template ?? shippedTemplatePath())
-      : undefined;
+    const templates = options.templates ?? dirname(fileURLToPath(import.meta.url));
+    const loadDataDir = isNew ? await readEmbeddedTemplate(join(templates, templateName())) : undefined;
     db = await PGlite.create(directory ?? "memory://", loadDataDir ? { loadDataDir } : {});
   } catch (error) {
     await release();
@@ -94,19 +93,18 @@ function pgliteVersion(): string {
 
 let templateKey: string | undefined;
 
-/** Changes with PGlite's version and with any migration's version, name or SQL. */
-export function embeddedTemplateKey(): string {
-  templateKey ??= createHash("sha256")
-    .update(JSON.stringify({ pglite: pgliteVersion(), migrations: MIGRATIONS }))
-    .digest("hex")
-    .slice(0, 16);
+/**
+ * Changes with PGlite's version and with any migration's version, name or SQL; by default, those of this server.
+ */
+export function embeddedTemplateKey(made?: { pglite: string; migrations: readonly Migration[] }): string {
+  const key = (of: object) => createHash("sha256").update(JSON.stringify(of)).digest("hex").slice(0, 16);
+  if (made) return key(made);
+  templateKey ??= key({ pglite: pgliteVersion(), migrations: MIGRATIONS });
   return templateKey;
 }
 
+/** The bundles' folder holds a template of this name in the built package; the sources' folder holds none. */
 const templateName = () => `${TEMPLATE_PREFIX}${embeddedTemplateKey()}${TEMPLATE_SUFFIX}`;
-
-/** Beside this module: the built package's dist/; none is there when the server runs from its sources. */
-const shippedTemplatePath = () => join(dirname(fileURLToPath(import.meta.url)), templateName());
 
 /**
  * Writes the template of this server's key into `directory` unless it is there already, removes templates of other
