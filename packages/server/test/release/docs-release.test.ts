@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ERROR_CODES, SETTINGS } from "@prompt-service/server";
-import { startServer, type TestServer } from "@prompt-service/testkit";
+import { registerUser, startServer, type TestServer } from "@prompt-service/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeResult, repoRoot, run } from "./release-helpers.js";
 
@@ -178,6 +178,51 @@ describe("the original service's curl examples, run as the README shows them", (
     expect(similar).toMatchObject({
       query: "hola",
       results: [{ id: created?.id, score: expect.any(Number) }],
+    });
+  });
+});
+
+describe("the OpenAI-compatible API's curl examples, run as the README shows them", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server.close());
+
+  it("list the models, complete a chat, stream it with its usage and embed two texts", async () => {
+    const user = await registerUser(server.app);
+    const [first, second] = codeBlocks(section(readme, "The OpenAI-compatible API"), "bash").map((code) =>
+      code.replaceAll("http://localhost:8000", server.url),
+    );
+    const runBlock = async (script: string | undefined) => {
+      const result = await run("bash", ["-euo", "pipefail", "-c", script ?? "false"], {
+        cwd: repoRoot,
+        env: { ...process.env, ACCESS: user.access },
+        timeoutMs: 60_000,
+      });
+      expect(result.code, describeResult(result)).toBe(0);
+      return result.stdout;
+    };
+    const [models, completion] = (await runBlock(first))
+      .trim()
+      .split(/(?<=\})(?=\{)/)
+      .map((text) => JSON.parse(text) as Record<string, unknown>);
+    expect(models).toMatchObject({ object: "list", data: [{ id: "mock" }, { id: "bundled:use-lite" }] });
+    expect(completion).toMatchObject({
+      object: "chat.completion",
+      choices: [{ message: { content: "[mocked-llm_response] hola mundo" } }],
+      usage: { total_tokens: expect.any(Number) },
+    });
+    const streamed = await runBlock(second);
+    const events = [...streamed.matchAll(/^data: (.*)$/gm)].map((match) => match[1] as string);
+    expect(events.at(-1)).toBe("[DONE]");
+    const chunks = events.slice(0, -1).map((data) => JSON.parse(data) as { usage?: unknown });
+    expect(chunks.at(-1)?.usage).toMatchObject({ total_tokens: expect.any(Number) });
+    const embeddings = JSON.parse(streamed.slice(streamed.lastIndexOf("data: [DONE]") + 12).trim());
+    expect(embeddings).toMatchObject({
+      object: "list",
+      model: "bundled:use-lite",
+      data: [{ index: 0 }, { index: 1 }],
     });
   });
 });
