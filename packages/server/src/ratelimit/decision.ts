@@ -18,11 +18,10 @@ const toSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
  */
 export function decide(rules: readonly RateLimitRule[], states: readonly WindowState[]): RateLimitDecision {
   const windows = rules.map((rule, index) => ({ rule, state: states[index] ?? { used: 0, freeInMs: 0 } }));
-  if (windows.some(({ rule, state }) => state.used >= rule.limit)) {
-    return {
-      allowed: false,
-      retryAfterSeconds: toSeconds(Math.max(...windows.map(({ state }) => state.freeInMs))),
-    };
+  const full = windows.filter(({ rule, state }) => state.used >= rule.limit);
+  if (full.length > 0) {
+    const binding = full.reduce((a, b) => (b.state.freeInMs > a.state.freeInMs ? b : a));
+    return { allowed: false, retryAfterSeconds: toSeconds(binding.state.freeInMs), rule: binding.rule };
   }
   // An admitted request is the newest in every window, so each refills one full window from now.
   return windows

@@ -7,8 +7,11 @@ import type { RateLimitRule } from "./rules.js";
  */
 export type Admitted = { allowed: true; remaining: number; resetSeconds: number };
 
-/** Refused; the same request will be admitted after `retryAfterSeconds` (whole, ≥ 1). */
-export type Refused = { allowed: false; retryAfterSeconds: number };
+/**
+ * Refused; the same request will be admitted after `retryAfterSeconds` (whole, ≥ 1). `rule` is the window that
+ * refused it (the one that frees up last), for the RateLimit-* headers; absent when no window did (failing closed).
+ */
+export type Refused = { allowed: false; retryAfterSeconds: number; rule?: RateLimitRule };
 
 export type RateLimitDecision = Admitted | Refused;
 

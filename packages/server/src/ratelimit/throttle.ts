@@ -8,6 +8,7 @@ import type { FastifyRequest } from "fastify";
 import { ApiError } from "../errors.js";
 import { tighter } from "./decision.js";
 import type { Admitted, RateLimitDecision, RateLimiter } from "./port.js";
+import type { RateLimitRule } from "./rules.js";
 
 /** One count a throttled request goes into: a limiter, and the key of this request in it. */
 export interface ThrottleCheck {
@@ -26,13 +27,35 @@ export function rateLimitPluginOptions(onThrottled: RateLimitOptions["onExceeded
     global: false,
     enableDraftSpec: true,
     store: ThrottleStore,
-    onExceeded: onThrottled,
-    errorResponseBuilder: (_request, { ttl }) => {
+    onExceeded: (request, key) => {
+      refusedBy.set(request, refusals.get(key));
+      refusals.delete(key);
+      onThrottled?.(request, key);
+    },
+    errorResponseBuilder: (request, { ttl }) => {
       const seconds = Math.ceil(ttl / 1000);
-      return new ApiError("throttled", `Request was throttled. Expected available in ${seconds} seconds.`);
+      const rule = refusedBy.get(request);
+      // The plugin's RateLimit-Limit is the route's smallest limit, fixed before the store answered; a refusal
+      // names the window that refused it instead (login: 30 a minute per address, not 10 per username).
+      const headers = rule
+        ? {
+            "ratelimit-limit": String(rule.limit),
+            "ratelimit-policy": `${rule.limit};w=${rule.windowMs / 1000}`,
+          }
+        : undefined;
+      return new ApiError("throttled", `Request was throttled. Expected available in ${seconds} seconds.`, {
+        ...(headers ? { headers } : {}),
+      });
     },
   };
 }
+
+/**
+ * The window that refused a request, from the store (which sees only the key) to the 429's headers (built from the
+ * request): the plugin calls onExceeded with both, right after the store's answer, so an entry lives a moment.
+ */
+const refusals = new Map<string, RateLimitRule | undefined>();
+const refusedBy = new WeakMap<FastifyRequest, RateLimitRule | undefined>();
 
 /**
  * A throttled route's config: the plugin runs at the end of its `hook` stage (after the route's own hooks of that
@@ -69,16 +92,14 @@ class ThrottleStore implements FastifyRateLimitStore {
   }
 
   incr: FastifyRateLimitStore["incr"] = (key, callback, _timeWindow, max) => {
-    consumeInTurn(this.checks, JSON.parse(key)).then(
-      (decision) =>
-        callback(
-          null,
-          decision.allowed
-            ? { current: max - decision.remaining, ttl: decision.resetSeconds * 1000 }
-            : { current: max + 1, ttl: decision.retryAfterSeconds * 1000 },
-        ),
-      callback,
-    );
+    consumeInTurn(this.checks, JSON.parse(key)).then((decision) => {
+      if (decision.allowed) {
+        callback(null, { current: max - decision.remaining, ttl: decision.resetSeconds * 1000 });
+        return;
+      }
+      refusals.set(key, decision.rule);
+      callback(null, { current: max + 1, ttl: decision.retryAfterSeconds * 1000 });
+    }, callback);
   };
 }
 

@@ -35,9 +35,10 @@ export function rateLimiterContract(name: string, makeHarness: () => Promise<Rat
       const limiter = harness.create([{ limit: 1, windowMs: 1000 }]);
       const key = newKey();
       expect(await limiter.consume(key)).toEqual({ allowed: true, remaining: 0, resetSeconds: 1 });
-      expect(await limiter.consume(key)).toEqual({ allowed: false, retryAfterSeconds: 1 });
+      const refused = { allowed: false, retryAfterSeconds: 1, rule: { limit: 1, windowMs: 1000 } };
+      expect(await limiter.consume(key)).toEqual(refused);
       await harness.elapse(999);
-      expect(await limiter.consume(key)).toEqual({ allowed: false, retryAfterSeconds: 1 });
+      expect(await limiter.consume(key)).toEqual(refused);
       await harness.elapse(1);
       expect(await limiter.consume(key)).toMatchObject({ allowed: true, remaining: 0 });
     });
@@ -50,7 +51,11 @@ export function rateLimiterContract(name: string, makeHarness: () => Promise<Rat
       const key = newKey();
       // The short window has nothing left after each request, so it is the one described.
       expect(await limiter.consume(key)).toEqual({ allowed: true, remaining: 0, resetSeconds: 1 });
-      expect(await limiter.consume(key)).toEqual({ allowed: false, retryAfterSeconds: 1 });
+      expect(await limiter.consume(key)).toEqual({
+        allowed: false,
+        retryAfterSeconds: 1,
+        rule: { limit: 1, windowMs: 300 },
+      });
       await harness.elapse(350);
       expect(await limiter.consume(key)).toEqual({ allowed: true, remaining: 0, resetSeconds: 1 });
       await harness.elapse(350);
@@ -58,7 +63,11 @@ export function rateLimiterContract(name: string, makeHarness: () => Promise<Rat
       expect(await limiter.consume(key)).toEqual({ allowed: true, remaining: 0, resetSeconds: 3 });
       await harness.elapse(350);
       // The short window has room again; the long one frees up when the first request, 1050 ms ago, leaves it.
-      expect(await limiter.consume(key)).toEqual({ allowed: false, retryAfterSeconds: 2 });
+      expect(await limiter.consume(key)).toEqual({
+        allowed: false,
+        retryAfterSeconds: 2,
+        rule: { limit: 3, windowMs: 3000 },
+      });
     });
 
     it("counts a denied request in no window", async () => {
@@ -77,7 +86,11 @@ export function rateLimiterContract(name: string, makeHarness: () => Promise<Rat
       await harness.elapse(550);
       expect(await limiter.consume(key)).toEqual({ allowed: true, remaining: 0, resetSeconds: 2 });
       // The long window frees up when the first request, 1100 ms ago, leaves it.
-      expect(await limiter.consume(key)).toEqual({ allowed: false, retryAfterSeconds: 1 });
+      expect(await limiter.consume(key)).toEqual({
+        allowed: false,
+        retryAfterSeconds: 1,
+        rule: { limit: 3, windowMs: 2000 },
+      });
     });
 
     it("keeps keys independent", async () => {

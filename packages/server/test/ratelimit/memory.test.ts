@@ -49,7 +49,11 @@ describe("memory rate limiter with the default PROMPT_RATE_LIMITS", () => {
     // The 10th empties the minute too: that window, the slower to refill, is described.
     expect(await limiter.consume("bob")).toEqual({ allowed: true, remaining: 0, resetSeconds: 60 });
     clock.advance(1500); // t = 15 s; the first request, at 0, leaves the minute at 60 s
-    expect(await limiter.consume("bob")).toEqual({ allowed: false, retryAfterSeconds: 45 });
+    expect(await limiter.consume("bob")).toEqual({
+      allowed: false,
+      retryAfterSeconds: 45,
+      rule: { limit: 10, windowMs: 60_000 },
+    });
     clock.advance(44_999);
     expect((await limiter.consume("bob")).allowed).toBe(false);
     clock.advance(1);

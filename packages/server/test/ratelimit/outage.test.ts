@@ -122,7 +122,8 @@ describe("Redis rate limiter when Redis fails", () => {
 
     proxy.restore();
     await vi.waitFor(
-      async () => expect(await limiter.consume("judy")).toEqual({ allowed: false, retryAfterSeconds: 60 }),
+      async () =>
+        expect(await limiter.consume("judy")).toMatchObject({ allowed: false, retryAfterSeconds: 60 }),
       { timeout: 5000, interval: 100 },
     );
   });
