@@ -1,0 +1,78 @@
+import {
+  createPrompt,
+  createTestSchema,
+  registerUser,
+  startServer,
+  type TestSchema,
+  type TestServer,
+} from "@prompt-service/testkit";
+import { afterAll, beforeAll, expect, it } from "vitest";
+
+// Two instances sharing one PostgreSQL schema, as behind a load balancer.
+let schema: TestSchema;
+let first: TestServer;
+let second: TestServer;
+
+beforeAll(async () => {
+  schema = await createTestSchema("deletes");
+  first = await startServer({ database: schema, listen: false });
+  second = await startServer({ database: schema, listen: false });
+});
+afterAll(async () => {
+  await first?.close();
+  await second?.close();
+  await schema?.drop();
+});
+
+const similar = async (server: TestServer, headers: Record<string, string>, q: string) =>
+  (
+    await server.app.inject({
+      method: "GET",
+      url: `/api/prompts/similar?q=${encodeURIComponent(q)}&k=10`,
+      headers,
+    })
+  )
+    .json()
+    .results.map((result: { id: number }) => result.id) as number[];
+
+it("a prompt deleted on one instance leaves the other's search (whose index held it) within 1 s, and its index is rebuilt without it", async () => {
+  const user = await registerUser(first.app);
+  const kept = (await createPrompt(first.app, user, "how do bees make honey")).json();
+  const doomed = (await createPrompt(first.app, user, "how do bees find flowers")).json();
+  // The second instance loads the user's index and finds both.
+  await expect
+    .poll(() => similar(second, user.headers, "bees"), { timeout: 10_000 })
+    .toEqual(expect.arrayContaining([kept.id, doomed.id]));
+  const deleted = await first.app.inject({
+    method: "DELETE",
+    url: `/api/prompts/${doomed.id}`,
+    headers: user.headers,
+  });
+  expect(deleted.statusCode).toBe(204);
+  const started = Date.now();
+  await expect
+    .poll(() => similar(second, user.headers, "bees"), { timeout: 5_000, interval: 50 })
+    .not.toContain(doomed.id);
+  expect(Date.now() - started).toBeLessThan(1_000);
+  expect(await similar(second, user.headers, "bees flowers")).toContain(kept.id);
+  const history = await second.app.inject({ method: "GET", url: "/api/prompts", headers: user.headers });
+  expect(history.json().results.map((prompt: { id: number }) => prompt.id)).toEqual([kept.id]);
+});
+
+it("an account deleted on one instance is refused on the other within 1 s, though that one knew its token", async () => {
+  const user = await registerUser(first.app);
+  const me = () => second.app.inject({ method: "GET", url: "/api/auth/me/", headers: user.headers });
+  expect((await me()).statusCode).toBe(200);
+  const deleted = await first.app.inject({
+    method: "DELETE",
+    url: "/api/auth/me/",
+    headers: user.headers,
+    payload: { password: user.password },
+  });
+  expect(deleted.statusCode).toBe(204);
+  const started = Date.now();
+  await expect.poll(async () => (await me()).statusCode, { timeout: 5_000, interval: 50 }).toBe(401);
+  expect(Date.now() - started).toBeLessThan(1_000);
+  // Nothing more can be stored under it, on either instance.
+  expect((await createPrompt(second.app, user, "after deletion")).statusCode).toBe(401);
+});
