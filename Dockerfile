@@ -6,20 +6,21 @@
 #   docker build -t prompt-service --build-arg WITH_FAISS=true .  # with the FAISS addon
 #   docker run -p 8000:8000 -e JWT_SECRET="$(openssl rand -hex 32)" prompt-service
 #
-# Three stages on node:20-slim: `build` compiles the server with the dev tools, `deps` installs the server's
-# production dependencies only (and builds the optional faiss addon), `runtime` gets the output of both and
-# nothing else: no compiler, no TypeScript, no dev dependencies, no sources.
+# Three stages on node:24-slim (Node 24 LTS; Node 20 reached its end of life in April 2026): `build` compiles the
+# server with the dev tools and writes the empty database template that a new DATA_DIR loads instead of running
+# initdb, `deps` installs the server's production dependencies only (and builds the optional faiss addon), `runtime`
+# gets the output of both and nothing else: no compiler, no TypeScript, no dev dependencies, no sources.
 #
-# Install scripts: every `npm ci` runs with --ignore-scripts. npm 11 reads the root package.json's
-# "allowScripts" (which denies onnxruntime-node's download and the others), but node:20-slim ships npm 10,
-# which would run them all. The only script the repository allows is esbuild's, which merely checks the binary
-# that its platform package already contains. faiss-node's addon is built by scripts/build-faiss.sh instead of
-# its own script, which downloads.
+# Install scripts: every `npm ci` runs with --ignore-scripts, whatever npm the image ships: only npm 11's later
+# releases read the root package.json's "allowScripts" (which denies onnxruntime-node's download and the others),
+# and an npm without it would run them all. The only script the repository allows is esbuild's, which merely checks
+# the binary that its platform package already contains. faiss-node's addon is built by scripts/build-faiss.sh
+# instead of its own script, which downloads.
 
 ARG WITH_FAISS=false
 
 # ---- build: compile the server (tsup needs the dev dependencies) ----
-FROM node:20-slim AS build
+FROM node:24-slim AS build
 WORKDIR /app
 # Manifests first, so that the dependency layer is rebuilt only when they change. npm ci needs every workspace
 # that the root package.json lists.
@@ -36,7 +37,7 @@ COPY packages/sdk/src/protocol.ts packages/sdk/src/
 RUN npm run build:js -w @prompt-service/server
 
 # ---- deps: the server's production dependencies, and nothing of the other workspaces ----
-FROM node:20-slim AS deps
+FROM node:24-slim AS deps
 ARG WITH_FAISS
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
@@ -46,12 +47,10 @@ COPY packages/cli/package.json packages/cli/
 COPY packages/testkit/package.json packages/testkit/
 COPY scripts/build-faiss.sh scripts/
 # Install, then: drop the workspace links (the server imports none of them, and they would dangle in the
-# runtime image); keep only the Linux binaries of onnxruntime-node, which @huggingface/transformers brings
-# (-220 MB); make sure packages/server/node_modules exists for COPY --from, even when npm had nothing to nest
-# in it.
+# runtime image); make sure packages/server/node_modules exists for COPY --from, even when npm had nothing to nest
+# in it. Transformers.js and its ONNX runtime are an optional peer of the server, not installed here.
 RUN npm ci --omit=dev --ignore-scripts --workspace @prompt-service/server --no-audit --no-fund \
   && rm -rf node_modules/@prompt-service \
-  && rm -rf node_modules/onnxruntime-node/bin/napi-v*/darwin node_modules/onnxruntime-node/bin/napi-v*/win32 \
   && mkdir -p packages/server/node_modules
 # faiss-node is an optional peer of the server (the repository's own copy is a dev dependency): installed here, at
 # the version the repository pins, only for an image that wants it.
@@ -65,7 +64,7 @@ RUN if [ "$WITH_FAISS" = "true" ]; then \
     fi
 
 # ---- runtime ----
-FROM node:20-slim AS runtime
+FROM node:24-slim AS runtime
 ARG WITH_FAISS
 # The faiss addon links Debian's static libfaiss; these are the shared libraries it still needs.
 RUN if [ "$WITH_FAISS" = "true" ]; then \
@@ -89,7 +88,7 @@ RUN mkdir -p /data && chown node:node /data
 VOLUME ["/data"]
 USER node
 EXPOSE 8000
-# node:20-slim has neither curl nor wget: Node's own fetch probes the liveness endpoint.
+# node:24-slim has neither curl nor wget: Node's own fetch probes the liveness endpoint.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # The same entry as `npm start` (`npm run build:js -w @prompt-service/server && node

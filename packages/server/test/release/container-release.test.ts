@@ -56,10 +56,10 @@ const all = (stage: Stage, keyword: string) =>
     .map((instruction) => instruction.args);
 
 describe("Dockerfile", () => {
-  it("has several stages, all on node:20-slim, each named", () => {
+  it("has several stages, all on node:24-slim (Node 24 LTS), each named", () => {
     expect(dockerfile.length).toBeGreaterThanOrEqual(2);
     for (const stage of dockerfile) {
-      expect(stage.image).toBe("node:20-slim");
+      expect(stage.image).toBe("node:24-slim");
       expect(stage.name).toMatch(/^[a-z][\w-]*$/);
     }
   });
@@ -127,7 +127,7 @@ describe("Dockerfile", () => {
       }
       expect(copied).toMatch(/^package\.json package-lock\.json \.npmrc \.\/$/m);
       for (const command of runs.filter((args) => /npm ci\b/.test(args))) {
-        // npm 10 in node:20-slim ignores package.json's allowScripts (npm 11): scripts stay off.
+        // Only npm 11's later releases read package.json's allowScripts: scripts stay off whatever the image's npm.
         expect(command).toMatch(/--ignore-scripts/);
       }
     }
