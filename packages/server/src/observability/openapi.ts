@@ -14,6 +14,11 @@ export interface OpenApiOptions {
 const TAGS = [
   { name: "auth", description: "Accounts and JWT access/refresh tokens." },
   { name: "prompts", description: "Prompts answered by the language model, and their history." },
+  {
+    name: "keys",
+    description: "Personal API keys (`ps_…`): an app's credential, acting as its user; managed with a session only.",
+  },
+  { name: "usage", description: "Prompts and tokens per UTC day, and the token budget (USER_TOKEN_BUDGET)." },
   { name: "operations", description: "Health probes and Prometheus metrics." },
   {
     name: "openai",
