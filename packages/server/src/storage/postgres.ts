@@ -64,6 +64,14 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
     ...executor(pool),
     async transaction(work) {
       const client = await pool.connect();
+      // A client checked out of the pool has none of the pool's listeners: its connection dying between two
+      // queries of the transaction (PostgreSQL cut off) was an uncaught 'error' event that ended the process.
+      let broken: Error | undefined;
+      const onError = (error: Error) => {
+        broken = error;
+        options.onIdleError?.(error);
+      };
+      client.on("error", onError);
       try {
         await client.query("BEGIN");
         const result = await work(executor(client));
@@ -73,7 +81,9 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
         await client.query("ROLLBACK").catch(() => undefined);
         throw error;
       } finally {
-        client.release();
+        client.off("error", onError);
+        // A broken connection is dropped rather than handed out again.
+        client.release(broken);
       }
     },
     close: () => pool.end(),
