@@ -1,0 +1,385 @@
+/**
+ * gateway (issue 24, "Gateway load"): `clients` distinct API keys of as many users, each calling
+ * POST /v1/chat/completions once a second for `seconds`, against the service configured with OPENAI_BASE_URL
+ * pointing at a fake OpenAI-compatible upstream that answers in 200 ms (support/fake-openai-main.ts). Every party
+ * runs in a process of its own: the upstream, the service (on PostgreSQL, with throttles set so that they refuse
+ * none of this load), the Portkey AI gateway (the peer, `@portkey-ai/gateway`, started with `--port=N --headless`
+ * and given `x-portkey-provider: openai` and `x-portkey-custom-host: <upstream>/v1`), and the load generator
+ * (support/paced-load-main.ts, open loop, each client on its own schedule and connections). The same load is sent,
+ * one after the other, to the upstream directly (the baseline), to the peer and to the service, each after a
+ * warm-up at the same load; the added latency of a gateway is its p50 / p99 minus the direct call's in this run.
+ * The service's RSS is read from /proc every second; after the load, the database is read until every prompt the
+ * load stored has its vector, and then each user's first prompt is searched for through the API with its key.
+ */
+import { loadavg } from "node:os";
+import pg from "pg";
+import type { BenchRow } from "./index.js";
+import { type ApiTarget, residentBytes, startApiTarget } from "./support/api-target.js";
+import type { DataDirs } from "./support/data-dirs.js";
+import {
+  type PacedLoadConfig,
+  type PacedLoadResult,
+  startFakeOpenAi,
+  startPacedLoad,
+  startPortkey,
+} from "./support/paced-load.js";
+import { n, signed, verdict } from "./support/rows.js";
+import { MB, round, sleep } from "./support/stats.js";
+import { PromptTexts } from "./support/texts.js";
+
+export interface GatewayOptions {
+  clients: number;
+  seconds: number;
+  warmupSeconds: number;
+  upstreamDelayMs: number;
+  /** How long after the load stops every prompt may take to become searchable (the goal: 300). */
+  searchableWithinSeconds: number;
+  dataDirs: DataDirs;
+  databaseUrl: string;
+  schema: string;
+}
+
+export interface GatewaySide extends PacedLoadResult {
+  /** The 1-minute load average when this side's run started and when it ended. */
+  loadAverage: [number, number];
+  /** This side's added latency over the direct call's, ms (absent for the direct call). */
+  addedP50Ms?: number;
+  addedP99Ms?: number;
+  /** The gateway process's RSS after the warm-up and at the end of the load, MB. */
+  rssAfterWarmupMb?: number;
+  rssEndMb?: number;
+  rssMaxMb?: number;
+}
+
+export interface GatewayResult {
+  clients: number;
+  seconds: number;
+  warmupSeconds: number;
+  upstreamDelayMs: number;
+  searchableWithinSeconds: number;
+  model: string;
+  direct: GatewaySide;
+  ours: GatewaySide;
+  /** The peer's figures, or why it could not run. */
+  peer: GatewaySide | { error: string };
+  /** Prompts of the load's users in the database once the load stopped, and calls the upstream served for them. */
+  stored: number;
+  /** Seconds from the end of the load until no prompt of the load's users lacked its vector; absent if never. */
+  searchableAfterSeconds?: number;
+  /** Prompts still without a vector when the wait ended. */
+  unsearchable: number;
+  /** Users whose first prompt a similar search (with their key, k=5) found among its results. */
+  usersFound: number;
+  usersSearched: number;
+  searchFailures: Record<string, number>;
+}
+
+const MODEL = "gpt-4o-mini";
+const TEXT_SEED = 240;
+
+export async function benchGateway(options: GatewayOptions): Promise<GatewayResult> {
+  const upstream = await startFakeOpenAi(options.upstreamDelayMs);
+  const load = await startPacedLoad();
+  let target: ApiTarget | undefined;
+  try {
+    target = await startApiTarget({
+      dataDir: await options.dataDirs.empty("gateway"),
+      databaseUrl: options.databaseUrl,
+      schema: options.schema,
+      newUsers: options.clients,
+      apiKeys: true,
+      options: {
+        openaiApiKey: "bench-upstream-key",
+        openaiBaseUrl: `${upstream.url}/v1`,
+        openaiModel: MODEL,
+        // Each user sends 1/s: the throttles (1/s,10/min by default) must refuse none of it, jitter included.
+        promptRateLimits: "10/s,1000/min",
+        searchRateLimits: "10/s,1000/min",
+        // Every client connects from 127.0.0.1.
+        maxConnectionsPerAddress: 100_000,
+      },
+    });
+    const base = {
+      intervalMs: 1000,
+      warmupSeconds: options.warmupSeconds,
+      seconds: options.seconds,
+      model: MODEL,
+      timeoutMs: 30_000,
+      connectionsPerClient: 4,
+      textSeed: TEXT_SEED,
+    } satisfies Partial<PacedLoadConfig>;
+    const side = async (config: PacedLoadConfig, pid?: number): Promise<GatewaySide> => {
+      const loadStart = round(loadavg()[0] ?? 0, 1);
+      const samples: Array<{ at: number; rss: number }> = [];
+      let sampling = pid !== undefined;
+      const started = performance.now();
+      const sampler = (async () => {
+        while (sampling && pid !== undefined) {
+          const rss = await residentBytes(pid);
+          if (rss !== undefined) samples.push({ at: performance.now() - started, rss });
+          await sleep(1000);
+        }
+      })();
+      const result = await load.run(config);
+      sampling = false;
+      await sampler;
+      const end = pid !== undefined ? await residentBytes(pid) : undefined;
+      const afterWarmup = samples.find((sample) => sample.at >= config.warmupSeconds * 1000 + 100);
+      return {
+        ...result,
+        loadAverage: [loadStart, round(loadavg()[0] ?? 0, 1)],
+        ...(afterWarmup ? { rssAfterWarmupMb: round(afterWarmup.rss / MB, 1) } : {}),
+        ...(end !== undefined ? { rssEndMb: round(end / MB, 1) } : {}),
+        ...(samples.length > 0 ? { rssMaxMb: round(Math.max(...samples.map((s) => s.rss)) / MB, 1) } : {}),
+      };
+    };
+
+    const upstreamHeaders = { authorization: "Bearer bench-upstream-key" };
+    const direct = await side({
+      ...base,
+      label: "direct",
+      origin: upstream.url,
+      path: "/v1/chat/completions",
+      clients: Array.from({ length: options.clients }, () => upstreamHeaders),
+    });
+
+    let peer: GatewaySide | { error: string };
+    try {
+      const portkey = await startPortkey();
+      try {
+        const peerHeaders = {
+          ...upstreamHeaders,
+          "x-portkey-provider": "openai",
+          "x-portkey-custom-host": `${upstream.url}/v1`,
+        };
+        peer = await side(
+          {
+            ...base,
+            label: "portkey",
+            origin: portkey.url,
+            path: "/v1/chat/completions",
+            clients: Array.from({ length: options.clients }, () => peerHeaders),
+          },
+          portkey.child.pid,
+        );
+      } finally {
+        await portkey.stop();
+      }
+    } catch (error) {
+      peer = { error: (error as Error).message.split("\n").slice(0, 3).join(" ") };
+    }
+
+    const ours = await side(
+      {
+        ...base,
+        label: "ours",
+        origin: target.url,
+        path: "/v1/chat/completions",
+        clients: target.users.map((user) => ({ authorization: `Bearer ${user.key}` })),
+      },
+      target.pid,
+    );
+    const loadEnded = performance.now();
+    for (const gateway of [ours, peer]) {
+      if ("latencyMs" in gateway) {
+        gateway.addedP50Ms = round(gateway.latencyMs.p50 - direct.latencyMs.p50);
+        gateway.addedP99Ms = round(gateway.latencyMs.p99 - direct.latencyMs.p99);
+      }
+    }
+
+    // Every prompt searchable: none of the load's prompts without a vector in the database, then a search per user.
+    const db = new pg.Client({
+      connectionString: options.databaseUrl,
+      options: `-c search_path=${options.schema}`,
+    });
+    await db.connect();
+    let stored = 0;
+    let unsearchable = 0;
+    let searchableAfterSeconds: number | undefined;
+    try {
+      for (;;) {
+        const { rows } = await db.query<{ total: string; pending: string }>(
+          "SELECT count(*) AS total, count(*) FILTER (WHERE embedding IS NULL) AS pending FROM prompts",
+        );
+        stored = Number(rows[0]?.total ?? 0);
+        unsearchable = Number(rows[0]?.pending ?? 0);
+        const waited = (performance.now() - loadEnded) / 1000;
+        if (unsearchable === 0) {
+          searchableAfterSeconds = round(waited, 1);
+          break;
+        }
+        if (waited > options.searchableWithinSeconds) break;
+        await sleep(1000);
+      }
+    } finally {
+      await db.end();
+    }
+    const { found, failures } = await searchFirstPrompts(target);
+    return {
+      clients: options.clients,
+      seconds: options.seconds,
+      warmupSeconds: options.warmupSeconds,
+      upstreamDelayMs: options.upstreamDelayMs,
+      searchableWithinSeconds: options.searchableWithinSeconds,
+      model: MODEL,
+      direct,
+      ours,
+      peer,
+      stored,
+      ...(searchableAfterSeconds !== undefined ? { searchableAfterSeconds } : {}),
+      unsearchable,
+      usersFound: found,
+      usersSearched: target.users.length,
+      searchFailures: failures,
+    };
+  } finally {
+    await load.stop();
+    await target?.stop();
+    await upstream.stop();
+  }
+}
+
+/**
+ * Each user's first prompt (the first text its client sent, in the warm-up) searched for with the user's key:
+ * found when it is among the k=5 results. Four users at a time.
+ */
+async function searchFirstPrompts(
+  target: ApiTarget,
+): Promise<{ found: number; failures: Record<string, number> }> {
+  let found = 0;
+  const failures: Record<string, number> = {};
+  const queue = target.users.map((user, index) => ({ user, index }));
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const text = new PromptTexts(TEXT_SEED + next.index, `c${next.index}x`).next();
+        try {
+          const response = await fetch(
+            `${target.url}/api/prompts/similar?q=${encodeURIComponent(text)}&k=5`,
+            { headers: { authorization: `Bearer ${next.user.key}` } },
+          );
+          const body = (await response.json()) as { results?: Array<{ prompt: string }> };
+          if (response.status !== 200) {
+            failures[response.status] = (failures[response.status] ?? 0) + 1;
+          } else if (body.results?.some((result) => result.prompt === text)) found++;
+          else failures.missing = (failures.missing ?? 0) + 1;
+        } catch (error) {
+          const code = (error as { code?: string }).code ?? "error";
+          failures[code] = (failures[code] ?? 0) + 1;
+        }
+      }
+    }),
+  );
+  return { found, failures };
+}
+
+export function gatewayRows(result: GatewayResult): BenchRow[] {
+  const { direct, ours, peer } = result;
+  const load = (side: GatewaySide) => `load average ${side.loadAverage.join(" → ")}`;
+  const served = (side: GatewaySide) =>
+    `${n(side.perSecond, 1)} req/s, ${n(side.successRate * 100, 2)} % (${Object.entries({
+      ...side.statuses,
+      ...side.errors,
+    })
+      .map(([status, count]) => `${status}: ${n(count)}`)
+      .join(", ")})`;
+  const minRate = 0.99 * result.clients;
+  const what = `${n(result.clients)} keys of as many users, each POST /v1/chat/completions once a second for ${result.seconds} s, upstream answering in ${result.upstreamDelayMs} ms`;
+  const rows: BenchRow[] = [
+    {
+      id: "gateway",
+      measurement: `${what}: served by the service (${load(ours)})`,
+      result: served(ours),
+      goal: `≥ ${n(minRate)} req/s, 100 %`,
+      verdict: verdict(ours.perSecond >= minRate && ours.successRate === 1),
+    },
+    {
+      id: "gateway",
+      measurement:
+        `the service's added latency p50 / p99 over the direct call (p50 / p99: service ${ours.latencyMs.p50} / ` +
+        `${ours.latencyMs.p99} ms, direct ${direct.latencyMs.p50} / ${direct.latencyMs.p99} ms, ${load(direct)})`,
+      result: `${signed(ours.addedP50Ms ?? Number.NaN, 2)} / ${signed(ours.addedP99Ms ?? Number.NaN, 2)} ms`,
+      goal: "p50 ≤ 5 ms, p99 ≤ 25 ms",
+      verdict: verdict(
+        (ours.addedP50Ms ?? Number.POSITIVE_INFINITY) <= 5 &&
+          (ours.addedP99Ms ?? Number.POSITIVE_INFINITY) <= 25,
+      ),
+    },
+  ];
+  if ("latencyMs" in peer) {
+    rows.push(
+      {
+        id: "gateway",
+        measurement:
+          `the peer, Portkey AI gateway (@portkey-ai/gateway), same load: served; added p50 / p99 (its p50 / p99 ` +
+          `${peer.latencyMs.p50} / ${peer.latencyMs.p99} ms; ${load(peer)})`,
+        result: `${served(peer)}; ${signed(peer.addedP50Ms ?? Number.NaN, 2)} / ${signed(peer.addedP99Ms ?? Number.NaN, 2)} ms`,
+        goal: "",
+        verdict: "",
+      },
+      {
+        id: "gateway",
+        measurement: "the service's added p99 against the peer's, same run",
+        result: `${signed(ours.addedP99Ms ?? Number.NaN, 2)} vs ${signed(peer.addedP99Ms ?? Number.NaN, 2)} ms`,
+        goal: "below the peer's",
+        verdict: verdict(
+          (ours.addedP99Ms ?? Number.POSITIVE_INFINITY) < (peer.addedP99Ms ?? Number.NEGATIVE_INFINITY),
+        ),
+      },
+    );
+  } else {
+    rows.push({
+      id: "gateway",
+      measurement: "the peer, Portkey AI gateway (@portkey-ai/gateway): could not run",
+      result: peer.error,
+      goal: "",
+      verdict: "misses",
+    });
+  }
+  const rssGrowth = round((ours.rssEndMb ?? Number.NaN) - (ours.rssAfterWarmupMb ?? Number.NaN), 1);
+  rows.push(
+    {
+      id: "gateway",
+      measurement:
+        `the service's RSS after the warm-up → at the end of the load (${ours.rssAfterWarmupMb} → ${ours.rssEndMb} MB, ` +
+        `at most ${ours.rssMaxMb}; the peer's ${"rssEndMb" in peer ? `${peer.rssAfterWarmupMb} → ${peer.rssEndMb} MB` : "n/a"})`,
+      result: `${signed(rssGrowth)} MB`,
+      goal: "≤ +64 MB",
+      verdict: verdict(rssGrowth <= 64),
+    },
+    {
+      id: "gateway",
+      measurement:
+        `every prompt searchable after the load stops: none of the ${n(result.stored)} stored without its vector, ` +
+        `then each user's first prompt found by a similar search with its key (${
+          Object.entries(result.searchFailures)
+            .map(([why, count]) => `${why}: ${count}`)
+            .join(", ") || "no failure"
+        })`,
+      result:
+        `${result.searchableAfterSeconds === undefined ? `${n(result.unsearchable)} still without a vector after ${n(result.searchableWithinSeconds)} s` : `${n(result.searchableAfterSeconds, 1)} s`}; ` +
+        `${n(result.usersFound)} of ${n(result.usersSearched)} users`,
+      goal: `≤ ${n(result.searchableWithinSeconds)} s, all`,
+      verdict: verdict(
+        result.searchableAfterSeconds !== undefined &&
+          result.searchableAfterSeconds <= result.searchableWithinSeconds &&
+          result.usersFound === result.usersSearched,
+      ),
+    },
+    {
+      id: "gateway",
+      measurement:
+        "the load generator (its own process): lateness p99, event-loop lag p99, CPU of one core — direct / peer / service",
+      result: [direct, peer, ours]
+        .map((side) =>
+          "latenessMs" in side
+            ? `${side.latenessMs.p99} ms, ${side.loopDelayMs.p99} ms, ${side.generatorCpuPercent} %`
+            : "n/a",
+        )
+        .join(" / "),
+      goal: "not the bottleneck",
+      verdict: "",
+    },
+  );
+  return rows;
+}

@@ -1,0 +1,155 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { BENCH_JWT_SECRET } from "./target.js";
+
+const MAIN = fileURLToPath(new URL("./api-target-main.ts", import.meta.url));
+
+export interface ApiTargetConfig {
+  dataDir: string;
+  /** Unset: embedded PGlite in dataDir. */
+  databaseUrl?: string;
+  schema?: string;
+  jwtSecret: string;
+  /** createServer's options, as they are (JSON): openaiBaseUrl, promptRateLimits, maxConnectionsPerAddress… */
+  options?: Record<string, unknown>;
+  /** Users to create, each with an access token valid for a day. */
+  newUsers?: number;
+  /** Existing users (e.g. seeded) to mint tokens for. */
+  tokenUserIds?: number[];
+  /** Also make each user a personal API key through POST /api/keys. */
+  apiKeys?: boolean;
+}
+
+export interface ApiBenchUser {
+  id: number;
+  token: string;
+  /** `ps_…`, when the target was asked for keys. */
+  key?: string;
+}
+
+export type ApiTargetRequest =
+  | { type: "memory"; id: number; gc: boolean }
+  | { type: "queries"; id: number }
+  | { type: "stop"; id: number };
+
+export interface ApiTargetReady {
+  type: "ready";
+  url: string;
+  users: ApiBenchUser[];
+  startupMs: number;
+}
+
+export type ApiTargetReply =
+  | { type: "memory"; id: number; memory: NodeJS.MemoryUsage }
+  | { type: "queries"; id: number; queries: Record<string, number> }
+  | { type: "stopped"; id: number };
+
+export interface ApiTarget {
+  url: string;
+  users: ApiBenchUser[];
+  pid: number;
+  child: ChildProcess;
+  /** The process's memory (after a full GC when `gc`); `rss` from /proc where there is one. */
+  memory(gc?: boolean): Promise<NodeJS.MemoryUsage>;
+  /** Its resident set size from /proc, without asking it anything (no GC, no message): for fine sampling. */
+  rss(): Promise<number | undefined>;
+  /** Every SQL statement its storage has run since start (whitespace collapsed, first 400 characters) → count. */
+  queries(): Promise<Record<string, number>>;
+  stop(): Promise<void>;
+}
+
+/** Starts api-target-main.ts in its own process and waits for it to listen. */
+export async function startApiTarget(
+  config: Partial<ApiTargetConfig> & { dataDir: string },
+): Promise<ApiTarget> {
+  const full: ApiTargetConfig = { jwtSecret: BENCH_JWT_SECRET, ...config };
+  const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", MAIN], {
+    env: { ...process.env, BENCH_API_TARGET: JSON.stringify(full) },
+    stdio: ["ignore", "ignore", "pipe", "ipc"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk) => {
+    stderr = (stderr + chunk).slice(-20_000);
+  });
+  const exited = once(child, "exit");
+  const replies = new Map<number, (reply: ApiTargetReply) => void>();
+  let nextId = 0;
+  const info = await new Promise<ApiTargetReady>((resolve, reject) => {
+    child.on("message", (message: ApiTargetReady | ApiTargetReply) => {
+      if (message.type === "ready") resolve(message);
+      else replies.get(message.id)?.(message);
+    });
+    void exited.then(([code]) =>
+      reject(new Error(`bench API target exited (${code}) before it was ready:\n${stderr}`)),
+    );
+  });
+  const ask = <Reply extends ApiTargetReply>(request: ApiTargetRequest): Promise<Reply> =>
+    new Promise((resolve, reject) => {
+      if (!child.connected) return reject(new Error(`bench API target is gone:\n${stderr}`));
+      replies.set(request.id, (reply) => {
+        replies.delete(request.id);
+        resolve(reply as Reply);
+      });
+      child.send(request);
+    });
+  const pid = child.pid as number;
+  return {
+    url: info.url,
+    users: info.users,
+    pid,
+    child,
+    async memory(gc = true) {
+      const reply = await ask<Extract<ApiTargetReply, { type: "memory" }>>({
+        type: "memory",
+        id: nextId++,
+        gc,
+      });
+      return { ...reply.memory, rss: (await residentBytes(pid)) ?? reply.memory.rss };
+    },
+    rss: () => residentBytes(pid),
+    async queries() {
+      const reply = await ask<Extract<ApiTargetReply, { type: "queries" }>>({
+        type: "queries",
+        id: nextId++,
+      });
+      return reply.queries;
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      try {
+        if (child.connected) child.send({ type: "stop", id: nextId++ } satisfies ApiTargetRequest);
+        else child.kill("SIGTERM");
+        await exited;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+/** Resident set size of a process, from /proc (Linux), in bytes; undefined elsewhere. */
+export async function residentBytes(pid: number): Promise<number | undefined> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, "utf8");
+    const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+    return kb ? Number(kb) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sum of the counts of the statements whose text contains `fragment`. */
+export function countOf(queries: Record<string, number>, fragment: string): number {
+  return Object.entries(queries)
+    .filter(([text]) => text.includes(fragment))
+    .reduce((sum, [, count]) => sum + count, 0);
+}
+
+/** Statements run between two snapshots of ApiTarget.queries(), all of them. */
+export function totalBetween(before: Record<string, number>, after: Record<string, number>): number {
+  const sum = (queries: Record<string, number>) => Object.values(queries).reduce((a, b) => a + b, 0);
+  return sum(after) - sum(before);
+}
