@@ -4,9 +4,11 @@
  * example it points to is there (and every example is run by a test).
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { ERROR_CODES, SETTINGS } from "@prompt-service/server";
-import { registerUser, startServer, type TestServer } from "@prompt-service/testkit";
+import { createPrompt, registerUser, startServer, type TestServer } from "@prompt-service/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeResult, repoRoot, run } from "./release-helpers.js";
 
@@ -224,6 +226,57 @@ describe("the OpenAI-compatible API's curl examples, run as the README shows the
       model: "bundled:use-lite",
       data: [{ index: 0 }, { index: 1 }],
     });
+  });
+});
+
+describe("the README's curl examples of API keys, export and import, run as it shows them", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server.close());
+
+  const blocks = () =>
+    codeBlocks(section(readme, "The API"), "bash").map((code) =>
+      code.replaceAll("http://localhost:8000", server.url),
+    );
+
+  it("create a key and act with it; export one account's history and import it into another", async () => {
+    const user = await registerUser(server.app);
+    const other = await registerUser(server.app);
+    const keyBlock = blocks().find((code) => code.includes("/api/keys"));
+    const dataBlock = blocks().find((code) => code.includes("/api/prompts/export"));
+    expect(keyBlock && dataBlock).toBeDefined();
+    const work = await mkdtemp(join(tmpdir(), "readme-curl-"));
+    try {
+      const env = { ...process.env, ACCESS: user.access, OTHER: other.access };
+      const keyed = await run("bash", ["-euo", "pipefail", "-c", keyBlock as string], {
+        cwd: work,
+        env,
+        timeoutMs: 60_000,
+      });
+      expect(keyed.code, describeResult(keyed)).toBe(0);
+      expect(JSON.parse(keyed.stdout)).toEqual({
+        id: user.id,
+        username: user.username,
+        email: expect.any(String),
+      });
+
+      await createPrompt(server.app, user, "exported through curl");
+      const moved = await run("bash", ["-euo", "pipefail", "-c", dataBlock as string], {
+        cwd: work,
+        env,
+        timeoutMs: 60_000,
+      });
+      expect(moved.code, describeResult(moved)).toBe(0);
+      expect(JSON.parse(moved.stdout)).toEqual({ imported: 1, skipped: 0 });
+      const history = await server.app.inject({ method: "GET", url: "/api/prompts", headers: other.headers });
+      expect(history.json().results.map((prompt: { prompt: string }) => prompt.prompt)).toEqual([
+        "exported through curl",
+      ]);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
   });
 });
 
