@@ -1,14 +1,18 @@
 /**
- * `npm run eval:reuse [-- path/to/pairs.json]`: how often answer reuse (ANSWER_REUSE_MIN_SCORE) answers a question
- * from an earlier one it should not, and how often it reuses the answer it should.
+ * `npm run eval:reuse [-- tuning.json [held-out.json…]]`: how often answer reuse (ANSWER_REUSE_MIN_SCORE) answers a
+ * question from an earlier one it should not, and how often it reuses the answer it should.
  *
  * Each pair is an earlier and a later question of one user, labelled the same question (a paraphrase) or not (a near
- * miss: negation, antonym, number, named entity, or the same question about another thing, "topic"). The user's history is the earlier question among DISTRACTORS
- * others of the set in the same language; the later question is ranked against that history by the search's hybrid
- * ranking, with the embedder EMBEDDINGS names (default "bundled"), and reuse is decided as the server decides it
- * (see packages/server/src/prompts/reuse/answer-reuse.ts). Prints, per threshold, the false-reuse rate (near misses
- * answered from the history, with and without the question checks) and the reuse rate (paraphrases answered with
- * the earlier answer), and the threshold it recommends: the lowest that keeps false reuse at or under 1 %.
+ * miss: negation, antonym, number, named entity, the same question about another thing, a relation reversed, a
+ * qualifier only one has). The user's history is the earlier question among DISTRACTORS others of the set in the
+ * same language; the later question is ranked against that history by the search's hybrid ranking, with the
+ * embedder EMBEDDINGS names (default "bundled"), and reuse is decided as the server decides it (see
+ * packages/server/src/prompts/reuse/answer-reuse.ts).
+ *
+ * The tuning set (eval/answer-reuse/pairs.json) is swept from 0 to 1: per threshold, the false-reuse rate (near
+ * misses answered from the history, with and without the question checks) and the reuse rate (paraphrases answered
+ * with the earlier answer), and the threshold it recommends (see recommendedThreshold). The
+ * held-out sets (HELD_OUT_SETS) are then measured at that threshold only: they are reported, never tuned on.
  */
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
@@ -19,7 +23,7 @@ import { LexicalIndex, rankHybrid } from "../packages/server/src/similarity/rank
 
 export interface ReusePair {
   lang: "en" | "es";
-  kind: "paraphrase" | "negation" | "antonym" | "number" | "entity";
+  kind: "paraphrase" | "negation" | "antonym" | "number" | "entity" | "topic" | "order" | "qualifier";
   earlier: string;
   later: string;
   same: boolean;
@@ -48,9 +52,14 @@ export interface ThresholdRow {
 
 const REPOSITORY = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const REUSE_SET = resolve(REPOSITORY, "eval/answer-reuse/pairs.json");
+/** Sets written apart from the checks and from pairs.json: see eval/answer-reuse/README.md. */
+export const HELD_OUT_SETS = ["held-out.json", "written-apart.json"].map((name) =>
+  resolve(REPOSITORY, "eval/answer-reuse", name),
+);
 /** Other questions in each user's history, so that the lexical statistics are those of a real history. */
 const DISTRACTORS = 10;
-export const THRESHOLDS = [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95];
+/** 0 to 1 in steps of 0.05. */
+export const THRESHOLDS = Array.from({ length: 21 }, (_, step) => step / 20);
 /** The false-reuse rate a recommended threshold must keep to. */
 export const MAX_FALSE_REUSE = 0.01;
 
@@ -121,61 +130,78 @@ export function rowsByThreshold(outcomes: readonly PairOutcome[], thresholds = T
   });
 }
 
-/** The lowest threshold whose false reuse stays within MAX_FALSE_REUSE: the most reuse that is still safe. */
+/**
+ * The threshold with the most reuse at which neither near misses nor paraphrases get another question's answer more
+ * often than MAX_FALSE_REUSE; of thresholds with that same reuse, the highest, since a higher one can only be safer
+ * on questions the set does not hold.
+ */
 export function recommendedThreshold(rows: readonly ThresholdRow[]): ThresholdRow | undefined {
-  return rows.find((row) => row.falseReuse <= MAX_FALSE_REUSE);
+  const safe = rows.filter((row) => row.falseReuse <= MAX_FALSE_REUSE && row.wrongAnswer <= MAX_FALSE_REUSE);
+  const most = Math.max(...safe.map((row) => row.reuse));
+  return safe.findLast((row) => row.reuse === most);
+}
+
+const percent = (value: number) => `${(value * 100).toFixed(1)} %`;
+
+function printSweep(rows: readonly ThresholdRow[]): void {
+  console.log("threshold  false reuse  (without checks)  reuse  (another question's answer)");
+  for (const row of rows) {
+    console.log(
+      `${row.threshold.toFixed(2).padStart(9)}  ${percent(row.falseReuse).padStart(11)}  ${percent(row.falseReuseWithoutChecks).padStart(16)}  ${percent(row.reuse).padStart(5)}  ${percent(row.wrongAnswer).padStart(26)}`,
+    );
+  }
+}
+
+/** One set's figures at a threshold, by kind and language, and the near misses it reused. */
+function printAt(path: string, outcomes: readonly PairOutcome[], threshold: number): void {
+  const [row] = rowsByThreshold(outcomes, [threshold]);
+  if (!row) return;
+  const paraphrases = outcomes.filter((outcome) => outcome.pair.same).length;
+  console.log(
+    `\n${path} (${outcomes.length} pairs: ${paraphrases} paraphrases, ${outcomes.length - paraphrases} near misses) at ${threshold}:`,
+  );
+  console.log(
+    `  false reuse ${percent(row.falseReuse)} (goal ≤ 1 %), reuse ${percent(row.reuse)} (goal ≥ 60 %), another question's answer ${percent(row.wrongAnswer)}`,
+  );
+  const reusedAt = (outcome: PairOutcome) => outcome.checksPass && outcome.score >= threshold;
+  const kinds = [...new Set(outcomes.map((outcome) => outcome.pair.kind))];
+  const counts = kinds.flatMap((kind) =>
+    (["en", "es"] as const).flatMap((lang) => {
+      const selected = outcomes.filter((outcome) => outcome.pair.kind === kind && outcome.pair.lang === lang);
+      return selected.length > 0
+        ? [`${kind} ${lang} ${selected.filter(reusedAt).length}/${selected.length}`]
+        : [];
+    }),
+  );
+  console.log(`  answered from the history, by kind: ${counts.join(", ")}`);
+  for (const outcome of outcomes.filter((outcome) => !outcome.pair.same && reusedAt(outcome))) {
+    console.log(`  reused a ${outcome.pair.kind}: "${outcome.pair.earlier}" → "${outcome.pair.later}"`);
+  }
 }
 
 async function main(): Promise<void> {
-  const path = resolve(process.argv[2] ?? REUSE_SET);
+  const [tuning = REUSE_SET, ...heldOut] = process.argv.slice(2).map((path) => resolve(path));
   const spec = process.env.EMBEDDINGS ?? "bundled";
-  const pairs = await readReusePairs(path);
   const embedder = await createEmbedder(spec, {
     openaiApiKey: process.env.OPENAI_API_KEY,
     openaiBaseUrl: process.env.OPENAI_BASE_URL,
   });
   try {
-    const outcomes = await evaluateReuse(pairs, embedder);
-    const paraphrases = pairs.filter((pair) => pair.same).length;
-    console.log(
-      `set: ${path} (${pairs.length} pairs: ${paraphrases} paraphrases, ${pairs.length - paraphrases} near misses)`,
-    );
-    console.log(`EMBEDDINGS=${spec}: ${embedder.id}\n`);
-    console.log("threshold  false reuse  (without checks)  reuse  (another question's answer)");
+    const outcomes = await evaluateReuse(await readReusePairs(tuning), embedder);
+    console.log(`EMBEDDINGS=${spec}: ${embedder.id}\ntuning set: ${tuning}\n`);
     const rows = rowsByThreshold(outcomes);
-    const percent = (value: number) => `${(value * 100).toFixed(1)} %`;
-    for (const row of rows) {
-      console.log(
-        `${row.threshold.toFixed(2).padStart(9)}  ${percent(row.falseReuse).padStart(11)}  ${percent(row.falseReuseWithoutChecks).padStart(16)}  ${percent(row.reuse).padStart(5)}  ${percent(row.wrongAnswer).padStart(26)}`,
-      );
-    }
+    printSweep(rows);
     const recommended = recommendedThreshold(rows);
-    console.log(
-      recommended
-        ? `\nrecommended ANSWER_REUSE_MIN_SCORE=${recommended.threshold}: false reuse ${percent(recommended.falseReuse)} (goal ≤ 1 %), reuse ${percent(recommended.reuse)} (goal ≥ 60 %)`
-        : "\nno threshold keeps false reuse within 1 %",
-    );
-    if (recommended) {
-      const reusedAt = (outcome: PairOutcome) => outcome.checksPass && outcome.score >= recommended.threshold;
-      console.log("by kind at that threshold (pairs answered from the history / pairs):");
-      for (const kind of [...new Set(pairs.map((pair) => pair.kind))]) {
-        for (const lang of ["en", "es"] as const) {
-          const selected = outcomes.filter(
-            (outcome) => outcome.pair.kind === kind && outcome.pair.lang === lang,
-          );
-          if (selected.length > 0) {
-            console.log(
-              `  ${kind.padEnd(10)} ${lang}  ${selected.filter(reusedAt).length} / ${selected.length}`,
-            );
-          }
-        }
-      }
+    if (!recommended) {
+      console.log("\nno threshold keeps false reuse within 1 % on the tuning set");
+      return;
     }
-    const missed = outcomes.filter(
-      (outcome) => !outcome.pair.same && outcome.checksPass && outcome.score >= (recommended?.threshold ?? 1),
+    console.log(
+      `\nrecommended ANSWER_REUSE_MIN_SCORE=${recommended.threshold} (chosen on the tuning set alone)`,
     );
-    for (const outcome of missed) {
-      console.log(`  reused a ${outcome.pair.kind}: "${outcome.pair.earlier}" → "${outcome.pair.later}"`);
+    printAt(tuning, outcomes, recommended.threshold);
+    for (const path of heldOut.length > 0 ? heldOut : HELD_OUT_SETS) {
+      printAt(path, await evaluateReuse(await readReusePairs(path), embedder), recommended.threshold);
     }
   } finally {
     await embedder.close();

@@ -1,11 +1,47 @@
 /**
- * Words that turn a near paraphrase into another question, in English and Spanish: see ./same-question.ts. Written
- * by hand: no maintained library lists negators, opposites and number words for both languages in a form a guard
- * can use (WordNet's antonyms are English only, per sense, and far too many to ship).
+ * Words that tell two near paraphrases apart, or that let a paraphrase put one word for another, in English and
+ * Spanish: see ./same-question.ts. Written by hand: no maintained library lists negators, opposites and synonyms for
+ * both languages in a form a check can use (WordNet is English only, per sense, and far too large to ship).
+ *
+ * Every entry names its source, the reason it holds beyond any one question. An entry that only made one evaluation
+ * pair pass has none, and has no place here: eval/answer-reuse/README.md says what was removed and why.
  */
+export type Source =
+  /** Closed word classes of English or Spanish grammar: negators, numerals, months, weekdays, prepositions. */
+  | "grammar"
+  /** Opposites in the words' common sense, as a general dictionary gives them ("enable" / "disable"). */
+  | "antonym"
+  /** Words a general thesaurus gives for each other in their common sense ("fix" / "repair"). */
+  | "synonym"
+  /** One thing's names in different places: US and UK English, Spain and Latin America ("tap" / "faucet"). */
+  | "regional"
+  /** Forms of one word that the Snowball stemmer leaves apart ("enciendo" / "encender", "child" / "children"). */
+  | "inflection"
+  /** Words of asking, manner and hedging, which frame a question rather than say what it is about. */
+  | "question frame";
+
+export interface WordList {
+  source: Source;
+  words: readonly string[];
+}
+
+export interface Opposites {
+  source: Source;
+  /** Each side a few words of one meaning; a phrase ("turn on") counts when its words follow each other. */
+  sides: readonly [readonly string[], readonly string[]];
+}
+
+const grammar = (words: readonly string[]): WordList => ({ source: "grammar", words });
+const antonyms = (left: readonly string[], right: readonly string[]): Opposites => ({
+  source: "antonym",
+  sides: [left, right],
+});
+const synonyms = (...words: string[]): WordList => ({ source: "synonym", words });
+const regional = (...words: string[]): WordList => ({ source: "regional", words });
+const inflections = (...words: string[]): WordList => ({ source: "inflection", words });
 
 /** Words that negate what they govern. English contractions ("don't", "isn't") are recognised by their ending. */
-export const NEGATORS = new Set([
+export const NEGATORS = grammar([
   "not",
   "no",
   "never",
@@ -25,7 +61,7 @@ export const NEGATORS = new Set([
  * Spanish words that negate alone before a verb ("nunca duerme") but only repeat the negation after "no" ("no
  * duerme nunca"): negative concord, one negation either way.
  */
-export const CONCORD_NEGATORS = new Set([
+export const CONCORD_NEGATORS = grammar([
   "nunca",
   "jamas",
   "ningun",
@@ -37,441 +73,239 @@ export const CONCORD_NEGATORS = new Set([
 ]);
 
 /**
- * Pairs of opposite sides, each side a few words of one meaning: a word of one side in one question and a word of the
- * other side in the other make them different questions ("enable" / "turn off"). Words are compared by their stems,
- * so one form of each is enough; a phrase ("turn on") counts when its words follow each other.
+ * Prepositions that mark the roles of a relation (where from, where to, into what, compared with what): the same
+ * words under other prepositions are another question ("convert celsius to fahrenheit" / "…fahrenheit to celsius",
+ * "de Madrid a Lima" / "de Lima a Madrid", "is a dog smarter than a cat"). "and", "y", "between" and "entre" join
+ * their terms symmetrically and are not here.
  */
-export const OPPOSITES: ReadonlyArray<readonly [readonly string[], readonly string[]]> = [
+export const RELATION_MARKERS = grammar([
+  "from",
+  "to",
+  "into",
+  "onto",
+  "than",
+  "de",
+  "del",
+  "desde",
+  "a",
+  "al",
+  "hasta",
+  "hacia",
+  "que",
+]);
+
+/**
+ * Pairs of opposites: a word of one side in one question and a word of the other side in the other make them
+ * different questions ("enable" / "turn off"). Words are compared by their stems, so one form of each is enough
+ * unless the stemmer leaves a form apart (Spanish verbs that change their root: "enciendo", "cierra"). Opposites
+ * made by a negating prefix ("install" / "uninstall", "activar" / "desactivar") are left to NEGATING_PREFIXES.
+ */
+export const OPPOSITES: readonly Opposites[] = [
   // English
-  [
-    ["enable", "activate", "turn on", "switch on"],
-    ["disable", "deactivate", "turn off", "switch off"],
-  ],
-  [["on"], ["off"]],
-  [
-    ["start", "begin"],
-    ["stop", "end", "finish"],
-  ],
-  [
-    ["allow", "permit"],
-    ["block", "prevent", "forbid", "deny"],
-  ],
-  [["open"], ["close", "shut"]],
-  [["show", "unhide"], ["hide"]],
-  [["mute"], ["unmute"]],
-  [["lock"], ["unlock"]],
-  [
-    ["increase", "raise", "boost"],
-    ["decrease", "reduce", "lower", "cut"],
-  ],
-  [["more"], ["less", "fewer"]],
-  [["most"], ["least"]],
-  [["higher"], ["lower"]],
-  [["high"], ["low"]],
-  [
-    ["maximize", "maximum", "max"],
-    ["minimize", "minimum", "min"],
-  ],
-  [
-    ["grow", "expand", "extend"],
-    ["shrink", "collapse", "shorten"],
-  ],
-  [
-    ["speed up", "accelerate"],
-    ["slow down", "decelerate"],
-  ],
-  [["up"], ["down"]],
-  [["upload"], ["download"]],
-  [
-    ["add", "plus"],
-    ["remove", "delete", "subtract", "minus"],
-  ],
-  [
-    ["above", "over"],
-    ["below", "under"],
-  ],
-  [["gain"], ["lose", "loss"]],
-  [["win"], ["lose"]],
-  [["good"], ["bad"]],
-  [["better"], ["worse"]],
-  [["best"], ["worst"]],
-  [["well"], ["badly"]],
-  [["healthy"], ["unhealthy", "harmful"]],
-  [["safe"], ["dangerous", "unsafe"]],
-  [
-    ["right", "correct"],
-    ["wrong", "incorrect"],
-  ],
-  [["true"], ["false"]],
-  [["positive"], ["negative"]],
-  [
-    ["pros", "advantage", "advantages", "benefits"],
-    ["cons", "disadvantage", "disadvantages", "risks", "drawbacks"],
-  ],
-  [
-    ["easy", "easier", "easiest"],
-    ["hard", "harder", "hardest", "difficult"],
-  ],
-  [["before"], ["after"]],
-  [["earlier"], ["later"]],
-  [["early"], ["late"]],
-  [["first"], ["last"]],
-  [["beginning"], ["ending"]],
-  [["morning"], ["evening", "night"]],
-  [["past"], ["future"]],
-  [
-    ["old", "older", "oldest"],
-    ["new", "newer", "newest", "young", "younger"],
-  ],
-  [["buy", "purchase"], ["sell"]],
-  [["borrow"], ["lend"]],
-  [
-    ["receive", "get"],
-    ["send", "give"],
-  ],
-  [["import"], ["export"]],
-  [["deposit"], ["withdraw"]],
-  [
-    ["income", "earn", "earnings"],
-    ["expense", "expenses", "spend", "spending"],
-  ],
-  [
-    ["arrive", "arrival"],
-    ["depart", "departure", "leave"],
-  ],
-  [["enter", "entrance"], ["exit"]],
-  [
-    ["in", "into", "inside"],
-    ["out", "outside"],
-  ],
-  [["push"], ["pull"]],
-  [["inhale"], ["exhale"]],
-  [
-    ["hot", "warm", "heat"],
-    ["cold", "cool", "freeze", "chill"],
-  ],
-  [
+  antonyms(["enable", "activate", "turn on", "switch on"], ["disable", "turn off", "switch off"]),
+  antonyms(["on"], ["off"]),
+  antonyms(["start", "begin"], ["stop", "end", "finish"]),
+  antonyms(["allow", "permit"], ["block", "prevent", "forbid", "deny"]),
+  antonyms(["open"], ["close", "shut"]),
+  antonyms(["show", "unhide"], ["hide"]),
+  antonyms(["mute"], ["unmute"]),
+  antonyms(["increase", "raise", "boost"], ["decrease", "reduce", "lower", "cut"]),
+  antonyms(["more"], ["less", "fewer"]),
+  antonyms(["most"], ["least"]),
+  antonyms(["higher"], ["lower"]),
+  antonyms(["high"], ["low"]),
+  antonyms(["maximize", "maximum", "max"], ["minimize", "minimum", "min"]),
+  antonyms(["grow", "expand", "extend"], ["shrink", "collapse", "shorten"]),
+  antonyms(["speed up", "accelerate"], ["slow down", "decelerate"]),
+  antonyms(["up"], ["down"]),
+  antonyms(["upload"], ["download"]),
+  antonyms(["add", "plus"], ["remove", "delete", "subtract", "minus"]),
+  antonyms(["above", "over"], ["below", "under"]),
+  antonyms(["gain"], ["lose", "loss"]),
+  antonyms(["win"], ["lose"]),
+  antonyms(["good"], ["bad"]),
+  antonyms(["better"], ["worse"]),
+  antonyms(["best"], ["worst"]),
+  antonyms(["well"], ["badly"]),
+  antonyms(["healthy"], ["harmful"]),
+  antonyms(["safe"], ["dangerous", "unsafe"]),
+  antonyms(["right", "correct"], ["wrong"]),
+  antonyms(["true"], ["false"]),
+  antonyms(["positive"], ["negative"]),
+  antonyms(["pros", "advantage", "benefits"], ["cons", "risks", "drawbacks"]),
+  antonyms(["easy", "easier", "easiest"], ["hard", "harder", "hardest", "difficult"]),
+  antonyms(["before"], ["after"]),
+  antonyms(["earlier"], ["later"]),
+  antonyms(["early"], ["late"]),
+  antonyms(["first"], ["last"]),
+  antonyms(["beginning"], ["ending"]),
+  antonyms(["morning"], ["evening", "night"]),
+  antonyms(["past"], ["future"]),
+  antonyms(["old", "older", "oldest"], ["new", "newer", "newest", "young", "younger"]),
+  antonyms(["buy", "purchase"], ["sell"]),
+  antonyms(["borrow"], ["lend"]),
+  antonyms(["receive", "get"], ["send", "give"]),
+  antonyms(["import"], ["export"]),
+  antonyms(["deposit"], ["withdraw"]),
+  antonyms(["income", "earn", "earnings"], ["expense", "expenses", "spend", "spending"]),
+  antonyms(["arrive", "arrival"], ["depart", "departure", "leave"]),
+  antonyms(["enter", "entrance"], ["exit"]),
+  antonyms(["in", "into", "inside"], ["out", "outside"]),
+  antonyms(["push"], ["pull"]),
+  antonyms(["inhale"], ["exhale"]),
+  antonyms(["hot", "warm", "heat"], ["cold", "cool", "freeze", "chill"]),
+  antonyms(
     ["big", "large", "bigger", "larger", "biggest", "largest"],
-    ["small", "little", "smaller", "smallest", "tiny"],
-  ],
-  [
-    ["long", "longer", "longest"],
-    ["short", "shorter", "shortest"],
-  ],
-  [
-    ["fast", "faster", "fastest", "quick"],
-    ["slow", "slower", "slowest"],
-  ],
-  [["heavy"], ["light"]],
-  [["strong"], ["weak"]],
-  [["wet"], ["dry"]],
-  [["full"], ["empty"]],
-  [["thick"], ["thin"]],
-  [["wide"], ["narrow"]],
-  [["deep"], ["shallow"]],
-  [["loud"], ["quiet"]],
-  [["bright"], ["dark"]],
-  [["soft"], ["hard"]],
-  [["sweet"], ["sour", "bitter"]],
-  [
-    ["tight", "tighten"],
-    ["loose", "loosen"],
-  ],
-  [["left"], ["right"]],
-  [["north"], ["south"]],
-  [["east"], ["west"]],
-  [["front"], ["back"]],
-  [["top"], ["bottom"]],
-  [["forward"], ["backward"]],
-  [["ascending"], ["descending"]],
-  [
-    ["love", "like"],
-    ["hate", "dislike"],
-  ],
-  [["agree"], ["disagree"]],
-  [
-    ["accept", "approve"],
-    ["reject", "deny"],
-  ],
-  [
-    ["pass", "succeed", "success"],
-    ["fail", "failure"],
-  ],
-  [["remember"], ["forget"]],
-  [["find"], ["lose"]],
-  [["friend"], ["enemy"]],
-  [
-    ["man", "men", "male", "boy", "husband"],
-    ["woman", "women", "female", "girl", "wife"],
-  ],
-  [["day"], ["night"]],
-  [["summer"], ["winter"]],
-  [["spring"], ["autumn", "fall"]],
-  [
-    ["alive", "live"],
-    ["dead", "die"],
-  ],
-  [["hire"], ["fire"]],
-  [["include"], ["exclude"]],
-  [["attach"], ["detach"]],
-  [["connect"], ["disconnect"]],
-  [["install"], ["uninstall"]],
-  [["encrypt"], ["decrypt"]],
-  [["compress"], ["decompress"]],
-  [["save", "keep"], ["discard"]],
-  [["appear"], ["disappear"]],
-  [
-    ["merge", "combine", "join"],
-    ["split", "separate"],
-  ],
-  [["multiply"], ["divide"]],
-  [["plug"], ["unplug"]],
-  [["charge"], ["discharge"]],
-  [["inflate"], ["deflate"]],
-  [["zoom in"], ["zoom out"]],
-  [
-    ["sign in", "log in", "login"],
-    ["sign out", "log out", "logout"],
-  ],
+    ["small", "smaller", "smallest", "tiny"],
+  ),
+  antonyms(["long", "longer", "longest"], ["short", "shorter", "shortest"]),
+  antonyms(["fast", "faster", "fastest", "quick"], ["slow", "slower", "slowest"]),
+  antonyms(["heavy"], ["light"]),
+  antonyms(["strong"], ["weak"]),
+  antonyms(["wet"], ["dry"]),
+  antonyms(["full"], ["empty"]),
+  antonyms(["thick"], ["thin"]),
+  antonyms(["wide"], ["narrow"]),
+  antonyms(["deep"], ["shallow"]),
+  antonyms(["loud"], ["quiet"]),
+  antonyms(["bright"], ["dark"]),
+  antonyms(["soft"], ["hard"]),
+  antonyms(["sweet"], ["sour", "bitter"]),
+  antonyms(["tight", "tighten"], ["loose", "loosen"]),
+  antonyms(["left"], ["right"]),
+  antonyms(["north"], ["south"]),
+  antonyms(["east"], ["west"]),
+  antonyms(["front"], ["back"]),
+  antonyms(["top"], ["bottom"]),
+  antonyms(["forward"], ["backward"]),
+  antonyms(["ascending"], ["descending"]),
+  antonyms(["love", "like"], ["hate", "dislike"]),
+  antonyms(["accept", "approve"], ["reject", "deny"]),
+  antonyms(["pass", "succeed", "success"], ["fail", "failure"]),
+  antonyms(["remember"], ["forget"]),
+  antonyms(["find"], ["lose"]),
+  antonyms(["friend"], ["enemy"]),
+  antonyms(["man", "men", "male", "boy", "husband"], ["woman", "women", "female", "girl", "wife"]),
+  antonyms(["day"], ["night"]),
+  antonyms(["summer"], ["winter"]),
+  antonyms(["spring"], ["autumn", "fall"]),
+  antonyms(["alive", "live"], ["dead", "die"]),
+  antonyms(["hire"], ["fire"]),
+  antonyms(["include"], ["exclude"]),
+  antonyms(["attach"], ["detach"]),
+  antonyms(["encrypt"], ["decrypt"]),
+  antonyms(["save", "keep"], ["discard"]),
+  antonyms(["merge", "combine", "join"], ["split", "separate"]),
+  antonyms(["multiply"], ["divide"]),
+  antonyms(["inflate"], ["deflate"]),
+  antonyms(["zoom in"], ["zoom out"]),
+  antonyms(["sign in", "log in", "login"], ["sign out", "log out", "logout"]),
   // Spanish
-  [
-    ["activar", "habilitar"],
-    ["desactivar", "deshabilitar"],
-  ],
-  [["encender", "enciendo", "enciende", "encienden", "prender"], ["apagar"]],
-  [
+  antonyms(["encender", "enciendo", "enciende", "encienden", "prender"], ["apagar"]),
+  antonyms(
     ["empezar", "empiezo", "empieza", "comenzar", "comienzo", "comienza", "iniciar"],
     ["terminar", "acabar", "finalizar", "detener", "parar"],
-  ],
-  [["permitir"], ["bloquear", "prohibir", "impedir"]],
-  [
-    ["abrir", "abre", "abro", "abren", "abra"],
-    ["cerrar", "cierro", "cierra", "cierran", "cierre"],
-  ],
-  [["mostrar"], ["ocultar", "esconder"]],
-  [["bloquear"], ["desbloquear"]],
-  [
-    ["aumentar", "incrementar", "subir", "elevar"],
-    ["disminuir", "reducir", "bajar"],
-  ],
-  [["más"], ["menos"]],
-  [["mayor"], ["menor"]],
-  [
-    ["alto", "alta"],
-    ["bajo", "baja"],
-  ],
-  [
-    ["maximizar", "máximo"],
-    ["minimizar", "mínimo"],
-  ],
-  [
-    ["crecer", "ampliar"],
-    ["encoger", "acortar"],
-  ],
-  [["acelerar"], ["ralentizar", "frenar"]],
-  [
-    ["añadir", "agregar", "sumar"],
-    ["quitar", "sacar", "eliminar", "borrar", "restar"],
-  ],
-  [
-    ["encima", "sobre", "arriba"],
-    ["debajo", "abajo"],
-  ],
-  [["ganar"], ["perder"]],
-  [
-    ["bueno", "buena"],
-    ["malo", "mala"],
-  ],
-  [["mejor"], ["peor"]],
-  [["bien"], ["mal"]],
-  [
-    ["sano", "saludable"],
-    ["dañino", "perjudicial"],
-  ],
-  [["seguro"], ["peligroso"]],
-  [["correcto"], ["incorrecto"]],
-  [["verdadero"], ["falso"]],
-  [["positivo"], ["negativo"]],
-  [
-    ["ventaja", "ventajas", "beneficios"],
-    ["desventaja", "desventajas", "riesgos"],
-  ],
-  [["fácil"], ["difícil"]],
-  [["antes"], ["después"]],
-  [["temprano"], ["tarde"]],
-  [
-    ["primero", "primera"],
-    ["último", "última"],
-  ],
-  [
-    ["principio", "inicio"],
-    ["final", "fin"],
-  ],
-  [["pasado"], ["futuro"]],
-  [
-    ["viejo", "vieja", "antiguo"],
-    ["nuevo", "nueva", "moderno", "joven"],
-  ],
-  [["comprar"], ["vender"]],
-  [["recibir"], ["enviar", "mandar"]],
-  [["importar"], ["exportar"]],
-  [["descargar"], ["subir"]],
-  [["depositar", "ingresar"], ["retirar"]],
-  [
-    ["ingreso", "ingresos"],
-    ["gasto", "gastos"],
-  ],
-  [
-    ["llegar", "llegada"],
-    ["salir", "salida", "irse"],
-  ],
-  [
-    ["entrar", "entrada"],
-    ["salir", "salida"],
-  ],
-  [["dentro"], ["fuera"]],
-  [["empujar"], ["tirar", "jalar"]],
-  [
-    ["caliente", "cálido", "calentar"],
-    ["frío", "fría", "fresco", "enfriar"],
-  ],
-  [["grande"], ["pequeño", "pequeña"]],
-  [
-    ["largo", "larga"],
-    ["corto", "corta"],
-  ],
-  [
-    ["rápido", "rápida"],
-    ["lento", "lenta"],
-  ],
-  [["pesado"], ["ligero"]],
-  [["fuerte"], ["débil"]],
-  [
-    ["mojado", "húmedo"],
-    ["seco", "seca"],
-  ],
-  [
-    ["lleno", "llena"],
-    ["vacío", "vacía"],
-  ],
-  [["grueso"], ["delgado", "fino"]],
-  [["ancho"], ["estrecho"]],
-  [["ruidoso"], ["silencioso"]],
-  [["claro"], ["oscuro"]],
-  [["blando", "suave"], ["duro"]],
-  [["dulce"], ["amargo", "salado"]],
-  [
-    ["graso", "grasa"],
-    ["seco", "seca"],
-  ],
-  [["apretar"], ["aflojar"]],
-  [["izquierda"], ["derecha"]],
-  [["norte"], ["sur"]],
-  [
-    ["delante", "adelante"],
-    ["detrás", "atrás"],
-  ],
-  [["ascendente"], ["descendente"]],
-  [["amar", "gustar"], ["odiar"]],
-  [
-    ["aceptar", "aprobar"],
-    ["rechazar", "suspender", "reprobar"],
-  ],
-  [["éxito"], ["fracaso"]],
-  [["recordar", "recuerdo", "recuerda"], ["olvidar"]],
-  [
-    ["encontrar", "encuentro", "encuentra"],
-    ["perder", "pierdo", "pierde"],
-  ],
-  [["amigo"], ["enemigo"]],
-  [
-    ["hombre", "niño", "marido"],
-    ["mujer", "niña", "esposa"],
-  ],
-  [["día"], ["noche"]],
-  [["verano"], ["invierno"]],
-  [["primavera"], ["otoño"]],
-  [
-    ["vivo", "vivir"],
-    ["muerto", "morir"],
-  ],
-  [["contratar"], ["despedir"]],
-  [["incluir"], ["excluir"]],
-  [["conectar"], ["desconectar"]],
-  [["instalar"], ["desinstalar"]],
-  [["cifrar"], ["descifrar"]],
-  [["guardar"], ["descartar"]],
-  [["aparecer"], ["desaparecer"]],
-  [
-    ["unir", "juntar", "combinar"],
-    ["separar", "dividir"],
-  ],
-  [["multiplicar"], ["dividir"]],
-  [["congelar"], ["descongelar"]],
-  [["cargar"], ["descargar"]],
-  [["enchufar"], ["desenchufar"]],
-  [["inflar"], ["desinflar"]],
+  ),
+  antonyms(["permitir"], ["bloquear", "prohibir", "impedir"]),
+  antonyms(["abrir", "abre", "abro", "abren", "abra"], ["cerrar", "cierro", "cierra", "cierran", "cierre"]),
+  antonyms(["mostrar"], ["ocultar", "esconder"]),
+  antonyms(["aumentar", "incrementar", "subir", "elevar"], ["disminuir", "reducir", "bajar"]),
+  antonyms(["más"], ["menos"]),
+  antonyms(["mayor"], ["menor"]),
+  antonyms(["alto", "alta"], ["bajo", "baja"]),
+  antonyms(["maximizar", "máximo"], ["minimizar", "mínimo"]),
+  antonyms(["crecer", "ampliar"], ["encoger", "acortar"]),
+  antonyms(["acelerar"], ["ralentizar", "frenar"]),
+  antonyms(["añadir", "agregar", "sumar"], ["quitar", "sacar", "eliminar", "borrar", "restar"]),
+  antonyms(["encima", "sobre", "arriba"], ["debajo", "abajo"]),
+  antonyms(["ganar"], ["perder"]),
+  antonyms(["bueno", "buena"], ["malo", "mala"]),
+  antonyms(["mejor"], ["peor"]),
+  antonyms(["bien"], ["mal"]),
+  antonyms(["sano", "saludable"], ["dañino", "perjudicial"]),
+  antonyms(["seguro"], ["peligroso"]),
+  antonyms(["verdadero"], ["falso"]),
+  antonyms(["positivo"], ["negativo"]),
+  antonyms(["ventaja", "beneficios"], ["riesgos"]),
+  antonyms(["fácil"], ["difícil"]),
+  antonyms(["antes"], ["después"]),
+  antonyms(["temprano"], ["tarde"]),
+  antonyms(["primero", "primera"], ["último", "última"]),
+  antonyms(["principio", "inicio"], ["final", "fin"]),
+  antonyms(["pasado"], ["futuro"]),
+  antonyms(["viejo", "vieja", "antiguo"], ["nuevo", "nueva", "moderno", "joven"]),
+  antonyms(["comprar"], ["vender"]),
+  antonyms(["recibir"], ["enviar", "mandar"]),
+  antonyms(["importar"], ["exportar"]),
+  antonyms(["descargar"], ["subir"]),
+  antonyms(["depositar", "ingresar"], ["retirar"]),
+  antonyms(["ingreso", "ingresos"], ["gasto", "gastos"]),
+  antonyms(["llegar", "llegada"], ["salir", "salida", "irse"]),
+  antonyms(["entrar", "entrada"], ["salir", "salida"]),
+  antonyms(["dentro"], ["fuera"]),
+  antonyms(["empujar"], ["tirar", "jalar"]),
+  antonyms(["caliente", "cálido", "calentar"], ["frío", "fría", "fresco", "enfriar"]),
+  antonyms(["grande"], ["pequeño", "pequeña"]),
+  antonyms(["largo", "larga"], ["corto", "corta"]),
+  antonyms(["rápido", "rápida"], ["lento", "lenta"]),
+  antonyms(["pesado"], ["ligero"]),
+  antonyms(["fuerte"], ["débil"]),
+  antonyms(["mojado", "húmedo"], ["seco", "seca"]),
+  antonyms(["lleno", "llena"], ["vacío", "vacía"]),
+  antonyms(["grueso"], ["delgado", "fino"]),
+  antonyms(["ancho"], ["estrecho"]),
+  antonyms(["ruidoso"], ["silencioso"]),
+  antonyms(["claro"], ["oscuro"]),
+  antonyms(["blando", "suave"], ["duro"]),
+  antonyms(["dulce"], ["amargo", "salado"]),
+  antonyms(["graso", "grasa"], ["seco", "seca"]),
+  antonyms(["apretar"], ["aflojar"]),
+  antonyms(["izquierda"], ["derecha"]),
+  antonyms(["norte"], ["sur"]),
+  antonyms(["delante", "adelante"], ["detrás", "atrás"]),
+  antonyms(["ascendente"], ["descendente"]),
+  antonyms(["amar", "gustar"], ["odiar"]),
+  antonyms(["aceptar", "aprobar"], ["rechazar", "suspender", "reprobar"]),
+  antonyms(["éxito"], ["fracaso"]),
+  antonyms(["recordar", "recuerdo", "recuerda"], ["olvidar"]),
+  antonyms(["encontrar", "encuentro", "encuentra"], ["perder", "pierdo", "pierde"]),
+  antonyms(["amigo"], ["enemigo"]),
+  antonyms(["hombre", "niño", "marido"], ["mujer", "niña", "esposa"]),
+  antonyms(["día"], ["noche"]),
+  antonyms(["verano"], ["invierno"]),
+  antonyms(["primavera"], ["otoño"]),
+  antonyms(["vivo", "vivir"], ["muerto", "morir"]),
+  antonyms(["contratar"], ["despedir"]),
+  antonyms(["incluir"], ["excluir"]),
+  antonyms(["cifrar"], ["descifrar"]),
+  antonyms(["guardar"], ["descartar"]),
+  antonyms(["unir", "juntar", "combinar"], ["separar", "dividir"]),
+  antonyms(["multiplicar"], ["dividir"]),
+  antonyms(["cargar"], ["descargar"]),
 ];
 
 /**
  * Prefixes that turn a word into its opposite ("install" / "uninstall", "activar" / "desactivar"), for the many
- * opposites no list holds. Only roots of MIN_ROOT_LENGTH letters or more count: "import" is not "im" + "port".
+ * opposites no list holds: a rule of English and Spanish word formation. Only roots of MIN_ROOT_LENGTH letters or
+ * more count: "import" is not "im" + "port".
  */
 export const NEGATING_PREFIXES = ["un", "dis", "de", "des", "in", "im", "il", "ir", "non", "anti"];
 export const MIN_ROOT_LENGTH = 4;
 
-/**
- * Words of quantities and dates, and their values (months and weekdays get values of their own, for comparison only).
- * "one", "uno" and "una" are left out: they are more often pronouns and articles ("which one", "una receta") than
- * counts.
- */
-export const QUANTITY_WORDS = new Map<string, number>([
-  ...[
-    "zero",
-    "",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-  ].map((word, value) => [word, value] as const),
-  ...[
-    "cero",
-    "",
-    "dos",
-    "tres",
-    "cuatro",
-    "cinco",
-    "seis",
-    "siete",
-    "ocho",
-    "nueve",
-    "diez",
-    "once",
-    "doce",
-    "trece",
-    "catorce",
-    "quince",
-    "dieciséis",
-    "diecisiete",
-    "dieciocho",
-    "diecinueve",
-    "veinte",
-  ].map((word, value) => [word, value] as const),
+/** English and Spanish numerals from zero to twenty, by value ("one", "uno", "una": see QUANTITY_WORDS). */
+const COUNTS = {
+  en: "zero - two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty",
+  es: "cero - dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince dieciséis diecisiete dieciocho diecinueve veinte",
+};
+const MONTHS = {
+  en: "january february march april - june july august september october november december",
+  es: "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+};
+const WEEKDAYS = {
+  en: "monday tuesday wednesday thursday friday saturday sunday",
+  es: "lunes martes miércoles jueves viernes sábado domingo",
+};
+const OTHER_QUANTITIES: ReadonlyArray<readonly [string, number]> = [
   ["thirty", 30],
   ["forty", 40],
   ["fifty", 50],
@@ -504,214 +338,158 @@ export const QUANTITY_WORDS = new Map<string, number>([
   ["media", 0.5],
   ["docena", 12],
   ["doble", 2],
-  ["triple", 3],
-  ...[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-  ]
-    .map((month, index) => [month, 10_000 + index] as const)
-    // "may" is more often the verb.
-    .filter(([month]) => month !== "may"),
-  ...[
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-  ].map((month, index) => [month, 10_000 + index] as const),
-  ...["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"].map(
-    (day, index) => [day, 20_000 + index] as const,
-  ),
-  ...["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"].map(
-    (day, index) => [day, 20_000 + index] as const,
-  ),
-]);
-QUANTITY_WORDS.delete("");
+];
+
+/** Each word of a space-separated list with its position plus `offset`; "-" holds a place without a word. */
+const numbered = (list: string, offset: number) =>
+  list.split(" ").flatMap((word, index) => (word === "-" ? [] : [[word, offset + index] as const]));
+
+/**
+ * Words of quantities and dates, and their values (months and weekdays get values of their own, for comparison
+ * only): grammar's numerals and calendar names. "one", "uno" and "una" are left out: they are more often pronouns
+ * and articles ("which one", "una receta") than counts; so is "may", more often the verb.
+ */
+export const QUANTITY_WORDS = {
+  source: "grammar" as Source,
+  values: new Map<string, number>([
+    ...numbered(COUNTS.en, 0),
+    ...numbered(COUNTS.es, 0),
+    ...OTHER_QUANTITIES,
+    ...numbered(MONTHS.en, 10_000),
+    ...numbered(MONTHS.es, 10_000),
+    ...numbered(WEEKDAYS.en, 20_000),
+    ...numbered(WEEKDAYS.es, 20_000),
+  ]),
+};
 
 /**
  * Words that frame a question rather than say what it is about ("explain", "best way", "¿cómo puedo…?"): a
- * paraphrase swaps them freely, so the check for a question about another thing ignores them.
+ * paraphrase adds, drops and swaps them freely, so the comparison of content words ignores them. Only words of
+ * asking ("explain", "tell", "dime"), of manner ("way", "steps", "manera"), of wanting and being able ("need",
+ * "puedo"), and hedges ("actually", "usually", "normalmente"); never a word that could name what is asked about.
  */
-export const FRAME_WORDS = [
-  ...[
-    "explain",
-    "tell",
-    "show",
-    "know",
-    "get",
-    "make",
-    "use",
-    "need",
-    "want",
-    "way",
-    "best",
-    "good",
-    "right",
+export const FRAME_WORDS: WordList = {
+  source: "question frame",
+  words: [
+    ...["explain", "tell", "know", "need", "want", "way", "best", "good", "right", "proper", "properly"],
+    ...["correct", "correctly", "actual", "actually", "really", "usual", "usually", "typical", "typically"],
+    ...["normal", "normally", "possible", "help", "anyone", "someone", "please", "exactly", "okay", "ok"],
+    ...["recommend", "recommended", "ideal", "step", "steps", "method", "guide", "tip", "tips", "advice"],
+    ...["able", "supposed", "suggest", "basically", "explicar", "explica", "decir", "dime", "saber"],
+    ...["necesitar", "querer", "forma", "manera", "modo", "mejor", "bueno", "correcto", "correctamente"],
+    ...["realmente", "normalmente", "posible", "ayudar", "ayuda", "favor", "exactamente", "recomendable"],
+    ...["recomiendas", "ideal", "paso", "pasos", "método", "consejo", "consejos", "truco", "trucos"],
+    ...["deber", "debo", "poder", "puedo", "soler", "suele", "alguien", "sugerir", "recomendar"],
   ],
-  ...[
-    "proper",
-    "properly",
-    "correct",
-    "correctly",
-    "actual",
-    "actually",
-    "really",
-    "usual",
-    "usually",
-    "typical",
-  ],
-  ...[
-    "typically",
-    "normal",
-    "normally",
-    "common",
-    "commonly",
-    "possible",
-    "help",
-    "find",
-    "see",
-    "work",
-    "thing",
-  ],
-  ...["something", "anyone", "someone", "please", "quick", "quickly", "easy", "easiest", "simple", "simply"],
-  ...["exactly", "okay", "ok", "fine", "recommend", "recommended", "ideal", "take", "go", "happen", "mean"],
-  ...["meaning", "say", "called", "process", "procedure", "step", "steps", "method", "guide", "tip", "tips"],
-  ...["idea", "ideas", "option", "options", "able", "supposed", "advice", "suggest", "anything", "basically"],
-  ...[
-    "explicar",
-    "explica",
-    "decir",
-    "dime",
-    "mostrar",
-    "saber",
-    "hacer",
-    "hago",
-    "usar",
-    "necesitar",
-    "querer",
-  ],
-  ...["forma", "manera", "modo", "mejor", "bueno", "correcto", "correctamente", "realmente", "normalmente"],
-  ...["común", "posible", "ayudar", "ayuda", "encontrar", "ver", "funcionar", "funciona", "cosa", "algo"],
-  ...["favor", "rápido", "rápidamente", "fácil", "sencillo", "exactamente", "recomendable", "recomiendas"],
-  ...["ideal", "tomar", "ir", "pasar", "significar", "significa", "llamar", "proceso", "paso", "pasos"],
-  ...[
-    "método",
-    "consejo",
-    "consejos",
-    "truco",
-    "trucos",
-    "deber",
-    "debo",
-    "poder",
-    "puedo",
-    "soler",
-    "suele",
-  ],
-  ...["tener", "tengo", "opción", "opciones", "idea", "ideas", "alguien", "sugerir", "recomendar"],
-];
+};
 
 /**
- * Words a paraphrase puts for each other ("fix" / "repair", "móvil" / "celular"): the check for a question about
- * another thing counts them as one word.
+ * Light verbs, which carry little meaning of their own and are swapped freely around the noun that does ("get rust
+ * off", "make a budget", "hacer una copia"): compared as frame words. English and Spanish grammar's short list.
  */
-export const SYNONYMS: ReadonlyArray<readonly string[]> = [
-  ["fix", "repair", "mend"],
-  ["arreglar", "reparar", "arreglo", "reparo"],
-  ["remove", "delete", "erase"],
-  ["quitar", "eliminar", "borrar", "sacar"],
-  ["house", "home"],
-  ["casa", "hogar", "vivienda"],
-  ["car", "vehicle", "auto", "automobile"],
-  ["coche", "carro", "auto", "vehículo", "automóvil"],
-  ["phone", "mobile", "cellphone", "smartphone", "cell"],
-  ["móvil", "celular", "teléfono", "smartphone"],
-  ["tap", "faucet"],
-  ["grifo", "llave", "canilla"],
-  ["cab", "taxi"],
-  ["fridge", "refrigerator"],
-  ["nevera", "frigorífico", "refrigerador", "heladera"],
-  ["kid", "child", "children", "kids", "toddler"],
-  ["niño", "niña", "hijo", "hija", "crío"],
-  ["buy", "purchase"],
-  ["fast", "quick", "rapid", "speed", "fastest", "quickest"],
-  ["often", "frequently", "frequency", "regularly"],
-  ["frecuencia", "seguido", "menudo", "frecuentemente"],
-  ["cost", "price", "expensive", "cheap"],
-  ["precio", "costo", "coste", "cuesta", "cuestan", "barato", "caro"],
-  ["unclog", "unblock"],
-  ["desatascar", "destapar", "desatorar"],
-  ["error", "mistake", "bug"],
-  ["laptop", "notebook", "computer", "pc"],
-  ["portátil", "ordenador", "computadora", "computador", "laptop"],
-  ["doctor", "physician"],
-  ["médico", "doctor", "doctora"],
-  ["illness", "disease", "sickness"],
-  ["pain", "ache", "hurt", "hurts", "sore"],
-  ["dolor", "duele", "duelen", "molestia"],
-  ["job", "employment"],
-  ["trabajo", "empleo", "chamba"],
-  ["money", "cash"],
-  ["dinero", "plata", "efectivo"],
-  ["picture", "photo", "image", "photograph", "pic"],
-  ["foto", "imagen", "fotografía"],
-  ["movie", "film"],
-  ["película", "peli", "film"],
-  ["trip", "travel", "journey"],
-  ["viaje", "viajar"],
-  ["start", "begin", "beginner", "beginners"],
-  ["empezar", "comenzar", "principiante", "principiantes"],
-  ["big", "large", "huge"],
-  ["small", "little", "tiny"],
-  ["grande", "enorme"],
-  ["pequeño", "chico", "diminuto"],
-  ["author", "writer", "wrote", "written"],
-  ["autor", "escritor", "escribió"],
-  ["document", "documents", "paperwork", "papers"],
-  ["documento", "documentos", "papeles", "trámites"],
-  // Verbs of how-to questions, which paraphrases swap more than anything.
-  ["change", "convert", "turn", "transform", "switch", "modify", "replace", "swap", "alter", "edit"],
-  ["cambiar", "convertir", "transformar", "modificar", "reemplazar", "sustituir", "editar", "pasar"],
-  ["move", "transfer", "copy", "send", "export", "sync"],
-  ["mover", "transferir", "copiar", "enviar", "pasar", "sincronizar"],
-  ["connect", "pair", "link", "attach", "hook"],
-  ["conectar", "vincular", "enlazar", "emparejar"],
-  ["merge", "combine", "join", "concatenate", "union"],
-  ["unir", "combinar", "juntar", "fusionar", "concatenar"],
-  ["clear", "empty", "wipe", "clean", "cleanup", "flush"],
-  ["limpiar", "vaciar"],
-  ["check", "view", "see", "find", "show", "display", "look", "tell", "command"],
-  ["ver", "mirar", "comprobar", "revisar", "consultar", "saber"],
-  ["cancel", "unsubscribe", "end", "terminate"],
-  ["cancelar", "baja", "anular", "dar"],
-  ["learn", "study", "practice"],
-  ["aprender", "estudiar", "practicar"],
-  ["reverse", "invert", "flip"],
-  ["invertir", "vuelta", "voltear"],
-  ["mean", "meaning", "definition", "define"],
-  ["significar", "significado", "quiere", "decir", "definición"],
-  ["difference", "differ", "distinguish", "compare", "versus", "vs"],
-  ["diferencia", "diferenciar", "distinguir", "distingue", "comparar"],
-  ["save", "saving", "savings"],
-  ["ahorrar", "ahorro"],
-  ["lose", "losing", "loss", "slim"],
-  ["perder", "adelgazar", "bajar"],
-  ["happen", "cause", "caused", "reason", "why"],
-  ["pasar", "causa", "causó", "razón", "motivo", "por qué"],
+export const LIGHT_VERBS = grammar([
+  "get",
+  "make",
+  "take",
+  "give",
+  "go",
+  "put",
+  "use",
+  "hacer",
+  "dar",
+  "tener",
+  "poner",
+  "tomar",
+]);
+
+/**
+ * Words a paraphrase puts for each other ("fix" / "repair", "móvil" / "celular"): the comparison of content words
+ * counts them as one. Synonymy is a relation, not a partition: two words are synonyms when some list holds both, so
+ * a word may sit in several lists. Each side of a pair of opposites (./OPPOSITES) is such a list too.
+ */
+export const SYNONYMS: readonly WordList[] = [
+  synonyms("fix", "repair", "mend"),
+  synonyms("arreglar", "reparar"),
+  synonyms("remove", "delete", "erase"),
+  synonyms("quitar", "eliminar", "borrar", "sacar"),
+  synonyms("house", "home"),
+  synonyms("casa", "hogar", "vivienda"),
+  synonyms("car", "vehicle", "auto", "automobile"),
+  regional("coche", "carro", "auto", "vehículo", "automóvil"),
+  synonyms("phone", "mobile", "cellphone", "smartphone", "cell"),
+  regional("móvil", "celular", "teléfono", "smartphone"),
+  regional("tap", "faucet"),
+  regional("grifo", "llave", "canilla"),
+  synonyms("cab", "taxi"),
+  synonyms("fridge", "refrigerator"),
+  regional("nevera", "frigorífico", "refrigerador", "heladera"),
+  synonyms("kid", "child"),
+  inflections("child", "children"),
+  synonyms("niño", "crío"),
+  synonyms("fast", "quick", "rapid"),
+  synonyms("often", "frequently"),
+  inflections("frequently", "frequency"),
+  synonyms("frecuencia", "seguido", "menudo", "frecuentemente"),
+  synonyms("cost", "price"),
+  synonyms("precio", "costo", "coste"),
+  inflections("costar", "cuesta", "cuestan"),
+  synonyms("unclog", "unblock"),
+  regional("desatascar", "destapar", "desatorar"),
+  synonyms("error", "mistake", "bug"),
+  synonyms("laptop", "notebook", "computer", "pc"),
+  regional("portátil", "ordenador", "computadora", "computador", "laptop"),
+  synonyms("doctor", "physician"),
+  synonyms("médico", "doctor"),
+  synonyms("illness", "disease", "sickness"),
+  synonyms("pain", "ache", "hurt", "sore"),
+  synonyms("dolor", "molestia"),
+  inflections("doler", "duele", "duelen"),
+  synonyms("job", "employment"),
+  regional("trabajo", "empleo", "chamba"),
+  synonyms("money", "cash"),
+  regional("dinero", "plata", "efectivo"),
+  synonyms("picture", "photo", "image", "photograph", "pic"),
+  synonyms("foto", "imagen", "fotografía"),
+  synonyms("movie", "film"),
+  synonyms("película", "peli", "film"),
+  synonyms("trip", "travel", "journey"),
+  synonyms("big", "large", "huge"),
+  synonyms("small", "little", "tiny"),
+  synonyms("grande", "enorme"),
+  regional("pequeño", "chico", "diminuto"),
+  synonyms("author", "writer"),
+  synonyms("autor", "escritor"),
+  synonyms("document", "paperwork", "papers"),
+  synonyms("documento", "papeles"),
+  synonyms("change", "alter", "modify"),
+  synonyms("convert", "transform", "turn"),
+  synonyms("replace", "swap", "switch"),
+  synonyms("cambiar", "modificar"),
+  synonyms("convertir", "transformar"),
+  synonyms("reemplazar", "sustituir"),
+  synonyms("move", "transfer"),
+  synonyms("mover", "transferir"),
+  synonyms("connect", "link", "pair"),
+  synonyms("conectar", "vincular", "enlazar", "emparejar"),
+  synonyms("merge", "combine", "join", "concatenate"),
+  synonyms("unir", "combinar", "juntar", "fusionar", "concatenar"),
+  synonyms("clear", "empty", "wipe", "flush"),
+  synonyms("see", "view", "look"),
+  synonyms("show", "display"),
+  synonyms("check", "verify", "inspect"),
+  synonyms("ver", "mirar"),
+  synonyms("comprobar", "revisar", "verificar"),
+  synonyms("cancel", "terminate"),
+  synonyms("cancelar", "anular"),
+  synonyms("learn", "study"),
+  synonyms("aprender", "estudiar"),
+  synonyms("reverse", "invert", "flip"),
+  synonyms("invertir", "voltear"),
+  synonyms("mean", "meaning", "definition", "define"),
+  synonyms("significar", "significado", "definición"),
+  synonyms("difference", "differ", "distinguish", "compare", "versus", "vs"),
+  synonyms("diferencia", "diferenciar", "distinguir", "distingue", "comparar"),
+  inflections("lose", "loss"),
+  synonyms("cause", "reason"),
+  synonyms("causa", "razón", "motivo"),
 ];

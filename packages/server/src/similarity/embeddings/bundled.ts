@@ -1,6 +1,5 @@
 import type { EmbeddingsModel } from "@energetic-ai/embeddings";
-import { detectLanguage, splitWords } from "../ranking/language.js";
-import { foldWord, SPANISH_STOPWORDS } from "../ranking/stopwords.js";
+import { detectLanguage, foldWord, SPANISH_STOPWORDS, splitWords } from "../../text/index.js";
 import type { Embedder } from "./port.js";
 import { toUnitVector } from "./unit-vector.js";
 

@@ -1,4 +1,4 @@
-import type { AnalyzedText } from "./analyze.js";
+import type { AnalyzedText } from "../../text/index.js";
 
 /** What BM25 needs to know about the collection a document belongs to (one user's prompts). */
 export interface CorpusStatistics {

@@ -1,6 +1,6 @@
+import { type AnalyzedText, analyze } from "../../text/index.js";
 import { assertK } from "../vector-math/checks.js";
 import { cosine } from "../vector-math/dot-product.js";
-import { type AnalyzedText, analyze } from "./analyze.js";
 import type { LexicalIndex } from "./lexical-index.js";
 
 export interface HybridQuery {
@@ -47,9 +47,8 @@ export interface HybridOptions {
  * The lexical share of the score. For a language the model knows, a small share breaks ties between close dense
  * scores without letting a shared word beat a paraphrase (the dev set's distractors share words on purpose); for
  * another language the model's vectors are mostly noise and shared words are the better evidence. Each value sits in
- * the middle of the range of shares over which recall@1 does not change (scripts/eval-similarity.ts, on the dev set
- * and on two sets of the same shape written apart from it; the ranges are in BENCHMARKS.md), so that neither is tuned
- * to one set.
+ * the middle of the range of shares over which recall@1 does not change on the dev set (scripts/eval-similarity.ts;
+ * the ranges are in BENCHMARKS.md), so that neither sits on the edge of what one set rewards.
  */
 export const LEXICAL_WEIGHT = { knownLanguage: 0.1, otherLanguage: 0.6 } as const;
 

@@ -1,4 +1,5 @@
-export { type AnalyzedText, analyze, stems } from "./analyze.js";
+// The lexical view of a text is the text module's: re-exported for the ranking's callers.
+export { type AnalyzedText, analyze, detectLanguage, type Language, stems } from "../../text/index.js";
 export {
   combineScores,
   type HybridCandidate,
@@ -9,5 +10,4 @@ export {
   type RankedResult,
   rankHybrid,
 } from "./hybrid.js";
-export { detectLanguage, type Language } from "./language.js";
 export { bestScores, type LexicalHit, LexicalIndex } from "./lexical-index.js";

@@ -1,6 +1,6 @@
+import { type AnalyzedText, analyze } from "../../text/index.js";
 import { assertId, assertK } from "../vector-math/checks.js";
 import { TopK } from "../vector-math/top-k.js";
-import { type AnalyzedText, analyze } from "./analyze.js";
 import {
   type CorpusStatistics,
   distinctWords,
