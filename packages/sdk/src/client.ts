@@ -10,7 +10,9 @@ import type { Platform } from "./platform/port.js";
 import { EventStream, type EventStreamOptions } from "./realtime/event-stream.js";
 import type { StandardWebSocketConstructor } from "./realtime/sockets/index.js";
 import { Auth, refreshRequest } from "./resources/auth.js";
+import { Keys } from "./resources/keys.js";
 import { Prompts } from "./resources/prompts.js";
+import { Usage } from "./resources/usage.js";
 
 /** Where `npm start` listens by default. */
 export const DEFAULT_BASE_URL = "http://127.0.0.1:8000";
@@ -18,6 +20,12 @@ export const DEFAULT_BASE_URL = "http://127.0.0.1:8000";
 export interface ClientOptions {
   /** The server, with the prefix it is mounted under if any. Defaults to $PROMPT_SERVER, then DEFAULT_BASE_URL. */
   baseUrl?: string;
+  /**
+   * A personal API key (`ps_…`, from `client.keys.create` or `prompt keys create`): no login, and nothing to
+   * refresh. A function is called for the key before every request. Defaults to $PROMPT_API_KEY unless session
+   * tokens are given as options; null uses no key even when $PROMPT_API_KEY is set.
+   */
+  apiKey?: string | AccessTokenProvider | null;
   /**
    * Defaults to $PROMPT_TOKEN. A function is called for the current token before every request and every
    * reconnection of an event stream (and once more after a 401).
@@ -68,6 +76,16 @@ function checkMaxRetryAfter(seconds: number): number {
 }
 
 /**
+ * The API key to use: the option, else $PROMPT_API_KEY unless the caller gave session tokens (what the code says
+ * beats what the environment says); undefined for none.
+ */
+function apiKeyOf(options: ClientOptions): string | AccessTokenProvider | undefined {
+  if (options.apiKey !== undefined) return options.apiKey ?? undefined;
+  const sessionGiven = options.accessToken !== undefined || options.refreshToken !== undefined;
+  return sessionGiven ? undefined : readEnv("PROMPT_API_KEY");
+}
+
+/**
  * A client of the Prompt Service API, whichever runtime it runs in: the package's entry points (./index.ts for
  * Node, ./browser.ts for the rest) give it the runtime's fetch and WebSocket and export it as PromptClient.
  */
@@ -75,6 +93,8 @@ export class ClientBase {
   readonly baseUrl: string;
   readonly auth: Auth;
   readonly prompts: Prompts;
+  readonly keys: Keys;
+  readonly usage: Usage;
   private readonly tokens: TokenManager;
 
   protected constructor(
@@ -83,12 +103,19 @@ export class ClientBase {
   ) {
     this.baseUrl = checkBaseUrl(options.baseUrl ?? readEnv("PROMPT_SERVER") ?? DEFAULT_BASE_URL);
     // The token manager refreshes through the HTTP client, which asks the token manager for tokens.
-    this.tokens = new TokenManager({
-      accessToken: options.accessToken ?? readEnv("PROMPT_TOKEN"),
-      refreshToken: options.refreshToken,
-      store: options.tokenStore,
-      exchange: (refresh) => http.request<TokenPair>(refreshRequest(refresh)),
-    });
+    const exchange = (refresh: string) => http.request<TokenPair>(refreshRequest(refresh));
+    const apiKey = apiKeyOf(options);
+    // A key is the whole credential: no refresh token to trade, no stored session to read or overwrite.
+    this.tokens = new TokenManager(
+      apiKey
+        ? { accessToken: apiKey, exchange }
+        : {
+            accessToken: options.accessToken ?? readEnv("PROMPT_TOKEN"),
+            refreshToken: options.refreshToken,
+            store: options.tokenStore,
+            exchange,
+          },
+    );
     const http = new HttpClient({
       baseUrl: this.baseUrl,
       timeout: options.timeout ?? 60_000,
@@ -100,9 +127,11 @@ export class ClientBase {
     });
     this.auth = new Auth(http, this.tokens);
     this.prompts = new Prompts(http);
+    this.keys = new Keys(http);
+    this.usage = new Usage(http);
   }
 
-  /** Connects to the live events of the logged-in user; see EventStream. */
+  /** Connects to the live events of the user (logged in, or the API key's); see EventStream. */
   events(options?: EventStreamOptions): EventStream {
     const context = {
       url: socketUrl(this.baseUrl, "/ws/prompts/"),

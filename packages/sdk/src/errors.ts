@@ -21,11 +21,14 @@ export class APIError extends PromptServiceError {
   readonly requestId: string | undefined;
   /** Messages per field; set on validation errors. */
   readonly fields: FieldErrors | undefined;
+  /** Seconds the server asked to wait before trying again (its `Retry-After`), when it said: 429, 409, 503. */
+  readonly retryAfter: number | undefined;
 
   constructor(
     status: number,
     body: ErrorBody | { detail: string; code: ErrorCode; fields?: FieldErrors },
     requestId?: string,
+    retryAfter?: number,
   ) {
     super(`${status} ${body.code}: ${body.detail}`);
     this.status = status;
@@ -33,6 +36,7 @@ export class APIError extends PromptServiceError {
     this.detail = body.detail;
     this.requestId = requestId;
     this.fields = body.fields;
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -72,20 +76,26 @@ export class NotFoundError extends APIError {
   override readonly name: string = "NotFoundError";
 }
 
+/**
+ * 409: the request conflicts with another; `idempotency_key_in_flight` is a request with the same Idempotency-Key
+ * still running, which the client waits out (`retryAfter`) and retries like a throttle.
+ */
+export class ConflictError extends APIError {
+  override readonly name: string = "ConflictError";
+}
+
 /** 429: throttled. `retryAfter` is how many seconds to wait before trying again, when the server said. */
 export class RateLimitError extends APIError {
   override readonly name: string = "RateLimitError";
-  readonly retryAfter: number | undefined;
+}
 
-  constructor(
-    status: number,
-    body: ConstructorParameters<typeof APIError>[1],
-    requestId?: string,
-    retryAfter?: number,
-  ) {
-    super(status, body, requestId);
-    this.retryAfter = retryAfter;
-  }
+/**
+ * 429 `quota_exceeded`: the user's token budget (USER_TOKEN_BUDGET) is spent until its UTC day or month resets,
+ * which `retryAfter` counts down to and `detail` names. Not a throttle: retrying sooner never helps, so the client
+ * waits only when the reset is within `maxRetryAfter`.
+ */
+export class QuotaExceededError extends RateLimitError {
+  override readonly name: string = "QuotaExceededError";
 }
 
 /** 5xx: the server, its language model or its embedding model failed; worth retrying later. */

@@ -8,6 +8,7 @@ export {
   AbortError,
   APIError,
   AuthenticationError,
+  ConflictError,
   ConnectionError,
   type ErrorCode,
   type FieldErrors,
@@ -16,15 +17,21 @@ export {
   PermissionDeniedError,
   PromptFailedError,
   PromptServiceError,
+  QuotaExceededError,
   RateLimitError,
   TimeoutError,
   ValidationError,
 } from "./errors.js";
 export type {
+  ApiKey,
+  ApiKeyList,
   CreatePromptParams,
+  DeleteAccountParams,
   ErrorBody,
+  ExportLine,
   ListPromptsParams,
   LoginParams,
+  NewApiKey,
   Prompt,
   PromptPage,
   RegisterParams,
@@ -32,6 +39,8 @@ export type {
   SimilarQuery,
   SimilarResponse,
   TokenPair,
+  UsageQuery,
+  UsageReport,
   User,
 } from "./generated/api.js";
 export type {
@@ -55,6 +64,9 @@ export type {
 } from "./realtime/events.js";
 export type { StandardWebSocket, StandardWebSocketConstructor } from "./realtime/sockets/index.js";
 export type { Auth } from "./resources/auth.js";
+export type { CreateApiKeyParams, Keys } from "./resources/keys.js";
+export type { ImportLine, ImportOptions, ImportResult } from "./resources/prompt-import.js";
 export type { PromptStream } from "./resources/prompt-stream.js";
-export type { Prompts, SimilarParams } from "./resources/prompts.js";
+export type { CreatePromptOptions, Prompts, SimilarParams } from "./resources/prompts.js";
+export type { Usage } from "./resources/usage.js";
 export { VERSION } from "./version.js";

@@ -1,9 +1,11 @@
 import {
   APIError,
   AuthenticationError,
+  ConflictError,
   InternalServerError,
   NotFoundError,
   PermissionDeniedError,
+  QuotaExceededError,
   RateLimitError,
   ValidationError,
 } from "../errors.js";
@@ -19,6 +21,8 @@ const CLASS_OF_STATUS: Record<number, typeof APIError> = {
   401: AuthenticationError,
   403: PermissionDeniedError,
   404: NotFoundError,
+  409: ConflictError,
+  429: RateLimitError,
 };
 
 const isErrorBody = (body: unknown): body is ErrorBody =>
@@ -39,9 +43,10 @@ export function errorOfResponse(status: number, body: unknown, headers: HeaderRe
         code: "http_error",
       };
   const requestId = headers.get("x-request-id") ?? undefined;
-  if (status === 429) {
-    return new RateLimitError(status, errorBody, requestId, parseRetryAfter(headers.get("retry-after")));
-  }
-  const ErrorClass = CLASS_OF_STATUS[status] ?? (status >= 500 ? InternalServerError : APIError);
-  return new ErrorClass(status, errorBody, requestId);
+  const retryAfter = parseRetryAfter(headers.get("retry-after"));
+  const ErrorClass =
+    status === 429 && errorBody.code === "quota_exceeded"
+      ? QuotaExceededError
+      : (CLASS_OF_STATUS[status] ?? (status >= 500 ? InternalServerError : APIError));
+  return new ErrorClass(status, errorBody, requestId, retryAfter);
 }

@@ -1,5 +1,12 @@
 import type { Dispatcher } from "undici";
-import { AuthenticationError, PromptServiceError, RateLimitError } from "../errors.js";
+import {
+  APIError,
+  AuthenticationError,
+  ConnectionError,
+  InternalServerError,
+  NotFoundError,
+  PromptServiceError,
+} from "../errors.js";
 import { VERSION } from "../version.js";
 import { Deadline, sleep, throwIfAborted } from "./abort.js";
 import { errorOfResponse, type HeaderReader } from "./error-of-response.js";
@@ -34,16 +41,21 @@ export interface RequestOptions {
   timeout?: number;
   /**
    * Retries after throttling, server errors, timeouts and connection errors; overrides the client's. Requests
-   * that are not safe to repeat (`prompts.create`) are retried only when this is given.
+   * that are not safe to repeat (deleting the account) are retried only when this is given.
    */
   maxRetries?: number;
 }
 
 export interface ApiRequest {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "DELETE";
   path: string;
   query?: Query;
+  /** A JSON body. */
   body?: unknown;
+  /** A body of another media type, sent as it is (NDJSON). */
+  content?: { type: string; text: string };
+  /** Headers of this request, such as its Idempotency-Key; the same on every retry. */
+  headers?: Record<string, string>;
   /** Sends the access token; a 401 refreshes it once and repeats the request. */
   authenticated: boolean;
   /** Sending it twice does no harm, so it is retried without the caller asking. */
@@ -85,59 +97,82 @@ export class HttpClient {
   }
 
   async request<T>(request: ApiRequest, options: RequestOptions = {}): Promise<T> {
+    return this.withRetries(request, options, (token) => this.attempt<T>(request, token, options));
+  }
+
+  /**
+   * Sends a request answered with a stream (server-sent events, NDJSON) and returns the body as it arrives. The
+   * timeout bounds the wait for the answer to begin, not the stream; `signal` ends both. An error status throws as
+   * `request` does, and is retried as `request`'s are until the answer begins; never afterwards.
+   */
+  openStream(
+    request: ApiRequest,
+    options: RequestOptions = {},
+    accept = "text/event-stream",
+  ): Promise<ReadableStream<Uint8Array>> {
+    return this.withRetries(request, options, (token) => this.attemptStream(request, token, options, accept));
+  }
+
+  /**
+   * Runs `attempt` with a fresh access token each time: once more after a 401 with a refreshed token, and again
+   * after a retryable failure, up to the retries allowed, after the server's Retry-After or a backoff.
+   */
+  private async withRetries<T>(
+    request: ApiRequest,
+    options: RequestOptions,
+    attempt: (token: string | undefined) => Promise<T>,
+  ): Promise<T> {
     const { signal } = options;
     const maxRetries = options.maxRetries ?? (request.idempotent ? this.options.maxRetries : 0);
     let refreshed = false;
+    /** An attempt failed in a way that leaves open whether the server did the work (its answer was lost). */
+    let mayHaveRun = false;
     for (let retries = 0; ; ) {
       throwIfAborted(signal);
       const token = request.authenticated ? await this.options.tokens.accessToken(signal) : undefined;
       try {
-        return await this.attempt<T>(request, token, options);
+        return await attempt(token);
       } catch (error) {
         // The server is the judge of a token: one rejected before its expiry is refreshed once, not retried.
         if (error instanceof AuthenticationError && token !== undefined && !refreshed) {
           refreshed = true;
           if (await this.options.tokens.refreshAfterRejection(token, signal)) continue;
         }
+        // A DELETE repeated after a lost answer finds nothing to delete: the first attempt did what was asked.
+        if (mayHaveRun && request.method === "DELETE" && error instanceof NotFoundError)
+          return undefined as T;
         if (retries >= maxRetries || !isRetryable(error)) throw error;
-        const retryAfter = error instanceof RateLimitError ? error.retryAfter : undefined;
+        const retryAfter = error instanceof APIError ? error.retryAfter : undefined;
         const delay = retryDelayMs(retries, retryAfter, this.options.maxRetryAfter);
         if (delay === undefined) throw error;
+        mayHaveRun ||= error instanceof ConnectionError || error instanceof InternalServerError;
         retries += 1;
         await sleep(delay, signal);
       }
     }
   }
 
-  /**
-   * Sends a request answered with server-sent events and returns the body as it arrives. The timeout bounds the
-   * wait for the answer to begin, not the stream; `signal` ends both. An error status throws as `request` does, and
-   * a 401 refreshes the token once; nothing else is retried (the request starts work that must not run twice).
-   */
-  async openStream(request: ApiRequest, options: RequestOptions = {}): Promise<ReadableStream<Uint8Array>> {
-    for (let refreshed = false; ; refreshed = true) {
-      throwIfAborted(options.signal);
-      const token = request.authenticated ? await this.options.tokens.accessToken(options.signal) : undefined;
-      const what = `${request.method} ${request.path}`;
-      // A signal of its own, so that clearing the deadline once the stream began leaves only the caller's.
-      const deadline = new Deadline(options.timeout ?? this.options.timeout, options.signal);
-      try {
-        const response = await this.send(request, token, deadline.signal, "text/event-stream");
-        if (response.status >= 400) {
-          const text = await response.text();
-          throw errorOfResponse(response.status, text === "" ? undefined : parseBody(text), response.headers);
-        }
-        if (!response.body)
-          throw new PromptServiceError(`${what} answered ${response.status} without a body.`);
-        return response.body;
-      } catch (error) {
-        if (error instanceof AuthenticationError && token !== undefined && !refreshed) {
-          if (await this.options.tokens.refreshAfterRejection(token, options.signal)) continue;
-        }
-        throw deadline.explain(error, what);
-      } finally {
-        deadline.clear();
+  private async attemptStream(
+    request: ApiRequest,
+    token: string | undefined,
+    options: RequestOptions,
+    accept: string,
+  ): Promise<ReadableStream<Uint8Array>> {
+    const what = `${request.method} ${request.path}`;
+    // A signal of its own, so that clearing the deadline once the stream began leaves only the caller's.
+    const deadline = new Deadline(options.timeout ?? this.options.timeout, options.signal);
+    try {
+      const response = await this.send(request, token, deadline.signal, accept);
+      if (response.status >= 400) {
+        const text = await response.text();
+        throw errorOfResponse(response.status, text === "" ? undefined : parseBody(text), response.headers);
       }
+      if (!response.body) throw new PromptServiceError(`${what} answered ${response.status} without a body.`);
+      return response.body;
+    } catch (error) {
+      throw deadline.explain(error, what);
+    } finally {
+      deadline.clear();
     }
   }
 
@@ -147,14 +182,20 @@ export class HttpClient {
     signal: AbortSignal,
     accept: string,
   ): Promise<FetchResponse> {
-    const headers: Record<string, string> = { accept, "user-agent": `prompt-service-sdk/${VERSION}` };
-    if (request.body !== undefined) headers["content-type"] = "application/json";
+    const headers: Record<string, string> = {
+      ...request.headers,
+      accept,
+      "user-agent": `prompt-service-sdk/${VERSION}`,
+    };
+    const body =
+      request.content?.text ?? (request.body === undefined ? undefined : JSON.stringify(request.body));
+    if (body !== undefined) headers["content-type"] = request.content?.type ?? "application/json";
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
     return this.fetch(apiUrl(this.options.baseUrl, request.path, request.query).toString(), {
       method: request.method,
       headers,
       signal,
-      ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+      ...(body === undefined ? {} : { body }),
       ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
     });
   }

@@ -24,10 +24,15 @@ export function backoffDelayMs(attempt: number, backoff: Backoff): number {
   return Math.round(ceiling * (1 - Math.random() * 0.25));
 }
 
-/** Failures that another attempt may not meet: throttling, server errors, timeouts and broken connections. */
+/**
+ * Failures that another attempt may not meet: throttling, server errors, timeouts, broken connections, and a request
+ * with the same Idempotency-Key still running (the retry then gets its result).
+ */
 export function isRetryable(error: unknown): boolean {
   if (error instanceof ConnectionError) return true;
-  return error instanceof APIError && (error.status === 408 || error.status === 429 || error.status >= 500);
+  if (!(error instanceof APIError)) return false;
+  if (error.status === 409) return error.code === "idempotency_key_in_flight";
+  return error.status === 408 || error.status === 429 || error.status >= 500;
 }
 
 /**

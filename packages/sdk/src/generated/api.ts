@@ -30,6 +30,49 @@ export interface LoginParams {
   password: string;
 }
 
+export interface DeleteAccountParams {
+  /** The account's password, again. 1 to 1024 characters. */
+  password: string;
+}
+
+export interface ApiKey {
+  id: number;
+  name: string;
+  /** The key's first characters, to recognise it by. */
+  prefix: string;
+  /** Format: date-time. */
+  created_at: string;
+  expires_at: string | null;
+  /** Updated at most once a minute. */
+  last_used_at: string | null;
+}
+
+export interface NewApiKey {
+  id: number;
+  name: string;
+  /** The key's first characters, to recognise it by. */
+  prefix: string;
+  /** Format: date-time. */
+  created_at: string;
+  expires_at: string | null;
+  /** Updated at most once a minute. */
+  last_used_at: string | null;
+  /** The key, `ps_` and 64 hex digits. Shown only in this answer: only its hash is stored. */
+  key: string;
+}
+
+export interface ApiKeyList {
+  /** Newest first. */
+  results: ApiKey[];
+}
+
+export interface CreateApiKeyBody {
+  /** What the key is for, to tell keys apart; surrounding whitespace is trimmed. 1 to 100 characters. */
+  name: string;
+  /** How long the key works: a duration such as `30d`, `12h` or a number of seconds. Without it the key does not expire. At most 32 characters. */
+  expires_in?: string;
+}
+
 export interface Prompt {
   id: number;
   prompt: string;
@@ -89,6 +132,71 @@ export interface SimilarResponse {
   query: string;
   /** The caller's own prompts, best first. */
   results: SimilarPrompt[];
+}
+
+export interface ExportLine {
+  id?: number;
+  /** At least 1 characters. */
+  prompt: string;
+  response: string;
+  /** Format: date-time. */
+  created_at: string;
+  reused_from?: number | null;
+  /** 1 to 200 characters. */
+  model?: string;
+  messages?: Array<{
+    role: "system" | "user" | "assistant";
+    content: string;
+  }> | null;
+  usage?: {
+    /** 0 to 2147483647. */
+    prompt_tokens: number;
+    /** 0 to 2147483647. */
+    completion_tokens: number;
+    /** Counted by the server's tokenizer: the provider reported none. */
+    estimated: boolean;
+  };
+}
+
+export interface UsageQuery {
+  /** How many UTC days back, today included. 1 to 366. Defaults to 30. */
+  days?: number;
+}
+
+export interface UsageReport {
+  /** Days with activity, newest first. */
+  days: Array<{
+    /** UTC day. Format: date. */
+    date: string;
+    /** Prompts stored. */
+    prompts: number;
+    /** Prompts the model answered. */
+    model_calls: number;
+    /** Prompts answered with an earlier answer: calls saved. */
+    reused: number;
+    prompt_tokens: number;
+    completion_tokens: number;
+  }>;
+  /** The sum of `days`. */
+  total: {
+    /** Prompts stored. */
+    prompts: number;
+    /** Prompts the model answered. */
+    model_calls: number;
+    /** Prompts answered with an earlier answer: calls saved. */
+    reused: number;
+    prompt_tokens: number;
+    completion_tokens: number;
+  };
+  /** Null when the server sets no budget. */
+  budget: {
+    /** Tokens per window (USER_TOKEN_BUDGET). */
+    limit: number;
+    /** Tokens spent in the current window. */
+    used: number;
+    /** Start of the next UTC day or month. Format: date-time. */
+    resets_at: string;
+  } | null;
 }
 
 /** Every error response has this shape. */

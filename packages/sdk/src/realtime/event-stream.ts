@@ -2,6 +2,7 @@ import { sleep } from "../core/abort.js";
 import type { AccessTokenSource } from "../core/http.js";
 import { type Backoff, backoffDelayMs, isRetryable } from "../core/retry.js";
 import { AuthenticationError, ConnectionError, PromptServiceError } from "../errors.js";
+import { CLOSE_CODES } from "../protocol.js";
 import { actionOnClose } from "./close-codes.js";
 import { Emitter } from "./emitter.js";
 import { EventQueue } from "./event-queue.js";
@@ -73,6 +74,20 @@ const DEFAULT_HEARTBEAT_MS = 30_000;
 const STABLE_CONNECTION_MS = 5_000;
 /** How long `close()` waits for the server's half of the closing handshake. */
 const CLOSE_TIMEOUT_MS = 2_000;
+
+/**
+ * The error that ends a stream the server refused. A deleted account's credentials never work again: that is an
+ * AuthenticationError (status 410, as the close code 4410 mirrors), not a connection to retry.
+ */
+function refusal(closed: Closed): PromptServiceError {
+  if (closed.code === CLOSE_CODES.accountDeleted) {
+    return new AuthenticationError(410, {
+      code: "account_deleted",
+      detail: "The account was deleted: its event stream is closed for good.",
+    });
+  }
+  return new ConnectionError(`The server ended the event stream: ${closed.code} ${closed.reason}`.trim());
+}
 
 /**
  * The live events of the logged-in user. Iterate it (`for await`), or listen with `on`; it reconnects by itself,
@@ -169,11 +184,7 @@ export class EventStream implements AsyncIterable<PromptEvent> {
         const { token, closed } = await this.connectOnce(rejected);
         if (this.stopped) break;
         const action = actionOnClose(closed.code);
-        if (action === "stop") {
-          throw new ConnectionError(
-            `The server ended the event stream: ${closed.code} ${closed.reason}`.trim(),
-          );
-        }
+        if (action === "stop") throw refusal(closed);
         // A token that expired under an open connection is no failure: come back at once, to miss few events.
         // One refused at the upgrade backs off like any failed attempt.
         const expiredWhileOpen = action === "refresh" && closed.openForMs !== undefined;

@@ -1,7 +1,7 @@
 import type { TokenManager } from "../auth/token-manager.js";
 import type { ApiRequest, HttpClient, RequestOptions } from "../core/http.js";
 import { AuthenticationError } from "../errors.js";
-import type { LoginParams, RegisterParams, TokenPair, User } from "../generated/api.js";
+import type { DeleteAccountParams, LoginParams, RegisterParams, TokenPair, User } from "../generated/api.js";
 
 /**
  * The refresh request. Never retried: the server rotates refresh tokens, so repeating one whose answer was lost
@@ -76,6 +76,24 @@ export class Auth {
       // A token the server no longer accepts is a session that already ended: the logout has nothing to do.
       if (!(error instanceof AuthenticationError)) throw error;
     }
+    await this.tokens.clear();
+  }
+
+  /**
+   * Deletes the account and everything it owns (prompts, keys, sessions), on every instance at once; its event
+   * streams end with ConnectionError (close code 4410). Takes the password again and a session: with an API key it is
+   * PermissionDeniedError, with a wrong password AuthenticationError. The client forgets the session (the token
+   * store too). Not retried: once the account is gone, a repeat could only fail.
+   */
+  async deleteAccount(params: DeleteAccountParams, options?: RequestOptions): Promise<void> {
+    const request: ApiRequest = {
+      method: "DELETE",
+      path: "/api/auth/me/",
+      body: params,
+      authenticated: true,
+      idempotent: false,
+    };
+    await this.http.request<void>(request, options);
     await this.tokens.clear();
   }
 

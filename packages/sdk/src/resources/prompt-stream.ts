@@ -6,7 +6,7 @@ import { type PromptEvent, parseServerMessage } from "../realtime/events.js";
 /**
  * A prompt answered as the model writes it (`client.prompts.stream`): iterate it for its events, `prompt.start`
  * (the prompt and its id), `prompt.delta` pieces, then `prompt.message` with the stored prompt, or await `finalPrompt()` alone. It can be iterated once.
- * Aborting stops reading; the server still stores the prompt.
+ * Aborting closes the connection: the server, whose client has gone, stops and stores nothing.
  */
 export class PromptStream implements AsyncIterable<PromptEvent> {
   readonly #controller: AbortController;
@@ -34,7 +34,7 @@ export class PromptStream implements AsyncIterable<PromptEvent> {
     return this.#final;
   }
 
-  /** Stops reading the answer. The prompt is still stored by the server. */
+  /** Stops reading the answer and closes the connection: the server stops too, and stores nothing. */
   abort(): void {
     this.#controller.abort();
   }

@@ -3,10 +3,13 @@
  * The only place the SDK reaches into the server's source; dev-time only, the published SDK does not depend on
  * the server.
  */
+import * as apiKeys from "../../../server/src/auth/api-keys/schemas.js";
 import * as auth from "../../../server/src/auth/schemas.js";
 import * as http from "../../../server/src/http/schemas.js";
+import * as exportFormat from "../../../server/src/prompts/export-format.js";
 import * as prompts from "../../../server/src/prompts/schemas.js";
 import * as similarity from "../../../server/src/similarity/schemas.js";
+import * as usage from "../../../server/src/usage/schemas.js";
 
 export interface SchemaEntry {
   /** The exported TypeScript name. */
@@ -22,6 +25,11 @@ export const SCHEMA_ENTRIES: readonly SchemaEntry[] = [
   { name: "TokenPair", schema: auth.TokenPair, direction: "response" },
   { name: "RegisterParams", schema: auth.RegisterBody, direction: "request" },
   { name: "LoginParams", schema: auth.LoginBody, direction: "request" },
+  { name: "DeleteAccountParams", schema: auth.DeleteAccountBody, direction: "request" },
+  { name: "ApiKey", schema: apiKeys.ApiKeyBody, direction: "response" },
+  { name: "NewApiKey", schema: apiKeys.NewApiKeyBody, direction: "response" },
+  { name: "ApiKeyList", schema: apiKeys.ApiKeyList, direction: "response" },
+  { name: "CreateApiKeyBody", schema: apiKeys.CreateKeyBody, direction: "request" },
   { name: "Prompt", schema: prompts.PromptBody, direction: "response" },
   { name: "PromptPage", schema: prompts.PromptPage, direction: "response" },
   { name: "CreatePromptParams", schema: prompts.CreatePromptBody, direction: "request" },
@@ -29,5 +37,8 @@ export const SCHEMA_ENTRIES: readonly SchemaEntry[] = [
   { name: "SimilarQuery", schema: similarity.SimilarQuery, direction: "request" },
   { name: "SimilarPrompt", schema: similarity.SimilarResult, direction: "response" },
   { name: "SimilarResponse", schema: similarity.SimilarResponse, direction: "response" },
+  { name: "ExportLine", schema: exportFormat.ExportLine, direction: "response" },
+  { name: "UsageQuery", schema: usage.UsageQuery, direction: "request" },
+  { name: "UsageReport", schema: usage.UsageReport, direction: "response" },
   { name: "ErrorBody", schema: http.ErrorBody, direction: "response" },
 ];

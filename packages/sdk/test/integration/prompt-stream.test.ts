@@ -2,12 +2,13 @@ import {
   AbortError,
   type PromptEvent,
   PromptFailedError,
+  type PromptFailure,
   RateLimitError,
   ValidationError,
 } from "@prompt-service/sdk";
 import { startServer, type TestServer } from "@prompt-service/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loggedInClient } from "../support/clients.js";
+import { allPrompts, loggedInClient } from "../support/clients.js";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -57,7 +58,7 @@ describe("prompts.stream", () => {
     let error: unknown;
     for (let sent = 0; sent < 6 && !error; sent++) {
       error = await client.prompts
-        .stream({ prompt: `one more ${sent}` })
+        .stream({ prompt: `one more ${sent}` }, { maxRetries: 0 })
         .finalPrompt()
         .then(
           () => undefined,
@@ -67,25 +68,32 @@ describe("prompts.stream", () => {
     expect(error).toBeInstanceOf(RateLimitError);
   });
 
-  it("stops reading on abort, while the server still stores the prompt", async () => {
+  it("stops reading on abort, and the server, whose client has gone, stores nothing", async () => {
     const { client } = await loggedInClient(server);
-    const stream = client.prompts.stream({ prompt: "a long answer that nobody reads to the end" });
-    const seen: PromptEvent[] = [];
-    const reading = (async () => {
-      for await (const event of stream) {
-        seen.push(event);
-        stream.abort();
-      }
-    })();
-    await expect(reading).rejects.toBeInstanceOf(AbortError);
-    await expect(stream.finalPrompt()).rejects.toBeInstanceOf(AbortError);
-    expect(seen).toHaveLength(1);
-    await expect
-      .poll(async () => {
-        for await (const prompt of client.prompts.list({ limit: 5 })) return prompt.prompt;
-        return undefined;
-      })
-      .toBe("a long answer that nobody reads to the end");
+    const events = client.events();
+    try {
+      await events.ready();
+      const failed = new Promise<PromptFailure>((resolve) => events.on("prompt_failed", resolve));
+      const stream = client.prompts.stream({
+        prompt: "a long answer that nobody reads to the end",
+        websocket: true,
+      });
+      const seen: PromptEvent[] = [];
+      const reading = (async () => {
+        for await (const event of stream) {
+          seen.push(event);
+          stream.abort();
+        }
+      })();
+      await expect(reading).rejects.toBeInstanceOf(AbortError);
+      await expect(stream.finalPrompt()).rejects.toBeInstanceOf(AbortError);
+      expect(seen).toHaveLength(1);
+      // The user's other streams hear that the prompt will not be stored.
+      await expect(failed).resolves.toMatchObject({ id: seen[0]?.data.id });
+      expect(await allPrompts(client)).toEqual([]);
+    } finally {
+      await events.close();
+    }
   });
 
   it("is a PromptFailedError type the caller can catch", () => {

@@ -29,3 +29,18 @@ export async function loggedInClient(server: TestServer, options: ClientOptions 
   });
   return { user, client };
 }
+
+/** A new user of `server` (logged in through `session`), and a client that holds only a new API key of theirs. */
+export async function keyClient(server: TestServer, options: ClientOptions = {}) {
+  const { user, client: session } = await loggedInClient(server);
+  const created = await session.keys.create({ name: "test" });
+  const client = new PromptClient({ baseUrl: server.url, apiKey: created.key, ...options });
+  return { user, session, key: created, client };
+}
+
+/** Every prompt of the client's user, newest first, through the API (as a user would count them). */
+export async function allPrompts(client: PromptClient) {
+  const prompts = [];
+  for await (const prompt of client.prompts.list({ limit: 100 })) prompts.push(prompt);
+  return prompts;
+}

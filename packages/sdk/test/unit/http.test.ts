@@ -114,7 +114,9 @@ describe("errors", () => {
   it("reads Retry-After into RateLimitError.retryAfter, in seconds", async () => {
     const { fetch } = stubFetch(() => json(429, throttled, { "retry-after": "3" }));
     const client = new PromptClient({ baseUrl, fetch });
-    const error = await client.prompts.create({ prompt: "x" }).catch((caught: unknown) => caught);
+    const error = await client.prompts
+      .create({ prompt: "x" }, { maxRetries: 0 })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RateLimitError);
     expect(error).toMatchObject({ status: 429, code: "throttled", retryAfter: 3 });
   });
@@ -176,18 +178,39 @@ describe("retries", () => {
     expect(calls).toHaveLength(3);
   });
 
-  it("does not retry prompts.create unless the caller opts in with maxRetries", async () => {
+  it("retries prompts.create under one Idempotency-Key, so that the server stores it once", async () => {
     const { fetch, calls } = stubFetch((_call, all) =>
       all.length < 3 ? json(503, unavailable) : json(201, prompt),
     );
     const client = new PromptClient({ baseUrl, accessToken: "t", fetch, maxRetries: 5 });
-    await expect(client.prompts.create({ prompt: "hola" })).rejects.toBeInstanceOf(InternalServerError);
-    expect(calls).toHaveLength(1);
+    const created = client.prompts.create({ prompt: "hola" });
+    await vi.advanceTimersByTimeAsync(1_500);
+    await expect(created).resolves.toEqual(prompt);
+    const keys = calls.map((call) => call.headers["idempotency-key"]);
+    expect(keys).toHaveLength(3);
+    expect(keys[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set(keys).size).toBe(1);
 
-    const created = client.prompts.create({ prompt: "hola" }, { maxRetries: 1 });
+    await client.prompts.create({ prompt: "hola" }, { idempotencyKey: "mine" });
+    expect(calls.at(-1)?.headers["idempotency-key"]).toBe("mine");
+  });
+
+  it("waits out a 409 idempotency_key_in_flight for its Retry-After, and a 422 is final", async () => {
+    const inFlight = { detail: "still running", code: "idempotency_key_in_flight" };
+    const { fetch, calls } = stubFetch((_call, all) =>
+      all.length === 1 ? json(409, inFlight, { "retry-after": "1" }) : json(201, prompt),
+    );
+    const client = new PromptClient({ baseUrl, accessToken: "t", fetch });
+    const created = client.prompts.create({ prompt: "hola" });
     await vi.advanceTimersByTimeAsync(1_000);
     await expect(created).resolves.toEqual(prompt);
-    expect(calls).toHaveLength(3);
+    expect(gaps(calls)).toEqual([1_000]);
+
+    const reused = { detail: "another body", code: "idempotency_key_reused" };
+    const refusing = stubFetch(() => json(422, reused));
+    const refused = new PromptClient({ baseUrl, accessToken: "t", fetch: refusing.fetch });
+    await expect(refused.prompts.create({ prompt: "hola" })).rejects.toMatchObject({ status: 422 });
+    expect(refusing.calls).toHaveLength(1);
   });
 
   it("never retries a client error", async () => {
@@ -214,7 +237,9 @@ describe("timeouts and cancellation", () => {
   it("a per-call timeout overrides the client's", async () => {
     const { fetch } = stubFetch(hang);
     const client = new PromptClient({ baseUrl, accessToken: "t", fetch, timeout: 60_000 });
-    const failure = expect(client.prompts.create({ prompt: "x" }, { timeout: 50 })).rejects.toThrow(/50 ms/);
+    const failure = expect(
+      client.prompts.create({ prompt: "x" }, { timeout: 50, maxRetries: 0 }),
+    ).rejects.toThrow(/50 ms/);
     await vi.advanceTimersByTimeAsync(50);
     await failure;
   });
