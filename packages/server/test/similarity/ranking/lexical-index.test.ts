@@ -89,7 +89,8 @@ describe("LexicalIndex", () => {
     expect(() => new LexicalIndex().add(1.5, "text")).toThrow(RangeError);
   });
 
-  it("searches 100,000 prompts in milliseconds", () => {
+  // How fast it searches is measured by `npm run bench -- --only search`, never here: a timed test fails by chance.
+  it("finds, among 100,000 prompts, only prompts that share a word with the query", () => {
     // Prompts drawn from a 20,000-word vocabulary with Zipf frequencies, so that common words have long postings.
     let seed = 7;
     const random = () => {
@@ -99,13 +100,19 @@ describe("LexicalIndex", () => {
     const vocabulary = Array.from({ length: 20_000 }, (_, index) => `w${index.toString(36)}x`);
     const word = () => vocabulary[Math.floor(Math.exp(random() * Math.log(vocabulary.length))) - 1] as string;
     const index = new LexicalIndex();
+    const texts: string[] = [];
     for (let id = 0; id < 100_000; id++) {
-      index.add(id, `how do I ${Array.from({ length: 8 }, word).join(" ")} for my team`);
+      texts.push(`how do I ${Array.from({ length: 8 }, word).join(" ")} for my team`);
+      index.add(id, texts[id] as string);
     }
-    const queries = Array.from({ length: 50 }, () => `${word()} ${word()} ${word()} ${word()}`);
-    const started = performance.now();
-    for (const query of queries) expect(index.search(query, 50).length).toBeGreaterThan(0);
-    const perQuery = (performance.now() - started) / queries.length;
-    expect(perQuery).toBeLessThan(100);
+    for (let query = 0; query < 20; query++) {
+      const words = [word(), word(), word(), word()];
+      const hits = index.search(words.join(" "), 50);
+      expect(hits.length).toBeGreaterThan(0);
+      for (const hit of hits) {
+        const text = (texts[hit.id] as string).split(" ");
+        expect(words.some((queried) => text.includes(queried))).toBe(true);
+      }
+    }
   }, 60_000);
 });
