@@ -1,5 +1,8 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { openStorage } from "@prompt-service/server";
-import { startServer, type TestServer } from "@prompt-service/testkit";
+import { seedEmbeddedDataDir, startServer, type TestServer } from "@prompt-service/testkit";
 import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { observability, type ReadinessCheck } from "../../src/observability/index.js";
@@ -27,7 +30,10 @@ describe("with a working database", () => {
 
 describe("when the database stops answering", () => {
   it("GET /readyz answers 503 service_unavailable naming the failed check, /healthz still 200", async () => {
-    const storage = await openStorage({});
+    // A copy of a migrated database: a new one (initdb) took most of the test's time, and past it on a busy machine.
+    const dataDir = await mkdtemp(join(tmpdir(), "prompt-readyz-"));
+    await seedEmbeddedDataDir(dataDir);
+    const storage = await openStorage({ dataDir });
     const server = await startServer({ listen: false, storage });
     try {
       await storage.close();
@@ -42,6 +48,7 @@ describe("when the database stops answering", () => {
       expect((await server.app.inject({ url: "/healthz" })).statusCode).toBe(200);
     } finally {
       await server.close();
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 });

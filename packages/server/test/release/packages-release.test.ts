@@ -73,6 +73,7 @@ const rootManifest = JSON.parse(readFileSync(join(repoRoot, "package.json"), "ut
 };
 
 let work: string;
+let mirror: string;
 let project: string;
 const prepared = new Map<string, Prepared>();
 let install: CommandResult | undefined;
@@ -98,7 +99,7 @@ function installedOrFail(): void {
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "prompt-release-"));
-  const mirror = join(work, "repo");
+  mirror = join(work, "repo");
   await mirrorRepository(mirror);
   const tarballs = join(work, "tarballs");
   await mkdir(tarballs);
@@ -452,3 +453,64 @@ function listening(child: ChildProcess, timeoutMs = 60_000): Promise<string> {
     });
   });
 }
+
+/** The commands of a package README's install route: its shell block that packs the package, comments dropped. */
+function documentedInstall(pkg: PublicPackage): string[][] {
+  const readme = readFileSync(join(repoRoot, "packages", pkg.dir, "README.md"), "utf8");
+  const block = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)]
+    .map((match) => match[1] as string)
+    .find((text) => /^npm pack -w /m.test(text));
+  if (!block) throw new Error(`packages/${pkg.dir}/README.md shows no \`npm pack -w\` route to install it`);
+  return block
+    .split("\n")
+    .map((line) => line.replace(/#.*$/, "").trim())
+    .filter((line) => line !== "")
+    .map((line) => line.split(/\s+/));
+}
+
+// Until the packages are published, each README's install route is `npm pack` in a clone and `npm install` of the
+// tarballs: run here as written, the clone's path standing in for /path/to/clone and a global install kept in a
+// folder of its own.
+describe.each(PUBLIC_PACKAGES)("$name's README install route, run as written", (pkg) => {
+  it("packs in the clone, installs the tarballs, and the package works", async () => {
+    preparedOrFail(pkg);
+    const [pack, install, ...others] = documentedInstall(pkg);
+    expect(others, "commands after the install").toEqual([]);
+    expect(pack?.slice(0, 3)).toEqual(["npm", "pack", "-w"]);
+    expect(install?.slice(0, 2)).toEqual(["npm", "install"]);
+    const packed = await run("npm", pack?.slice(1) ?? [], { cwd: mirror });
+    expect(packed.code, describeResult(packed)).toBe(0);
+
+    const user = await mkdtemp(join(work, `user-${pkg.dir}-`));
+    await writeFile(join(user, "package.json"), JSON.stringify({ name: "user-project", private: true }));
+    const args = (install?.slice(2) ?? []).map((arg) => arg.replace(/^\/path\/to\/clone\//, `${mirror}/`));
+    const prefix = join(user, "global");
+    const installed = await run(
+      "npm",
+      [
+        "install",
+        ...args,
+        ...(args.includes("--global") ? ["--prefix", prefix] : []),
+        "--prefer-offline",
+        "--no-audit",
+        "--no-fund",
+        "--loglevel=error",
+      ],
+      { cwd: user, timeoutMs: 600_000 },
+    );
+    expect(installed.code, describeResult(installed)).toBe(0);
+
+    if (pkg.dir === "cli") {
+      const help = await run(join(prefix, "bin", "prompt"), ["--help"], { cwd: user, timeoutMs: 60_000 });
+      expect(help.code, describeResult(help)).toBe(0);
+      expect(help.stdout).toMatch(/Usage: prompt\b/);
+    } else {
+      const loaded = await run(
+        process.execPath,
+        ["--input-type=module", "-e", `await import("${pkg.name}")`],
+        { cwd: user, timeoutMs: 60_000 },
+      );
+      expect(loaded.code, describeResult(loaded)).toBe(0);
+    }
+  }, 900_000);
+});

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import {
   createTestSchema,
   registerUser,
+  seedEmbeddedDataDir,
   startServer,
   type TestSchema,
   type TestServer,
@@ -147,6 +148,9 @@ describe("the index across restarts and crashes", () => {
   let dataDir: string;
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "prompt-similarity-"));
+    // A copy of a migrated database: a new one (initdb) took most of the first test's time, and past it on a busy
+    // machine.
+    await seedEmbeddedDataDir(dataDir);
   });
   afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
@@ -194,7 +198,9 @@ describe("the index across restarts and crashes", () => {
     expect(body.results.map((result) => result.id)).toContain(orphan.id);
     await run.server.close();
     await run.storage.close();
-  });
+    // Three server starts, each loading the embedding model in its worker threads: 4 s alone, past 20 s beside
+    // other test files on a busy machine.
+  }, 60_000);
 
   it("embeds again, in the background, prompts stored by another model", async () => {
     const storage = await openStorage({ dataDir });

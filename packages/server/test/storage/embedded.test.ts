@@ -22,9 +22,19 @@ storageContract("embedded PGlite on disk", async () => {
   };
 });
 
+/**
+ * A DATA_DIR holding a copy of a migrated database. The lock is what these tests are about: creating the database
+ * (initdb) took most of their time, and past their timeout on a busy machine.
+ */
+async function seededDataDir(): Promise<string> {
+  const dataDir = await mkdtemp(join(tmpdir(), "prompt-lock-"));
+  await seedEmbeddedDataDir(dataDir);
+  return dataDir;
+}
+
 describe("the embedded data directory", () => {
   it("is refused to a second opener while the first has it, and free again once closed", async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "prompt-lock-"));
+    const dataDir = await seededDataDir();
     try {
       const first = await openStorage({ dataDir });
       await expect(openStorage({ dataDir })).rejects.toBeInstanceOf(DataDirInUseError);
@@ -37,7 +47,7 @@ describe("the embedded data directory", () => {
   });
 
   it("is taken over from a process that died holding it", async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "prompt-lock-"));
+    const dataDir = await seededDataDir();
     try {
       // A pid that is not running: the lock a crashed server leaves behind.
       const dead = spawnSync(process.execPath, ["-e", "process.pid"]).pid as number;
@@ -55,7 +65,7 @@ describe("the embedded data directory under pid reuse", () => {
   const HOLDER = fileURLToPath(new URL("./fixtures/hold-data-dir.ts", import.meta.url));
 
   it("is taken over from a dead process whose pid is now this process's own", async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "prompt-lock-"));
+    const dataDir = await seededDataDir();
     try {
       // What a container's PID 1 finds after an out-of-memory kill: its own pid, written by its predecessor.
       const boot = (await readFile("/proc/sys/kernel/random/boot_id", "utf8")).trim();
@@ -123,7 +133,7 @@ describe("the embedded data directory under pid reuse", () => {
   }, 120_000);
 
   it("never lets two processes starting together both open the directory", async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "prompt-lock-race-"));
+    const dataDir = await seededDataDir();
     try {
       const attempts = await Promise.allSettled(Array.from({ length: 4 }, () => openStorage({ dataDir })));
       const opened = attempts.filter((attempt) => attempt.status === "fulfilled");
