@@ -1,6 +1,6 @@
 /** The chaos run's table: each goal of issue 26 §2 beside the figure the run measured. */
 import { MB, round } from "../support/stats.js";
-import type { ChaosRecorder } from "./clients.js";
+import type { Attempt, ChaosRecorder } from "./clients.js";
 
 export interface Fault {
   name: string;
@@ -21,6 +21,8 @@ export interface MemoryFigure {
   instance: string;
   warmBytes: number;
   endBytes: number;
+  /** Times the instance's process exited without being told to. */
+  crashes: number;
 }
 
 export interface ChaosRow {
@@ -76,11 +78,10 @@ export function chaosTable(
   const badInside = fiveHundreds.filter(
     (attempt) => inside(attempt.start, attempt.end) && !(attempt.status === 503 && attempt.retryAfter),
   );
-  const statuses = new Map<string, number>();
-  for (const attempt of fiveHundreds) {
-    const key = `${attempt.status}${attempt.retryAfter ? "+Retry-After" : ""}`;
-    statuses.set(key, (statuses.get(key) ?? 0) + 1);
-  }
+  const statuses = countBy(
+    fiveHundreds,
+    (attempt) => `${attempt.kind} ${attempt.status}${attempt.retryAfter ? "+Retry-After" : ""}`,
+  );
   rows.push({
     goal: "5xx outside the fault windows",
     figure: String(outside.length),
@@ -89,7 +90,7 @@ export function chaosTable(
   });
   rows.push({
     goal: "5xx inside them that are not 503 with Retry-After",
-    figure: `${badInside.length} (all 5xx: ${[...statuses].map(([key, count]) => `${key} × ${count}`).join(", ") || "none"})`,
+    figure: `${badInside.length} (all 5xx: ${statuses || "none"})`,
     target: "0",
     met: badInside.length === 0,
   });
@@ -97,9 +98,10 @@ export function chaosTable(
   faults.forEach((fault, position) => {
     // Until the next fault begins: what fails after that is the next fault's.
     const until = faults[position + 1]?.start ?? Number.POSITIVE_INFINITY;
-    const failedAfter = recorder.attempts
-      .filter((attempt) => attempt.start >= fault.end && attempt.start < until && !succeeded(attempt))
-      .map((attempt) => attempt.start - fault.end);
+    const failures = recorder.attempts.filter(
+      (attempt) => attempt.start >= fault.end && attempt.start < until && !succeeded(attempt),
+    );
+    const failedAfter = failures.map((attempt) => attempt.start - fault.end);
     // Each socket that closed because of the fault, and when its user had one open again.
     const closed = recorder.sockets.filter(
       (life) =>
@@ -118,7 +120,8 @@ export function chaosTable(
       goal: `back to normal after: ${fault.name} (${round((fault.end - fault.start) / 1000, 1)} s)`,
       figure:
         `${round(recovery / 1000, 1)} s (last failed request ${round(lastFailure / 1000, 1)} s after; ` +
-        `${closed.length} sockets closed, the last reopened ${round(lastReopen / 1000, 1)} s after)`,
+        `${closed.length} sockets closed, the last reopened ${round(lastReopen / 1000, 1)} s after` +
+        `${failures.length > 0 ? `; failed: ${countBy(failures, describe)}` : ""})`,
       target: "≤ 5 s",
       met: recovery <= RECOVERY_MS,
     });
@@ -127,6 +130,7 @@ export function chaosTable(
   const redis = faults.find((fault) => fault.name.startsWith("Redis"));
   let expected = 0;
   let delivered = 0;
+  const missed: string[] = [];
   for (const ack of recorder.acknowledged) {
     if (redis && ack.ackAt >= redis.start && ack.ackAt <= redis.end) continue;
     for (const life of recorder.sockets) {
@@ -134,15 +138,25 @@ export function chaosTable(
       if (life.closeAt !== undefined && life.closeAt < ack.ackAt + EVENT_GRACE_MS) continue;
       expected++;
       if (life.received.has(ack.id)) delivered++;
+      else missed.push(whenInRun(ack.ackAt, faults));
     }
   }
   rows.push({
     goal: "events of prompts acknowledged while Redis was up, reaching the sockets open then",
-    figure: `${round(pct(delivered, expected), 2)} % (${delivered} of ${expected})`,
+    figure:
+      `${round(pct(delivered, expected), 2)} % (${delivered} of ${expected}` +
+      `${missed.length > 0 ? `; missed, by the 201's time: ${missed.join(", ")}` : ""})`,
     target: "≥ 99.9 %",
     met: pct(delivered, expected) >= 99.9,
   });
 
+  const crashes = memory.reduce((sum, figure) => sum + figure.crashes, 0);
+  rows.push({
+    goal: "instances that exited on their own",
+    figure: memory.map((figure) => `${figure.instance}: ${figure.crashes}`).join(", "),
+    target: "0",
+    met: crashes === 0,
+  });
   for (const figure of memory) {
     const growth = pct(figure.endBytes - figure.warmBytes, figure.warmBytes);
     rows.push({
@@ -153,6 +167,27 @@ export function chaosTable(
     });
   }
   return rows;
+}
+
+/** A moment of the run, told by the fault before it: "Redis stopped, then started +1.2 s". */
+function whenInRun(at: number, faults: readonly Fault[]): string {
+  const before = faults.filter((fault) => fault.start <= at).at(-1);
+  if (!before) return `warm-up ${round(at / 1000, 1)} s`;
+  return at <= before.end
+    ? `during ${before.name.split(",")[0]}`
+    : `${round((at - before.end) / 1000, 1)} s after ${before.name.split(",")[0]}`;
+}
+
+const describe = (attempt: Attempt) => `${attempt.kind} ${attempt.status ?? attempt.error}`;
+
+/** "a × 3, b × 1", most frequent first. */
+function countBy<Item>(items: readonly Item[], key: (item: Item) => string): string {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, count]) => `${name} × ${count}`)
+    .join(", ");
 }
 
 function succeeded(attempt: { status?: number }): boolean {

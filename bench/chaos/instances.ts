@@ -10,6 +10,9 @@ export class ChaosInstance {
   #process: TypeScriptProcess | undefined;
   /** Everything earlier processes of this instance wrote, for the report when something goes wrong. */
   #earlierOutput = "";
+  /** Exits the run did not cause: a crash of the server under a fault. */
+  crashes = 0;
+  #stopping = false;
 
   constructor(
     readonly name: string,
@@ -28,6 +31,10 @@ export class ChaosInstance {
       env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: String(this.port), ...this.env },
     });
     this.#process = child;
+    this.#stopping = false;
+    void child.exited.then(() => {
+      if (!this.#stopping) this.crashes++;
+    });
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (child.child.exitCode !== null) throw new Error(`${this.name} exited at start:\n${child.output()}`);
@@ -45,6 +52,7 @@ export class ChaosInstance {
 
   /** kill -9: what is in flight is lost, as in a crash. */
   async kill(): Promise<void> {
+    this.#stopping = true;
     await this.#process?.stop("SIGKILL");
   }
 
@@ -57,14 +65,15 @@ export class ChaosInstance {
   }
 
   async stop(): Promise<void> {
+    this.#stopping = true;
     this.thaw();
     await this.#process?.stop("SIGTERM");
   }
 
-  /** Resident memory of the process (its worker threads included), from /proc. */
+  /** Resident memory of the process (its worker threads included), from /proc; NaN when it has exited. */
   async rssBytes(): Promise<number> {
     const pid = this.#process?.child.pid;
-    const status = await readFile(`/proc/${pid}/status`, "utf8");
+    const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
     return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) * 1024;
   }
 

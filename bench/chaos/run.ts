@@ -159,7 +159,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await running;
     const memory: MemoryFigure[] = [];
     for (const [instance, warmBytes] of warm) {
-      memory.push({ instance: instance.name, warmBytes, endBytes: await instance.rssBytes() });
+      memory.push({
+        instance: instance.name,
+        warmBytes,
+        endBytes: await instance.rssBytes(),
+        crashes: instance.crashes,
+      });
     }
     log("chaos: checking the database…");
     const verification = await verify(

@@ -25,6 +25,8 @@ export interface IndexSyncOptions {
 /** Rows of the backlog read at once: with REEMBED_BATCH, what the backlog holds in memory whatever its length. */
 const REEMBED_PAGE = 128;
 const REEMBED_BATCH = 32;
+/** A drain that failed (the database or the model away) is tried again after this, until it succeeds. */
+const BACKLOG_RETRY_MS = 5_000;
 /**
  * How far back each look for other instances' prompts reaches. created_at and embedded_at are the start of the
  * writing transaction, which commits a little later; the margin covers commits that finish out of order, and loads
@@ -54,6 +56,7 @@ export class IndexSync {
   #draining: Promise<void> | undefined;
   /** Asked for while a drain runs: it reads the backlog once more from its start when done. */
   #backlogWanted = false;
+  #backlogRetry: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(options: IndexSyncOptions) {
@@ -71,6 +74,7 @@ export class IndexSync {
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#timer);
+    clearTimeout(this.#backlogRetry);
     await this.#draining;
   }
 
@@ -114,7 +118,10 @@ export class IndexSync {
       }
       if (done > 0) log.info({ done, model: modelId }, "stored prompts without a vector embedded");
     } catch (error) {
-      log.error({ err: error, done }, "embedding the backlog of stored prompts failed; retried when asked again");
+      log.warn({ err: error, done }, "embedding the backlog of stored prompts failed; retrying");
+      clearTimeout(this.#backlogRetry);
+      this.#backlogRetry = setTimeout(() => this.embedBacklog(), BACKLOG_RETRY_MS);
+      this.#backlogRetry.unref();
     }
   }
 
