@@ -12,8 +12,13 @@ export interface CommandContext {
   out: Output;
   /** The server this command talks to, normalized. */
   server: string;
-  /** A client of `server` with the stored session (or $PROMPT_TOKEN), saving rotated tokens back. */
+  /**
+   * A client of `server` with $PROMPT_API_KEY, else $PROMPT_TOKEN, else the stored session (saving rotated tokens
+   * back).
+   */
   client: PromptClient;
+  /** The same without $PROMPT_API_KEY: for what only a session may do (manage keys, delete the account). */
+  sessionClient: PromptClient;
   credentials: Credentials;
   now(): Date;
 }
@@ -43,19 +48,24 @@ async function chooseServer(globals: GlobalOptions, io: IO, credentials: Credent
 export async function createContext(io: IO, globals: GlobalOptions): Promise<CommandContext> {
   const credentials = new Credentials(io.env);
   const server = await chooseServer(globals, io, credentials);
-  const client = new PromptClient({
-    baseUrl: server,
-    // A token in the environment wins over the stored session, as GH_TOKEN does in `gh`.
-    accessToken: io.env.PROMPT_TOKEN?.trim() || undefined,
-    tokenStore: credentials.tokenStore(server),
-    maxRetryAfter: MAX_RETRY_AFTER_SECONDS,
-  });
+  const clientOf = (apiKey: string | null) =>
+    new PromptClient({
+      baseUrl: server,
+      // A key or token in the environment wins over the stored session, as GH_TOKEN does in `gh`. Read from `io`
+      // (null: none), never from the SDK's own look at process.env.
+      apiKey,
+      accessToken: io.env.PROMPT_TOKEN?.trim() || undefined,
+      tokenStore: credentials.tokenStore(server),
+      maxRetryAfter: MAX_RETRY_AFTER_SECONDS,
+    });
+  const client = clientOf(io.env.PROMPT_API_KEY?.trim() || null);
+  const sessionClient = clientOf(null);
   const out = new Output(io, {
     json: globals.json === true,
     quiet: globals.quiet === true,
     color: colorWanted(io.stdout.isTTY === true, globals.color, io.env),
   });
-  return { io, out, server, client, credentials, now: () => new Date() };
+  return { io, out, server, client, sessionClient, credentials, now: () => new Date() };
 }
 
 /** Runs a command's body with the context that its global options describe; program.ts provides it. */

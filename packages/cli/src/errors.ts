@@ -3,6 +3,8 @@ import {
   APIError,
   AuthenticationError,
   ConnectionError,
+  PermissionDeniedError,
+  QuotaExceededError,
   RateLimitError,
   ValidationError,
 } from "@prompt-service/sdk";
@@ -41,7 +43,9 @@ function authenticationMessage(error: AuthenticationError, server: string): stri
     case "no_active_account":
       return "wrong username or password";
     case "token_not_valid":
-      return `the session on ${server} expired or was revoked: run \`prompt login\``;
+      return `the session or API key for ${server} expired or was revoked: run \`prompt login\``;
+    case "account_deleted":
+      return `the account on ${server} was deleted`;
     default:
       return error.detail;
   }
@@ -60,6 +64,9 @@ const FIELD_NAMES: Record<string, string> = {
   username: "--username",
   email: "--email",
   password: "the password",
+  name: "--name",
+  expires_in: "--expires",
+  days: "--days",
 };
 
 /** "--username: A user with that username already exists.", one clause per field, as the command line names them. */
@@ -93,12 +100,22 @@ function unreachableMessage(error: ConnectionError, server: string): string {
 export function explain(error: unknown, server: string): CliError {
   if (error instanceof CliError) return error;
   const cause = { cause: error };
+  if (error instanceof QuotaExceededError) {
+    return new CliError(`token budget used up on ${server}: ${error.detail}`, ExitCode.throttled, cause);
+  }
   if (error instanceof RateLimitError) {
     const wait = error.retryAfter === undefined ? "later" : `in ${seconds(error.retryAfter)}`;
     return new CliError(`throttled by ${server}: try again ${wait}`, ExitCode.throttled, cause);
   }
   if (error instanceof AuthenticationError) {
     return new CliError(authenticationMessage(error, server), ExitCode.authentication, cause);
+  }
+  if (error instanceof PermissionDeniedError) {
+    return new CliError(
+      `${error.detail} An API key cannot do this: run \`prompt login\`.`,
+      ExitCode.authentication,
+      cause,
+    );
   }
   if (error instanceof ConnectionError) {
     return new CliError(unreachableMessage(error, server), ExitCode.unreachable, cause);

@@ -1,11 +1,17 @@
 import { Command } from "commander";
+import { accountCommand } from "./commands/account.js";
+import { deleteCommand } from "./commands/delete.js";
+import { exportCommand } from "./commands/export.js";
 import { historyCommand } from "./commands/history.js";
+import { importCommand } from "./commands/import.js";
+import { keysCommand } from "./commands/keys/index.js";
 import { loginCommand } from "./commands/login.js";
 import { logoutCommand } from "./commands/logout.js";
 import { registerCommand } from "./commands/register.js";
 import { searchCommand } from "./commands/search.js";
 import { serveCommand } from "./commands/serve.js";
 import { submitCommand } from "./commands/submit.js";
+import { usageCommand } from "./commands/usage.js";
 import { watchCommand } from "./commands/watch.js";
 import { whoamiCommand } from "./commands/whoami.js";
 import { DEFAULT_SERVER } from "./config/server-url.js";
@@ -13,6 +19,13 @@ import { createContext, type GlobalOptions, type Invoke } from "./context.js";
 import { explain } from "./errors.js";
 import type { IO } from "./io.js";
 import { VERSION } from "./version.js";
+
+/** Subcommands, at any depth, inherit the exit override and the output settings only when copied onto them. */
+function withProgramSettings(command: Command, program: Command): Command {
+  command.exitOverride().configureOutput(program.configureOutput());
+  for (const subcommand of command.commands) withProgramSettings(subcommand, program);
+  return command;
+}
 
 /**
  * The `prompt` command line: global options, then one subcommand. Commander writes through `io` and throws
@@ -53,11 +66,16 @@ export function createProgram(io: IO): Command {
     submitCommand,
     searchCommand,
     historyCommand,
+    deleteCommand,
     watchCommand,
+    usageCommand,
+    exportCommand,
+    importCommand,
+    keysCommand,
+    accountCommand,
     serveCommand,
   ]) {
-    // Subcommands inherit the exit override and the output settings only when copied onto them.
-    program.addCommand(define(invoke).exitOverride().configureOutput(program.configureOutput()));
+    program.addCommand(withProgramSettings(define(invoke), program));
   }
   return program;
 }

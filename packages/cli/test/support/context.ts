@@ -47,6 +47,14 @@ export async function testContext(options: TestContextOptions = {}) {
     server,
     client: new PromptClient({
       baseUrl: server,
+      apiKey: fake.io.env.PROMPT_API_KEY ?? null,
+      tokenStore: credentials.tokenStore(server),
+      maxRetries: 0,
+      ...options.client,
+    }),
+    sessionClient: new PromptClient({
+      baseUrl: server,
+      apiKey: null,
       tokenStore: credentials.tokenStore(server),
       maxRetries: 0,
       ...options.client,

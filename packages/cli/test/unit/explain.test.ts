@@ -33,7 +33,7 @@ describe("the exit status and message of a failure", () => {
     [
       auth("token_not_valid"),
       ExitCode.authentication,
-      `the session on ${SERVER} expired or was revoked: run \`prompt login\``,
+      `the session or API key for ${SERVER} expired or was revoked: run \`prompt login\``,
     ],
     [auth("something_new", "Go away."), ExitCode.authentication, "Go away."],
     [
