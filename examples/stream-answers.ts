@@ -57,6 +57,7 @@ type ServerMessage =
       data: { id: number; prompt: string; response: string; created_at: string };
     }
   | { type: "prompt.error"; event: "prompt_failed"; data: { id: number; code: string; detail: string } }
+  | { type: "prompt.message"; event: "prompt_deleted"; data: { id: number } }
   | { type: "pong" }
   | { type: "error"; code: string; detail: string };
 
@@ -84,7 +85,8 @@ const done = new Promise<{ id: number; response: string }>((resolve, reject) => 
     } else if (message.type === "prompt.delta") {
       pieces[message.data.index] = message.data.delta; // indexed, so that order never depends on delivery
       process.stdout.write(message.data.delta);
-    } else if (message.type === "prompt.message") {
+    } else if (message.event === "prompt_completed") {
+      // `prompt.message` also carries `prompt_deleted`: the event name, not the type, says which.
       resolve(message.data);
     } else if (message.type === "prompt.error") {
       reject(new Error(`the answer failed: ${message.data.code}: ${message.data.detail}`));
