@@ -4,6 +4,7 @@ import type { Static } from "typebox";
 import { userIdOf } from "../auth/authenticate.js";
 import { slashVariants } from "../http/slash-variants.js";
 import { type AnsweredPrompt, answerPrompt, type Chat } from "../prompts/answer-prompt.js";
+import { ClientGoneError, clientGoneSignal } from "../prompts/client-gone.js";
 import { AnswerReuse } from "../prompts/reuse/answer-reuse.js";
 import { throttle } from "../ratelimit/throttle.js";
 import type { ServiceContext } from "../service-context.js";
@@ -40,6 +41,8 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<ServiceContext> = a
 
   /** One completion, streamed or whole; kept apart from the route so that a wrapper (Idempotency-Key) can take it. */
   async function complete(body: Body, request: FastifyRequest, reply: FastifyReply) {
+    // Taken first, before any wait: it reads the connection's state as the request arrived.
+    const clientGone = clientGoneSignal(request, reply);
     const userId = userIdOf(request);
     if (body.model !== llm.model) throw modelNotFound(body.model);
     const chat = receiveChat(body.messages, config.promptMaxLength);
@@ -67,9 +70,16 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<ServiceContext> = a
           // answerPrompt reuses only for a single user turn: see the README's OpenAI-compatible API.
           reuse: true,
           ...(stream ? { onEvent: (event) => stream.send(event) } : {}),
+          // As on POST /api/prompts: a client that gave up (and may have retried elsewhere) gets nothing stored.
+          signal: clientGone,
         },
       );
     } catch (error) {
+      if (error instanceof ClientGoneError) {
+        stream?.abandon();
+        request.log.info({ userId }, "client gone before its chat completion was answered: not stored");
+        return reply;
+      }
       // Once streaming, the failure goes out as the stream's last event; before, it answers as usual.
       if (!stream?.started) throw error;
       request.log.warn({ err: error, userId }, "streamed chat completion failed");

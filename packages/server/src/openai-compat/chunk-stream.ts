@@ -60,6 +60,11 @@ export class ChunkStream {
     this.#end();
   }
 
+  /** The client has gone: the stream ends, with nothing more to say. */
+  abandon(): void {
+    this.#end();
+  }
+
   #chunk(
     delta: { role?: "assistant"; content?: string },
     finishReason: AnsweredPrompt["finishReason"] | null,

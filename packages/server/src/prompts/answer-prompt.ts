@@ -1,5 +1,4 @@
 import type { FastifyBaseLogger, FastifyError } from "fastify";
-import { ApiError } from "../errors.js";
 import { toApiError } from "../http/error-handler.js";
 import { singlePrompt } from "../llm/chat.js";
 import type { AnswerEnd, ChatRequest, FinishReason, LlmProvider, TokenUsage } from "../llm/port.js";
@@ -86,9 +85,11 @@ export async function answerPrompt(
     end = { finishReason: "stop", usage: NO_TOKENS };
     emit?.(deltaEvent(id as number, 0, response));
   } else {
+    // A client that has gone stops the model too: its answer would not be stored, but it would be billed.
+    const call: ChatRequest = { ...chat, signal: request.signal };
     ({ content: response, ...end } = emit
-      ? await streamAnswer(dependencies, emit, id as number, chat)
-      : await llm.complete(chat));
+      ? await streamAnswer(dependencies, emit, id as number, call)
+      : await llm.complete(call));
   }
   let stored: StoredPrompt;
   try {
@@ -143,7 +144,7 @@ async function streamAnswer(
   { llm }: AnswerDependencies,
   emit: (event: PromptEvent) => void,
   id: number,
-  chat: Chat,
+  chat: ChatRequest,
 ): Promise<AnswerEnd & { content: string }> {
   let content = "";
   let index = 0;
@@ -155,7 +156,8 @@ async function streamAnswer(
       emit(deltaEvent(id, index++, next.value));
     }
   } catch (error) {
-    const failure = error instanceof ApiError ? error : new ApiError("llm_error");
+    // The provider's failures are ApiErrors; anything else is the abort of a client that has gone.
+    const failure = toApiError(error as FastifyError);
     emit(failedEvent(id, failure.code, failure.message));
     throw error;
   }

@@ -17,6 +17,7 @@ import {
   startFakeOpenAi,
   startSse,
 } from "../llm/fake-openai.js";
+import { RecordingSocket } from "../realtime/socket-client.js";
 import { createApiKey } from "./api-key.js";
 
 const MODEL = "test-model";
@@ -194,6 +195,34 @@ describe("an upstream that reports usage", () => {
     const prompts = await server.storage.prompts.list(user.id, { limit: 50 });
     expect(prompts.map((prompt) => prompt.prompt)).not.toContain("upstream down");
     expect(prompts.map((prompt) => prompt.prompt)).not.toContain("upstream silent");
+  });
+
+  it("stops the upstream and stores nothing when the client leaves mid-stream, and tells the user's sockets", async () => {
+    fake.handler = (_recorded, response) => {
+      startSse(response);
+      // The first piece, then nothing: only a client that leaves ends this answer.
+      response.write(sseEvent(PIECES[0] as string));
+    };
+    const socket = await RecordingSocket.open(
+      `${server.url.replace("http", "ws")}/ws/prompts/?token=${user.access}`,
+    );
+    try {
+      const controller = new AbortController();
+      const stream = await client.chat.completions.create(
+        { model: MODEL, messages: [{ role: "user", content: "a reader that leaves" }], stream: true },
+        { signal: controller.signal },
+      );
+      for await (const chunk of stream) {
+        if (chunk.choices[0]?.delta.content) break;
+      }
+      controller.abort();
+      await socket.waitFor(() => socket.messages.some((message) => message.event === "prompt_failed"));
+    } finally {
+      socket.close();
+    }
+    await fake.requests.at(-1)?.connectionClosed;
+    const prompts = await server.storage.prompts.list(user.id, { limit: 50 });
+    expect(prompts.map((prompt) => prompt.prompt)).not.toContain("a reader that leaves");
   });
 
   it("ends a stream that fails midway with OpenAI's error event, which the client raises", async () => {
