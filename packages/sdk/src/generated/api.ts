@@ -158,6 +158,13 @@ export interface ExportLine {
   };
 }
 
+export interface ImportResult {
+  /** Prompts stored. */
+  imported: number;
+  /** Lines the caller already had. */
+  skipped: number;
+}
+
 export interface UsageQuery {
   /** How many UTC days back, today included. 1 to 366. Defaults to 30. */
   days?: number;

@@ -1,17 +1,12 @@
 import type { HttpClient, RequestOptions } from "../core/http.js";
 import { NDJSON } from "../core/ndjson.js";
 import { APIError, type FieldErrors, PromptServiceError, ValidationError } from "../errors.js";
-import type { ExportLine } from "../generated/api.js";
+import type { ExportLine, ImportResult } from "../generated/api.js";
 
 /** A line of an import: an export line as an object, or the text of one (a line of an .ndjson file). */
 export type ImportLine = ExportLine | string;
 
-export interface ImportResult {
-  /** Prompts stored. */
-  imported: number;
-  /** Lines the user already had (same `created_at` and `prompt`). */
-  skipped: number;
-}
+export type { ImportResult };
 
 export interface ImportOptions extends RequestOptions {
   /**

@@ -38,6 +38,7 @@ export const SCHEMA_ENTRIES: readonly SchemaEntry[] = [
   { name: "SimilarPrompt", schema: similarity.SimilarResult, direction: "response" },
   { name: "SimilarResponse", schema: similarity.SimilarResponse, direction: "response" },
   { name: "ExportLine", schema: exportFormat.ExportLine, direction: "response" },
+  { name: "ImportResult", schema: exportFormat.ImportResult, direction: "response" },
   { name: "UsageQuery", schema: usage.UsageQuery, direction: "request" },
   { name: "UsageReport", schema: usage.UsageReport, direction: "response" },
   { name: "ErrorBody", schema: http.ErrorBody, direction: "response" },

@@ -40,6 +40,15 @@ export const ExportLine = Type.Object(
 
 export type ExportLineBody = Static<typeof ExportLine>;
 
+/** What an import answers. */
+export const ImportResult = Type.Object(
+  {
+    imported: Type.Integer({ description: "Prompts stored." }),
+    skipped: Type.Integer({ description: "Lines the caller already had." }),
+  },
+  { $id: "ImportResult" },
+);
+
 export function toExportLine(prompt: StoredPrompt): ExportLineBody {
   return {
     ...toPromptBody(prompt),

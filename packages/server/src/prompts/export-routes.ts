@@ -10,7 +10,14 @@ import { fieldErrors, validatorCompiler } from "../http/validation.js";
 import { throttle } from "../ratelimit/throttle.js";
 import type { ServiceContext } from "../service-context.js";
 import type { ImportedPrompt, PromptCursor, Storage } from "../storage/index.js";
-import { ExportLine, type ExportLineBody, fromExportLine, NDJSON, toExportLine } from "./export-format.js";
+import {
+  ExportLine,
+  type ExportLineBody,
+  fromExportLine,
+  ImportResult,
+  NDJSON,
+  toExportLine,
+} from "./export-format.js";
 
 const tags = ["prompts"];
 const security = [{ bearerAuth: [] }];
@@ -132,10 +139,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (ap
       "Lines the caller already has (same `created_at` and `prompt`) are skipped. Vectors are computed here.",
     body: Type.String({ description: "NDJSON lines, as GET /api/prompts/export writes them." }),
     response: {
-      200: Type.Object({
-        imported: Type.Integer({ description: "Prompts stored." }),
-        skipped: Type.Integer({ description: "Lines the caller already had." }),
-      }),
+      200: ImportResult,
       ...authenticatedErrors,
       413: ErrorBody,
       415: ErrorBody,
