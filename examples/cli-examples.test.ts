@@ -63,7 +63,5 @@ describe("CLI examples", () => {
         "",
       ].join("\n"),
     );
-    // Eight runs of `prompt`, each a Node process that compiles the CLI's sources with tsx: the test has the bound
-    // that runExample gives the script.
-  }, 60_000);
+  });
 });

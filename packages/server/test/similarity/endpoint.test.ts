@@ -198,9 +198,7 @@ describe("the index across restarts and crashes", () => {
     expect(body.results.map((result) => result.id)).toContain(orphan.id);
     await run.server.close();
     await run.storage.close();
-    // Three server starts, each loading the embedding model in its worker threads: 4 s alone, past 20 s beside
-    // other test files on a busy machine.
-  }, 60_000);
+  });
 
   it("embeds again, in the background, prompts stored by another model", async () => {
     const storage = await openStorage({ dataDir });
