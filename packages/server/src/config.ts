@@ -1,6 +1,5 @@
 import envSchema from "env-schema";
 import { Type } from "typebox";
-import { looksGuessable } from "./auth/secret-strength.js";
 import { ConfigError } from "./errors.js";
 import type { ValueKind } from "./settings/kinds.js";
 import { SETTINGS, type Setting } from "./settings/table.js";
@@ -39,8 +38,6 @@ export type StandaloneConfig = { [S in StandaloneSetting as OptionName<S>]: Reso
   options: PromptServiceOptions;
 };
 
-const MIN_SECRET_LENGTH = 32;
-
 const optionName = (setting: Setting): string =>
   setting.option ??
   setting.env.toLowerCase().replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
@@ -60,20 +57,14 @@ const resolveAll = (settings: readonly Setting[], values: Record<string, unknown
 const PLUGIN_SETTINGS: readonly Setting[] = SETTINGS.filter((setting) => !("standalone" in setting));
 const STANDALONE_SETTINGS: readonly Setting[] = SETTINGS.filter((setting) => "standalone" in setting);
 
-/** Applies the defaults and checks every option; a bad one throws a ConfigError naming its environment variable. */
+/**
+ * Applies the defaults and checks every option, then the rules that span settings (the rows' checks); a bad one
+ * throws a ConfigError naming its environment variable.
+ */
 export function resolveOptions(options: PromptServiceOptions = {}): ResolvedOptions {
   const resolved = resolveAll(PLUGIN_SETTINGS, options) as ResolvedOptions;
-  const secret = resolved.jwtSecret;
-  if (secret !== undefined && secret.length < MIN_SECRET_LENGTH) {
-    throw new ConfigError("JWT_SECRET", `must be at least ${MIN_SECRET_LENGTH} characters long`);
-  }
-  if (resolved.production && !secret) throw new ConfigError("JWT_SECRET", "is required in production");
-  if (resolved.production && secret && looksGuessable(secret)) {
-    throw new ConfigError(
-      "JWT_SECRET",
-      "looks guessable (too few distinct characters, or too little randomness); make one with openssl rand -hex 32",
-    );
-  }
+  // Over the table itself, not PLUGIN_SETTINGS, so that each row's check is typed against the resolved options.
+  for (const setting of SETTINGS) if ("check" in setting) setting.check(resolved);
   return resolved;
 }
 

@@ -8,21 +8,16 @@ export { FAIL_CLOSED_RETRY_SECONDS, type FailMode } from "./failsafe.js";
 export type { RateLimitDecision, RateLimiter } from "./port.js";
 export { parseRateLimits, type RateLimitRule } from "./rules.js";
 
-export const RATE_LIMIT_DEFAULTS = {
-  // Open: Redis only shares the counts, and losing it should not take prompts and logins down with it. Outages
-  // reach onStoreError, to be logged and alerted on; choose "closed" where abuse costs more than downtime.
-  failMode: "open",
-  // A healthy Redis answers in about a millisecond; a throttle check may add at most this much to a request.
-  timeoutMs: 250,
-} as const satisfies { failMode: FailMode; timeoutMs: number };
+/** A healthy Redis answers in about a millisecond; a throttle check may add at most this much to a request. */
+export const REDIS_TIMEOUT_MS = 250;
 
 export interface RateLimitBackendOptions {
   /** Redis shared by every instance; when unset (or empty) counts stay in this process. */
   redisUrl?: string | undefined;
   /** Namespaces the Redis keys; each limiter adds its name. */
   prefix: string;
-  /** What to answer while Redis fails. */
-  failMode?: FailMode;
+  /** What to answer while Redis fails: RATE_LIMIT_FAIL_MODE. */
+  failMode: FailMode;
   /** Told about every Redis failure: failed consumes and connection errors. */
   onStoreError?: (error: Error) => void;
 }
@@ -31,7 +26,7 @@ export interface RateLimitBackendOptions {
 export interface RateLimitBackend {
   /**
    * The limiter for one throttled action, its keys apart from every other limiter's under `name`. Against Redis
-   * its consume never rejects and answers within RATE_LIMIT_DEFAULTS.timeoutMs.
+   * its consume never rejects and answers within REDIS_TIMEOUT_MS.
    */
   limiter(name: string, rules: readonly RateLimitRule[]): RateLimiter;
   /** Closes the Redis connection. */
@@ -40,14 +35,13 @@ export interface RateLimitBackend {
 
 export function createRateLimitBackend(options: RateLimitBackendOptions): RateLimitBackend {
   const onStoreError = options.onStoreError ?? (() => {});
-  const failMode = options.failMode ?? RATE_LIMIT_DEFAULTS.failMode;
   const client = options.redisUrl ? createRedisClient(options.redisUrl, onStoreError) : undefined;
   return {
     limiter(name, rules) {
       if (!client) return new MemoryRateLimiter(rules);
       const prefix = `${options.prefix}${name}:`;
-      const store = new RedisRateLimiter({ client, rules, prefix, timeoutMs: RATE_LIMIT_DEFAULTS.timeoutMs });
-      return withFailMode(store, { failMode, onStoreError });
+      const store = new RedisRateLimiter({ client, rules, prefix, timeoutMs: REDIS_TIMEOUT_MS });
+      return withFailMode(store, { failMode: options.failMode, onStoreError });
     },
     async close() {
       // disconnect, not quit: quit would wait on a Redis that may be gone, and nothing in flight needs finishing.

@@ -1,8 +1,9 @@
+import { LRUCache } from "lru-cache";
 import { decide, type WindowState } from "./decision.js";
 import type { RateLimitDecision, RateLimiter } from "./port.js";
 import type { RateLimitRule } from "./rules.js";
 
-export interface MemoryRateLimiterOptions {
+interface MemoryRateLimiterOptions {
   /** Milliseconds on a monotonic clock; injectable so that tests control time. */
   now?: () => number;
   /** Keys kept at most; past it the least recently used key is forgotten. Default 100,000. */
@@ -19,10 +20,9 @@ const DEFAULT_MAX_KEYS = 100_000;
  * the least recently used key only ever forgets the quietest counts.
  */
 export class MemoryRateLimiter implements RateLimiter {
-  private readonly logs = new Map<string, number[]>();
+  private readonly logs: LRUCache<string, number[]>;
   private readonly now: () => number;
   private readonly longestMs: number;
-  private readonly maxKeys: number;
   private lastSweep: number;
 
   constructor(
@@ -32,7 +32,8 @@ export class MemoryRateLimiter implements RateLimiter {
     // performance.now, not Date.now: a wall clock set back would reopen windows that are full.
     this.now = options.now ?? (() => performance.now());
     this.longestMs = Math.max(...rules.map((rule) => rule.windowMs));
-    this.maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
+    // Bounded by maxSize (a key counts 1) rather than max, which would allocate room for every key up front.
+    this.logs = new LRUCache({ maxSize: options.maxKeys ?? DEFAULT_MAX_KEYS, sizeCalculation: () => 1 });
     this.lastSweep = this.now();
   }
 
@@ -51,10 +52,8 @@ export class MemoryRateLimiter implements RateLimiter {
       this.rules.map((rule) => windowState(log, rule, now)),
     );
     if (decision.allowed) log.push(now);
-    // Deleted and set again, so that the map's order is the order of last use.
-    this.logs.delete(key);
     if (log.length > 0) this.logs.set(key, log);
-    if (this.logs.size > this.maxKeys) this.logs.delete(this.logs.keys().next().value as string);
+    else this.logs.delete(key);
     return decision;
   }
 
@@ -62,9 +61,11 @@ export class MemoryRateLimiter implements RateLimiter {
   private sweep(now: number): void {
     if (now - this.lastSweep < this.longestMs) return;
     this.lastSweep = now;
-    for (const [key, log] of this.logs) {
-      if ((log.at(-1) ?? Number.NEGATIVE_INFINITY) <= now - this.longestMs) this.logs.delete(key);
-    }
+    const idle: string[] = [];
+    this.logs.forEach((log, key) => {
+      if ((log.at(-1) ?? Number.NEGATIVE_INFINITY) <= now - this.longestMs) idle.push(key);
+    });
+    for (const key of idle) this.logs.delete(key);
   }
 }
 

@@ -1,3 +1,5 @@
+import { looksGuessable } from "../auth/secret-strength.js";
+import { ConfigError } from "../errors.js";
 import { defaultEmbeddingThreads } from "../similarity/embeddings/worker-pool.js";
 import {
   duration,
@@ -38,7 +40,15 @@ export interface Setting {
   standalone?: true;
   /** Never a flag of `prompt serve`: a flag would show the secret to every user of the machine in the process list. */
   secret?: true;
+  /**
+   * A rule the value keeps with other settings, checked once every option is resolved; it throws a ConfigError
+   * naming the variable. Given the resolved options, of which it names the ones it reads.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: each row's check declares the resolved options it reads
+  check?: (resolved: any) => void;
 }
+
+const MIN_SECRET_LENGTH = 32;
 
 /**
  * Every setting, in the order the README's configuration table gives them. The plugin's options and their resolved
@@ -107,6 +117,21 @@ export const SETTINGS = [
     placeholder: "secret",
     description: "HS256 key of at least 32 characters, the same on every instance",
     secret: true,
+    // Anyone who guesses the key can sign tokens for any account; production has no development secret to fall
+    // back on, and a short or guessable key falls to an offline search from any token.
+    check({ jwtSecret, production }: { jwtSecret: string | undefined; production: boolean }) {
+      if (jwtSecret !== undefined && jwtSecret.length < MIN_SECRET_LENGTH) {
+        throw new ConfigError("JWT_SECRET", `must be at least ${MIN_SECRET_LENGTH} characters long`);
+      }
+      if (!production) return;
+      if (!jwtSecret) throw new ConfigError("JWT_SECRET", "is required in production");
+      if (looksGuessable(jwtSecret)) {
+        throw new ConfigError(
+          "JWT_SECRET",
+          "looks guessable (too few distinct characters, or too little randomness); make one with openssl rand -hex 32",
+        );
+      }
+    },
   },
   {
     env: "ACCESS_TOKEN_TTL",
@@ -141,14 +166,14 @@ export const SETTINGS = [
   {
     env: "OPENAI_BASE_URL",
     kind: url("http", "https"),
-    shownDefault: "https://api.openai.com/v1",
+    default: "https://api.openai.com/v1",
     placeholder: "url",
     description: "OpenAI-compatible chat completions API",
   },
   {
     env: "OPENAI_MODEL",
     kind: text,
-    shownDefault: "gpt-4o-mini",
+    default: "gpt-4o-mini",
     placeholder: "model",
     description: "language model",
   },
@@ -157,7 +182,7 @@ export const SETTINGS = [
     kind: duration(),
     default: "30s",
     placeholder: "duration",
-    description: "bound on one answer, retries included",
+    description: "bound on one call to the OpenAI-compatible API (an answer, embeddings), retries included",
   },
   {
     env: "MOCK_LLM_DELAY",
@@ -294,6 +319,8 @@ export const SETTINGS = [
   {
     env: "RATE_LIMIT_FAIL_MODE",
     kind: oneOf("open", "closed"),
+    // Open: Redis only shares the counts, and losing it should not take prompts and logins down with it. Outages
+    // are logged, to be alerted on; "closed" is for deployments where abuse costs more than downtime.
     default: "open",
     placeholder: "mode",
     description: "while Redis is unreachable: open lets requests through, closed refuses them",

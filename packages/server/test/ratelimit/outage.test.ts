@@ -1,12 +1,13 @@
 import { createServer } from "node:net";
 import { startTcpProxy, type TcpProxy, TEST_REDIS_URL, uniqueRedisPrefix } from "@prompt-service/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { resolveOptions } from "../../src/config.js";
 import {
   createRateLimitBackend,
   type FailMode,
-  RATE_LIMIT_DEFAULTS,
   type RateLimitBackend,
   type RateLimiter,
+  REDIS_TIMEOUT_MS,
 } from "../../src/ratelimit/index.js";
 import { connectTestRedis, deleteKeys } from "./test-redis.js";
 
@@ -37,7 +38,8 @@ describe("Redis rate limiter when Redis fails", () => {
   let backend: RateLimitBackend | undefined;
   let errors: Error[];
 
-  const limiterAt = (redisUrl: string, failMode?: FailMode) => {
+  // Unless a test chooses one, the fail mode is RATE_LIMIT_FAIL_MODE's default, as the server resolves it.
+  const limiterAt = (redisUrl: string, failMode: FailMode = resolveOptions().rateLimitFailMode) => {
     errors = [];
     backend = createRateLimitBackend({
       redisUrl,
@@ -75,7 +77,7 @@ describe("Redis rate limiter when Redis fails", () => {
     for (let attempt = 0; attempt < 3; attempt++) {
       const { decision, ms } = await timed(limiter, "frank");
       expect(decision).toEqual({ allowed: true, remaining: 0, resetSeconds: 60 });
-      expect(ms).toBeLessThan(RATE_LIMIT_DEFAULTS.timeoutMs + SLACK_MS);
+      expect(ms).toBeLessThan(REDIS_TIMEOUT_MS + SLACK_MS);
     }
     expect(errors.length).toBeGreaterThanOrEqual(3);
     expect(errors.every((error) => error instanceof Error)).toBe(true);
@@ -95,7 +97,7 @@ describe("Redis rate limiter when Redis fails", () => {
     proxy.cut();
     const { decision, ms } = await timed(limiter, "heidi");
     expect(decision).toEqual({ allowed: false, retryAfterSeconds: 1 });
-    expect(ms).toBeLessThan(RATE_LIMIT_DEFAULTS.timeoutMs + SLACK_MS);
+    expect(ms).toBeLessThan(REDIS_TIMEOUT_MS + SLACK_MS);
     expect(errors.length).toBeGreaterThanOrEqual(1);
 
     proxy.restore();
@@ -114,10 +116,10 @@ describe("Redis rate limiter when Redis fails", () => {
     proxy.stall();
     const { decision, ms } = await timed(limiter, "judy");
     expect(decision).toEqual({ allowed: false, retryAfterSeconds: 1 });
-    expect(ms).toBeGreaterThanOrEqual(RATE_LIMIT_DEFAULTS.timeoutMs - 5);
-    expect(ms).toBeLessThan(RATE_LIMIT_DEFAULTS.timeoutMs + SLACK_MS);
+    expect(ms).toBeGreaterThanOrEqual(REDIS_TIMEOUT_MS - 5);
+    expect(ms).toBeLessThan(REDIS_TIMEOUT_MS + SLACK_MS);
     expect(errors.map((error) => error.message)).toContain(
-      `Redis did not answer within ${RATE_LIMIT_DEFAULTS.timeoutMs} ms`,
+      `Redis did not answer within ${REDIS_TIMEOUT_MS} ms`,
     );
 
     proxy.restore();
@@ -133,7 +135,7 @@ describe("Redis rate limiter when Redis fails", () => {
     for (let attempt = 0; attempt < 3; attempt++) {
       const { decision, ms } = await timed(limiter, "mallory");
       expect(decision.allowed).toBe(true);
-      expect(ms).toBeLessThan(RATE_LIMIT_DEFAULTS.timeoutMs + SLACK_MS);
+      expect(ms).toBeLessThan(REDIS_TIMEOUT_MS + SLACK_MS);
     }
     expect(errors.length).toBeGreaterThanOrEqual(3);
   });

@@ -3,9 +3,9 @@ import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createRateLimitBackend,
-  RATE_LIMIT_DEFAULTS,
   type RateLimitBackend,
   type RateLimitRule,
+  REDIS_TIMEOUT_MS,
 } from "../../src/ratelimit/index.js";
 import { createRedisClient, RedisRateLimiter } from "../../src/ratelimit/redis.js";
 import { rateLimiterContract } from "./contract.js";
@@ -31,7 +31,7 @@ rateLimiterContract("Redis", async () => {
         client,
         rules,
         prefix,
-        timeoutMs: RATE_LIMIT_DEFAULTS.timeoutMs,
+        timeoutMs: REDIS_TIMEOUT_MS,
         now: () => now,
       }),
     async elapse(ms) {
