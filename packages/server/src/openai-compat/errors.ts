@@ -74,11 +74,16 @@ function fromApiError(error: ApiError): OpenAiError {
   );
 }
 
-/** `/messages/0/content` → `messages[0].content`, the way OpenAI names a param. */
-function paramOf(error: ErrorObject): string {
+/** The fields from the body to the one at fault: `/messages/0/content` → ["messages", "0", "content"]. */
+function pathOf(error: ErrorObject): string[] {
   const path = error.instancePath.split("/").filter(Boolean);
   if (error.keyword === "required") path.push(String(error.params.missingProperty));
-  return path.reduce(
+  return path;
+}
+
+/** `messages[0].content`, the way OpenAI names a param. */
+function paramOf(error: ErrorObject): string {
+  return pathOf(error).reduce(
     (param, key) => (/^\d+$/.test(key) ? `${param}[${key}]` : param ? `${param}.${key}` : key),
     "",
   );
@@ -89,7 +94,7 @@ function paramOf(error: ErrorObject): string {
  * came closest), preferring the schema's own message where it has one.
  */
 function fromValidation(errors: readonly ErrorObject[]): OpenAiError {
-  const depth = (error: ErrorObject) => paramOf(error).length;
+  const depth = (error: ErrorObject) => pathOf(error).length;
   const deepest = Math.max(...errors.map(depth));
   const candidates = errors.filter((error) => depth(error) === deepest);
   const custom = (error: ErrorObject) =>

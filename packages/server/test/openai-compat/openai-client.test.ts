@@ -150,6 +150,24 @@ describe("the openai npm package against /v1", () => {
     expect(dot).toBeLessThan(0.9);
   });
 
+  it("refuses embeddings it cannot make: another model, other dimensions, more texts than a user may queue", async () => {
+    const cases: Array<[OpenAI.EmbeddingCreateParams, unknown, object]> = [
+      [{ model: "text-embedding-3-small", input: "hola" }, OpenAI.NotFoundError, { code: "model_not_found" }],
+      [{ model: BUNDLED, input: "hola", dimensions: 256 }, OpenAI.BadRequestError, { param: "dimensions" }],
+      [
+        { model: BUNDLED, input: Array.from({ length: 33 }, (_, index) => `text ${index}`) },
+        OpenAI.BadRequestError,
+        { param: "input" },
+      ],
+      [{ model: BUNDLED, input: [""] }, OpenAI.BadRequestError, { param: "input[0]" }],
+    ];
+    for (const [body, type, fields] of cases) {
+      const error = await client.embeddings.create(body).catch((caught: unknown) => caught);
+      expect(error, JSON.stringify(body).slice(0, 80)).toBeInstanceOf(type as typeof OpenAI.APIError);
+      expect(error).toMatchObject(fields);
+    }
+  });
+
   it("raises AuthenticationError for an unknown key and a forged token, with invalid_api_key", async () => {
     for (const apiKey of [`ps_${"A".repeat(43)}`, "eyJhbGciOiJIUzI1NiJ9.e30.forged"]) {
       const error = await clientOf(apiKey)
