@@ -57,8 +57,9 @@ export interface AnsweredPrompt extends StoredPrompt {
 const NO_TOKENS: TokenUsage = { promptTokens: 0, completionTokens: 0, estimated: false };
 
 /**
- * Answers a prompt with the model, or with the user's earlier answer to the same question (see AnswerReuse), stores
- * prompt and answer as soon as the answer exists (a failing provider leaves nothing behind), and hands the stored
+ * Answers a prompt (or a chat, whose last user turn is the prompt) with the model, or with the user's earlier answer
+ * to the same question (see AnswerReuse), stores prompt, answer, the chat and what the answer cost in tokens as soon
+ * as the answer exists (a failing provider leaves nothing behind), and hands the stored
  * prompt to the similarity index, whose vector follows in the background: the answer never waits for the embedding
  * model. When the answer is followed (`notify`, `onEvent`), `prompt.start` gives the prompt's text under the id it
  * will be stored with (so that a client shows what is being answered), `prompt.delta` events stream the answer,
