@@ -297,7 +297,7 @@ function tableRows(raw: Results, sizes: Sizes): BenchRow[] {
   for (const row of vectors) {
     rows.push({
       id: "index",
-      measurement: `vector search, ${row.adapter}, ${n(row.vectors)} ${row.data} vectors of one user (512 dims, ${row.lists} lists), p50 / p99`,
+      measurement: `vector search, ${row.adapter}, ${n(row.vectors)} ${row.data} vectors of one user (512 dims), p50 / p99 (the user loaded at once in ${row.loadMs} ms)`,
       result: `${row.p50Ms} / ${row.p99Ms} ms (recall@5 ${row.recallAt5})`,
       goal: "",
       verdict: "",

@@ -1,15 +1,12 @@
 /**
- * Benchmark of the vector-index adapters: search latency, recall against the exact index, memory, load and
- * partitioning times, for one user holding all the vectors (the worst case: search cost grows with the user's own
- * count).
+ * Benchmark of the vector-index adapters: search latency, recall against the exact index, memory and load times,
+ * for one user holding all the vectors (the worst case: search cost grows with the user's own count).
  *
  *   npx tsx bench/vector-index.bench.ts [--sizes 1000,10000,100000] [--dims 512] [--queries 200]
  *                                       [--data clustered,random] [--real 12000]
  *
  * Data sets: `clustered`, shaped like sentence embeddings (see clusteredUnitVectors); `random`, uniform on the
- * sphere, the worst case for a partitioned index and unlike any text; and with --real N, USE-lite embeddings of N
- * synthetic prompts (about 12 ms each to compute), searched both with the default partitioning and with lists as
- * fine as a user of 100k vectors gets (250 lists, of which a search scans 16).
+ * sphere; and with --real N, USE-lite embeddings of N synthetic prompts (about 12 ms each to compute).
  */
 import { cpus, loadavg } from "node:os";
 import { pathToFileURL } from "node:url";
@@ -18,7 +15,6 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import {
   createExactVectorIndex,
-  type FaissIndexOptions,
   loadFaissIndex,
 } from "../packages/server/src/similarity/vector-index/index.js";
 import type { PerUserVectorIndex } from "../packages/server/src/similarity/vector-index/per-user-index.js";
@@ -31,7 +27,6 @@ import { syntheticPrompts } from "../packages/server/test/similarity/vector-inde
 /** What the similarity service asks for; recall@5 is read from the first 5 of the same hits. */
 const K = 50;
 const USER = 1;
-const LISTS_OF_A_100K_USER = 250;
 
 export type DataSet = "clustered" | "random";
 
@@ -49,21 +44,17 @@ export interface VectorIndexBenchRow {
   data: DataSet | "real";
   adapter: string;
   vectors: number;
-  /** Inverted lists of the user's faiss index once partitioned; 1: a single list, searched exactly. */
-  lists: number;
   /** Adding all the vectors one by one. */
   buildMs: number;
-  /** Partitioning left to do in the background once the adds returned (faiss). */
-  partitionMs: number;
   p50Ms: number;
   p99Ms: number;
   /** Share of the exact top 5 (top 50) that the adapter returns. */
   recallAt5: number;
   recallAt50: number;
   /**
-   * Memory the index holds per vector: JS heap and ArrayBuffer growth after a full GC, plus for faiss the rows,
-   * labels and centroids it keeps in native memory (the slack of its growing lists is invisible from JS). RSS is no
-   * use here: memory the previous index freed gets reused.
+   * Memory the index holds per vector: JS heap and ArrayBuffer growth after a full GC, plus for faiss the rows it
+   * keeps in native memory (the slack of its growing array is invisible from JS). RSS is no use here: memory the
+   * previous index freed gets reused.
    */
   bytesPerVector: number;
   /**
@@ -71,8 +62,6 @@ export interface VectorIndexBenchRow {
    * eviction does once their rows are read: until searchable.
    */
   loadMs: number;
-  /** faiss, a partitioned user loaded that way: until the user is partitioned again in the background (searches are exact meanwhile). */
-  repartitionMs?: number;
 }
 
 interface DataSetVectors {
@@ -96,19 +85,11 @@ export async function benchVectorIndex(options: VectorIndexBenchOptions): Promis
     const exact = await measure(set, "exact", createExactVectorIndex);
     rows.push(exact.row);
     if (!faissLoads) continue;
-    rows.push((await measure(set, "faiss", (dims) => faiss(dims), exact.hits)).row);
-    if (set.data === "real") {
-      const vectorsPerList = Math.ceil(set.vectors.length / LISTS_OF_A_100K_USER);
-      const fine = { threshold: Math.min(10_000, set.vectors.length), vectorsPerList };
-      const adapter = `faiss, ${LISTS_OF_A_100K_USER} lists`;
-      rows.push((await measure(set, adapter, (dims) => faiss(dims, fine), exact.hits)).row);
-    }
+    rows.push(
+      (await measure(set, "faiss", (dims) => loadFaissIndex(dims) as PerUserVectorIndex, exact.hits)).row,
+    );
   }
   return rows;
-}
-
-function faiss(dimensions: number, options?: FaissIndexOptions): PerUserVectorIndex {
-  return loadFaissIndex(dimensions, options) as PerUserVectorIndex;
 }
 
 function generated(data: DataSet, size: number, options: VectorIndexBenchOptions): DataSetVectors {
@@ -144,11 +125,7 @@ async function measure(
     index.add(USER, id, vector);
   });
   const buildMs = performance.now() - started;
-  started = performance.now();
-  await index.settled();
-  const partitionMs = performance.now() - started;
-  const lists = listsOf(index);
-  const native = index.kind === "faiss" ? vectors.length * (dims * 4 + 8) + lists * dims * 4 : 0;
+  const native = index.kind === "faiss" ? vectors.length * dims * 4 : 0;
   const bytesPerVector = ((await retainedBytes()) - before + native) / vectors.length;
 
   // Untimed first searches: JIT compilation is not what p99 should report.
@@ -171,17 +148,13 @@ async function measure(
   const loaded = create(dims);
   loaded.replaceUser(USER, ids, rows);
   const loadMs = performance.now() - started;
-  await loaded.settled();
-  const settledMs = performance.now() - started;
   loaded.dropUser(USER);
 
   const row: VectorIndexBenchRow = {
     data,
     adapter,
     vectors: vectors.length,
-    lists,
     buildMs: round(buildMs),
-    partitionMs: round(partitionMs),
     p50Ms: round(percentile(latencies, 0.5)),
     p99Ms: round(percentile(latencies, 0.99)),
     recallAt5: truth ? recall(truth, hits, 5) : 1,
@@ -189,12 +162,7 @@ async function measure(
     bytesPerVector: Math.round(bytesPerVector),
     loadMs: round(loadMs),
   };
-  if (index.kind === "faiss" && lists > 1) row.repartitionMs = round(settledMs);
   return { hits, row };
-}
-
-function listsOf(index: PerUserVectorIndex): number {
-  return index.listsOf(USER);
 }
 
 function percentile(sorted: number[], fraction: number): number {

@@ -61,12 +61,11 @@ cp "$module_dir/src/faiss.cc" "$work_dir/src/"
 if ! grep -q "using idx_t" /usr/include/faiss/MetricType.h; then
   sed -i 's/faiss::idx_t/faiss::Index::idx_t/g' "$work_dir/src/faiss.cc"
 fi
-# faiss-node 0.5.1's toBuffer and fromBuffer `new` their IOWriter/IOReader and never delete it: every call leaks a
-# copy of the whole serialized index (200 MB at 100k 512-d vectors; the vector index serializes on every snapshot).
-# Owning them in a unique_ptr frees them when the call returns.
+# faiss-node 0.5.1's fromBuffer `new`s its IOReader and never deletes it: every call leaks a copy of the serialized
+# index, and the vector index loads every user's rows through it (faiss-flat-format.ts). Owning the reader in a
+# unique_ptr frees it when the call returns.
 sed -i \
   -e 's/faiss::VectorIOReader \*reader = new faiss::VectorIOReader();/auto owned_reader = std::make_unique<faiss::VectorIOReader>(); auto *reader = owned_reader.get();/' \
-  -e 's/faiss::VectorIOWriter \*writer = new faiss::VectorIOWriter();/auto owned_writer = std::make_unique<faiss::VectorIOWriter>(); auto *writer = owned_writer.get();/' \
   "$work_dir/src/faiss.cc"
 
 cat >"$work_dir/CMakeLists.txt" <<CMAKE

@@ -38,9 +38,6 @@ class DenseVectors implements UserVectorStore {
     return this.slots.size;
   }
 
-  /** Lists of search: one, since every search scans every row. */
-  readonly lists = 1;
-
   get bytes(): number {
     return BYTES_PER_STORE + this.ids.byteLength + this.data.byteLength + this.count * BYTES_PER_MAP_ENTRY;
   }

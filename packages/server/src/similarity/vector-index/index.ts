@@ -5,7 +5,7 @@ import { loadFaissBinding } from "./faiss-binding.js";
 import type { VectorIndex } from "./port.js";
 
 export { createExactVectorIndex } from "./exact.js";
-export { type FaissIndexOptions, loadFaissIndex } from "./faiss.js";
+export { loadFaissIndex } from "./faiss.js";
 export type { SearchHit, VectorIndex } from "./port.js";
 
 export type VectorIndexKind = "faiss" | "exact" | "auto";

@@ -13,10 +13,6 @@ export interface UserVectorStore {
   search(query: Float32Array, k: number): SearchHit[];
   /** An estimate of the memory the store takes, in bytes. */
   readonly bytes: number;
-  /** Lists the vectors are grouped in for search: 1 when every search scans them all. */
-  readonly lists: number;
-  /** Stops the store's background work, if any: the index no longer uses the store. */
-  dispose?(): void;
 }
 
 /** How an adapter makes its per-user stores. */
@@ -24,8 +20,6 @@ export interface UserVectorStoreFactory {
   empty(dimensions: number): UserVectorStore;
   /** From unique ids and one row of `vectors` per id; may take ownership of the arrays. */
   fromRows(dimensions: number, ids: Float64Array, vectors: Float32Array): UserVectorStore;
-  /** Resolves when the stores' background work is done. */
-  settled?(): Promise<void>;
 }
 
 /**
@@ -103,25 +97,11 @@ export class PerUserVectorIndex implements VectorIndex {
   dropUser(userId: number): void {
     const user = this.users.get(userId);
     if (!user) return;
-    user.dispose?.();
     this.users.delete(userId);
     this.total -= user.count;
   }
 
   bytesOf(userId: number): number {
     return this.users.get(userId)?.bytes ?? 0;
-  }
-
-  /** Lists the user's vectors are grouped in: above 1 once faiss has partitioned them (see ./partition-policy.ts). */
-  listsOf(userId: number): number {
-    return this.users.get(userId)?.lists ?? 1;
-  }
-
-  /**
-   * Resolves when work the index does in the background is done: for the faiss adapter, partitioning large users
-   * (they are searchable all along, exactly, until their partition is ready).
-   */
-  settled(): Promise<void> {
-    return this.stores.settled?.() ?? Promise.resolve();
   }
 }

@@ -28,20 +28,13 @@ export interface VectorIndex {
    * adapter does not keep vectors where JavaScript can read them (faiss keeps the only copy in native memory).
    */
   vectorOf(userId: number, id: number): Float32Array | undefined;
-  /**
-   * The user's `k` vectors most similar to the unit vector `query`, best first; fewer when the user has fewer.
-   * Exact in the `exact` adapter, and in the `faiss` adapter for users below its partition threshold. Above it faiss
-   * scans only the part of the user's vectors nearest to the query, which is what keeps a search fast for a large
-   * user: a few of the true top k can be missed (recall in BENCHMARKS.md), and hits are fewer than `k` when `k`
-   * exceeds that part.
-   */
+  /** The user's `k` vectors most similar to the unit vector `query`, best first, exactly; fewer when the user has fewer. */
   search(userId: number, query: Float32Array, k: number): SearchHit[];
   /** Vectors stored across all users. */
   size(): number;
   /**
    * Sets the user's vectors to exactly these rows (unique ids, one row of `vectors` per id), in one go: how a user's
-   * index is loaded. A user large enough to be partitioned is searchable at once, exactly, while its partition is
-   * made in the background. May take ownership of the arrays.
+   * index is loaded. May take ownership of the arrays.
    */
   replaceUser(userId: number, ids: Float64Array, vectors: Float32Array): void;
   /** Forgets every vector of one user, freeing their memory. */

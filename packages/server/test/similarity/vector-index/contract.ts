@@ -20,7 +20,7 @@ export function vectorIndexContract(name: string, create: (dimensions: number) =
       return vectors;
     };
 
-    /** How many vectors the user has: a search for all of them (the contract's users are never partitioned). */
+    /** How many vectors the user has: a search for all of them. */
     const countOf = (index: VectorIndex, userId: number) => index.search(userId, vector(), 10_000).length;
 
     /** The true top k by brute force in the test itself. */
