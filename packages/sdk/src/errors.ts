@@ -1,5 +1,10 @@
 import type { ErrorBody } from "./generated/api.js";
 
+/** The headers of a response: a fetch Response's, or any object that reads them by name. */
+export interface HeaderReader {
+  get(name: string): string | null;
+}
+
 /** A machine-readable error code: one of the server's, or another a newer server may add. */
 export type ErrorCode = ErrorBody["code"] | (string & {});
 
@@ -21,14 +26,20 @@ export class APIError extends PromptServiceError {
   readonly requestId: string | undefined;
   /** Messages per field; set on validation errors. */
   readonly fields: FieldErrors | undefined;
-  /** Seconds the server asked to wait before trying again (its `Retry-After`), when it said: 429, 409, 503. */
+  /**
+   * Seconds the server asked to wait before trying again (its `retry-after-ms`, else its `Retry-After`), when it
+   * said: 429, 409, 503.
+   */
   readonly retryAfter: number | undefined;
+  /** The response's headers, such as a 429's `RateLimit-*`. */
+  readonly headers: HeaderReader | undefined;
 
   constructor(
     status: number,
     body: ErrorBody | { detail: string; code: ErrorCode; fields?: FieldErrors },
     requestId?: string,
     retryAfter?: number,
+    headers?: HeaderReader,
   ) {
     super(`${status} ${body.code}: ${body.detail}`);
     this.status = status;
@@ -37,6 +48,7 @@ export class APIError extends PromptServiceError {
     this.requestId = requestId;
     this.fields = body.fields;
     this.retryAfter = retryAfter;
+    this.headers = headers;
   }
 }
 

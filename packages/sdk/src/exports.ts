@@ -2,6 +2,7 @@
 
 export type { AccessTokenProvider, TokenStore } from "./auth/token-manager.js";
 export { type ClientOptions, DEFAULT_BASE_URL } from "./client.js";
+export type { APIPromise, ResponseInfo, WithResponse } from "./core/api-promise.js";
 export type { Fetch, FetchInit, FetchResponse, RequestOptions } from "./core/http.js";
 export type { CursorList, CursorPage } from "./core/pagination.js";
 export {
@@ -12,6 +13,7 @@ export {
   ConnectionError,
   type ErrorCode,
   type FieldErrors,
+  type HeaderReader,
   InternalServerError,
   NotFoundError,
   PermissionDeniedError,

@@ -1,5 +1,5 @@
 /** When a token was issued and when it expires, in ms since the epoch. */
-export interface TokenLifetime {
+interface TokenLifetime {
   issuedAt: number | undefined;
   expiresAt: number;
 }

@@ -17,7 +17,7 @@ export interface TokenStore {
 /** Returns the current access token; called before every request and every reconnection of the event stream. */
 export type AccessTokenProvider = () => string | undefined | Promise<string | undefined>;
 
-export interface TokenManagerOptions {
+interface TokenManagerOptions {
   accessToken?: string | AccessTokenProvider | undefined;
   refreshToken?: string | undefined;
   store?: TokenStore | undefined;

@@ -2,6 +2,7 @@ import {
   APIError,
   AuthenticationError,
   ConflictError,
+  type HeaderReader,
   InternalServerError,
   NotFoundError,
   PermissionDeniedError,
@@ -11,10 +12,6 @@ import {
 } from "../errors.js";
 import type { ErrorBody } from "../generated/api.js";
 import { parseRetryAfter } from "../protocol.js";
-
-export interface HeaderReader {
-  get(name: string): string | null;
-}
 
 const CLASS_OF_STATUS: Record<number, typeof APIError> = {
   400: ValidationError,
@@ -32,6 +29,15 @@ const isErrorBody = (body: unknown): body is ErrorBody =>
   typeof (body as ErrorBody).code === "string";
 
 /**
+ * Seconds to wait before a retry, as openai-node reads them: `retry-after-ms` (what OpenAI-compatible servers and
+ * proxies send, finer than seconds) before `Retry-After`.
+ */
+function retryAfterOf(headers: HeaderReader): number | undefined {
+  const ms = headers.get("retry-after-ms")?.trim();
+  return ms && /^\d+(\.\d+)?$/.test(ms) ? Number(ms) / 1000 : parseRetryAfter(headers.get("retry-after"));
+}
+
+/**
  * The error for an error response. A body that is not the API's `{detail, code}` (a proxy's HTML page) still
  * gives a readable error, with the code `http_error`.
  */
@@ -43,10 +49,9 @@ export function errorOfResponse(status: number, body: unknown, headers: HeaderRe
         code: "http_error",
       };
   const requestId = headers.get("x-request-id") ?? undefined;
-  const retryAfter = parseRetryAfter(headers.get("retry-after"));
   const ErrorClass =
     status === 429 && errorBody.code === "quota_exceeded"
       ? QuotaExceededError
       : (CLASS_OF_STATUS[status] ?? (status >= 500 ? InternalServerError : APIError));
-  return new ErrorClass(status, errorBody, requestId, retryAfter);
+  return new ErrorClass(status, errorBody, requestId, retryAfterOf(headers), headers);
 }

@@ -3,13 +3,15 @@ import {
   APIError,
   AuthenticationError,
   ConnectionError,
+  type HeaderReader,
   InternalServerError,
   NotFoundError,
   PromptServiceError,
 } from "../errors.js";
 import { VERSION } from "../version.js";
 import { Deadline, sleep, throwIfAborted } from "./abort.js";
-import { errorOfResponse, type HeaderReader } from "./error-of-response.js";
+import { APIPromise, type WithResponse } from "./api-promise.js";
+import { errorOfResponse } from "./error-of-response.js";
 import { isRetryable, retryDelayMs } from "./retry.js";
 import { apiUrl, type Query } from "./url.js";
 
@@ -69,7 +71,7 @@ export interface AccessTokenSource {
   refreshAfterRejection(rejected: string, signal?: AbortSignal): Promise<string | undefined>;
 }
 
-export interface HttpClientOptions {
+interface HttpClientOptions {
   baseUrl: string;
   timeout: number;
   maxRetries: number;
@@ -80,12 +82,30 @@ export interface HttpClientOptions {
   dispatcher?: Dispatcher | undefined;
 }
 
+/** A body as JSON, or as the text it is when it is not JSON (a proxy's HTML page); undefined when empty. */
 const parseBody = (text: string): unknown => {
+  if (text === "") return undefined;
   try {
     return JSON.parse(text);
   } catch {
     return text;
   }
+};
+
+/** How an attempt reads a successful answer's body; `what` names the request for messages. */
+type ReadBody<T> = (response: FetchResponse, what: string) => Promise<T>;
+
+const readJson = async (response: FetchResponse, what: string): Promise<unknown> => {
+  const body = parseBody(await response.text());
+  if (typeof body === "string") {
+    throw new PromptServiceError(`${what} answered ${response.status} with a body that is not JSON.`);
+  }
+  return body;
+};
+
+const readStream = async (response: FetchResponse, what: string): Promise<ReadableStream<Uint8Array>> => {
+  if (!response.body) throw new PromptServiceError(`${what} answered ${response.status} without a body.`);
+  return response.body;
 };
 
 /** Sends API requests: JSON in and out, access tokens, timeouts, retries, and typed errors. */
@@ -96,8 +116,13 @@ export class HttpClient {
     this.fetch = options.fetch;
   }
 
-  async request<T>(request: ApiRequest, options: RequestOptions = {}): Promise<T> {
-    return this.withRetries(request, options, (token) => this.attempt<T>(request, token, options));
+  /** Sends a request answered with JSON; the promise's `withResponse()` gives the response's headers too. */
+  request<T>(request: ApiRequest, options: RequestOptions = {}): APIPromise<T> {
+    return new APIPromise(
+      this.withRetries(request, options, (token) =>
+        this.attempt(request, token, options, "application/json", readJson as ReadBody<T>),
+      ),
+    );
   }
 
   /**
@@ -105,23 +130,27 @@ export class HttpClient {
    * timeout bounds the wait for the answer to begin, not the stream; `signal` ends both. An error status throws as
    * `request` does, and is retried as `request`'s are until the answer begins; never afterwards.
    */
-  openStream(
+  async openStream(
     request: ApiRequest,
     options: RequestOptions = {},
     accept = "text/event-stream",
   ): Promise<ReadableStream<Uint8Array>> {
-    return this.withRetries(request, options, (token) => this.attemptStream(request, token, options, accept));
+    const answer = await this.withRetries(request, options, (token) =>
+      this.attempt(request, token, options, accept, readStream),
+    );
+    return answer.data;
   }
 
   /**
    * Runs `attempt` with a fresh access token each time: once more after a 401 with a refreshed token, and again
-   * after a retryable failure, up to the retries allowed, after the server's Retry-After or a backoff.
+   * after a retryable failure, up to the retries allowed, after the server's Retry-After or a backoff. A refresh
+   * that fails rejects at once: it is never retried (the server rotates refresh tokens).
    */
   private async withRetries<T>(
     request: ApiRequest,
     options: RequestOptions,
-    attempt: (token: string | undefined) => Promise<T>,
-  ): Promise<T> {
+    attempt: (token: string | undefined) => Promise<WithResponse<T>>,
+  ): Promise<WithResponse<T>> {
     const { signal } = options;
     const maxRetries = options.maxRetries ?? (request.idempotent ? this.options.maxRetries : 0);
     let refreshed = false;
@@ -140,7 +169,10 @@ export class HttpClient {
         }
         // A DELETE repeated after a lost answer finds nothing to delete: the first attempt did what was asked.
         if (mayHaveRun && request.method === "DELETE" && error instanceof NotFoundError)
-          return undefined as T;
+          return {
+            data: undefined as T,
+            response: { status: error.status, headers: error.headers ?? new Headers() },
+          };
         if (retries >= maxRetries || !isRetryable(error)) throw error;
         const retryAfter = error instanceof APIError ? error.retryAfter : undefined;
         const delay = retryDelayMs(retries, retryAfter, this.options.maxRetryAfter);
@@ -152,23 +184,25 @@ export class HttpClient {
     }
   }
 
-  private async attemptStream(
+  /**
+   * One attempt: the request, and the body read by `read` under the attempt's deadline (a server can stall in the
+   * middle of a body as well as before it; a stream's deadline ends once it begins, leaving only the caller's signal).
+   */
+  private async attempt<T>(
     request: ApiRequest,
     token: string | undefined,
     options: RequestOptions,
     accept: string,
-  ): Promise<ReadableStream<Uint8Array>> {
+    read: ReadBody<T>,
+  ): Promise<WithResponse<T>> {
     const what = `${request.method} ${request.path}`;
-    // A signal of its own, so that clearing the deadline once the stream began leaves only the caller's.
     const deadline = new Deadline(options.timeout ?? this.options.timeout, options.signal);
     try {
       const response = await this.send(request, token, deadline.signal, accept);
       if (response.status >= 400) {
-        const text = await response.text();
-        throw errorOfResponse(response.status, text === "" ? undefined : parseBody(text), response.headers);
+        throw errorOfResponse(response.status, parseBody(await response.text()), response.headers);
       }
-      if (!response.body) throw new PromptServiceError(`${what} answered ${response.status} without a body.`);
-      return response.body;
+      return { data: await read(response, what), response };
     } catch (error) {
       throw deadline.explain(error, what);
     } finally {
@@ -198,29 +232,5 @@ export class HttpClient {
       ...(body === undefined ? {} : { body }),
       ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
     });
-  }
-
-  private async attempt<T>(
-    request: ApiRequest,
-    token: string | undefined,
-    options: RequestOptions,
-  ): Promise<T> {
-    const what = `${request.method} ${request.path}`;
-    const deadline = new Deadline(options.timeout ?? this.options.timeout, options.signal);
-    try {
-      const response = await this.send(request, token, deadline.signal, "application/json");
-      // Read under the same deadline: a server can stall in the middle of a body as well as before it.
-      const text = await response.text();
-      const body = text === "" ? undefined : parseBody(text);
-      if (response.status >= 400) throw errorOfResponse(response.status, body, response.headers);
-      if (typeof body === "string") {
-        throw new PromptServiceError(`${what} answered ${response.status} with a body that is not JSON.`);
-      }
-      return body as T;
-    } catch (error) {
-      throw deadline.explain(error, what);
-    } finally {
-      deadline.clear();
-    }
   }
 }

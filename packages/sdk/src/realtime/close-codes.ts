@@ -1,7 +1,7 @@
 import { CLOSE_CODES } from "../protocol.js";
 
 /** What a close code tells the client to do next. */
-export type CloseAction = "reconnect" | "refresh" | "stop";
+type CloseAction = "reconnect" | "refresh" | "stop";
 
 /** Application codes (4000 + an HTTP status) after which reconnecting helps. */
 const TRANSIENT_APPLICATION_CODES = new Set<number>([

@@ -54,7 +54,7 @@ export type EventStreamListeners = {
 };
 
 /** What the client gives a stream: where to connect, the tokens, and how to open a socket. */
-export interface EventStreamContext {
+interface EventStreamContext {
   url: string;
   tokens: AccessTokenSource;
   openSocket: OpenSocket;

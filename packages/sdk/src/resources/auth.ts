@@ -1,4 +1,5 @@
 import type { TokenManager } from "../auth/token-manager.js";
+import type { APIPromise } from "../core/api-promise.js";
 import type { ApiRequest, HttpClient, RequestOptions } from "../core/http.js";
 import { AuthenticationError } from "../errors.js";
 import type { DeleteAccountParams, LoginParams, RegisterParams, TokenPair, User } from "../generated/api.js";
@@ -23,7 +24,7 @@ export class Auth {
   ) {}
 
   /** Creates an account; it does not log in. */
-  register(params: RegisterParams, options?: RequestOptions): Promise<User> {
+  register(params: RegisterParams, options?: RequestOptions): APIPromise<User> {
     const request: ApiRequest = {
       method: "POST",
       path: "/api/auth/register/",
@@ -35,7 +36,7 @@ export class Auth {
   }
 
   /** Logs in: the client uses (and the token store saves) the tokens from then on. */
-  async login(params: LoginParams, options?: RequestOptions): Promise<TokenPair> {
+  login(params: LoginParams, options?: RequestOptions): APIPromise<TokenPair> {
     // Safe to repeat: a lost answer only leaves an unused session that expires by itself.
     const request: ApiRequest = {
       method: "POST",
@@ -44,9 +45,10 @@ export class Auth {
       authenticated: false,
       idempotent: true,
     };
-    const tokens = await this.http.request<TokenPair>(request, options);
-    await this.tokens.set(tokens);
-    return tokens;
+    return this.http.request<TokenPair>(request, options).transform(async (tokens) => {
+      await this.tokens.set(tokens);
+      return tokens;
+    });
   }
 
   /**
@@ -85,7 +87,7 @@ export class Auth {
    * PermissionDeniedError, with a wrong password AuthenticationError. The client forgets the session (the token
    * store too). Not retried: once the account is gone, a repeat could only fail.
    */
-  async deleteAccount(params: DeleteAccountParams, options?: RequestOptions): Promise<void> {
+  deleteAccount(params: DeleteAccountParams, options?: RequestOptions): APIPromise<void> {
     const request: ApiRequest = {
       method: "DELETE",
       path: "/api/auth/me/",
@@ -93,12 +95,11 @@ export class Auth {
       authenticated: true,
       idempotent: false,
     };
-    await this.http.request<void>(request, options);
-    await this.tokens.clear();
+    return this.http.request<void>(request, options).transform(() => this.tokens.clear());
   }
 
   /** The logged-in user. */
-  me(options?: RequestOptions): Promise<User> {
+  me(options?: RequestOptions): APIPromise<User> {
     return this.http.request<User>(
       { method: "GET", path: "/api/auth/me/", authenticated: true, idempotent: true },
       options,

@@ -1,3 +1,4 @@
+import type { APIPromise } from "../core/api-promise.js";
 import type { HttpClient, RequestOptions } from "../core/http.js";
 import type { ApiKeyList, CreateApiKeyBody, NewApiKey } from "../generated/api.js";
 
@@ -19,7 +20,7 @@ export class Keys {
    * Creates a key; `key` in the answer is the only time the key itself is shown (only its hash is stored). Not
    * retried unless `options.maxRetries` is given: a repeat after a lost answer would make a second key.
    */
-  create(params: CreateApiKeyParams, options?: RequestOptions): Promise<NewApiKey> {
+  create(params: CreateApiKeyParams, options?: RequestOptions): APIPromise<NewApiKey> {
     const body: CreateApiKeyBody = {
       name: params.name,
       ...(params.expiresIn === undefined ? {} : { expires_in: params.expiresIn }),
@@ -31,7 +32,7 @@ export class Keys {
   }
 
   /** The user's keys, newest first, without the keys themselves. */
-  list(options?: RequestOptions): Promise<ApiKeyList> {
+  list(options?: RequestOptions): APIPromise<ApiKeyList> {
     return this.http.request<ApiKeyList>(
       { method: "GET", path: "/api/keys", authenticated: true, idempotent: true },
       options,
@@ -39,7 +40,7 @@ export class Keys {
   }
 
   /** Revokes a key: refused at once by the server that answers, within a second by every other instance. */
-  revoke(id: number, options?: RequestOptions): Promise<void> {
+  revoke(id: number, options?: RequestOptions): APIPromise<void> {
     return this.http.request<void>(
       { method: "DELETE", path: `/api/keys/${id}`, authenticated: true, idempotent: true },
       options,

@@ -16,7 +16,7 @@ export interface ImportOptions extends RequestOptions {
   maxBytes?: number;
 }
 
-export const DEFAULT_IMPORT_MAX_BYTES = 256 * 1024;
+const DEFAULT_IMPORT_MAX_BYTES = 256 * 1024;
 
 /** Lines of one request, with the line number each has in the caller's input. */
 interface Chunk {

@@ -1,3 +1,4 @@
+import type { APIPromise } from "../core/api-promise.js";
 import type { ApiRequest, HttpClient, RequestOptions } from "../core/http.js";
 import { newIdempotencyKey } from "../core/idempotency-key.js";
 import { NDJSON, parseNdjson } from "../core/ndjson.js";
@@ -36,7 +37,7 @@ export class Prompts {
    * the caller's event streams. Retried like any request that is safe to repeat: the Idempotency-Key that each
    * call sends makes a retry after a lost answer get the stored prompt, never a second one.
    */
-  create(params: CreatePromptParams, options: CreatePromptOptions = {}): Promise<Prompt> {
+  create(params: CreatePromptParams, options: CreatePromptOptions = {}): APIPromise<Prompt> {
     return this.http.request<Prompt>(storeRequest(params, options), options);
   }
 
@@ -55,7 +56,7 @@ export class Prompts {
     );
   }
 
-  get(id: number, options?: RequestOptions): Promise<Prompt> {
+  get(id: number, options?: RequestOptions): APIPromise<Prompt> {
     return this.http.request<Prompt>(
       { method: "GET", path: `/api/prompts/${id}`, authenticated: true, idempotent: true },
       options,
@@ -87,7 +88,7 @@ export class Prompts {
    * Deletes a prompt: gone from history and search on every instance within a second, and a `prompt_deleted` event
    * on the caller's streams. NotFoundError for an unknown id or another user's.
    */
-  delete(id: number, options?: RequestOptions): Promise<void> {
+  delete(id: number, options?: RequestOptions): APIPromise<void> {
     return this.http.request<void>(
       { method: "DELETE", path: `/api/prompts/${id}`, authenticated: true, idempotent: true },
       options,
@@ -123,7 +124,7 @@ export class Prompts {
   }
 
   /** The caller's prompts closest in meaning to `query`, best first, with scores from 0 to 1. */
-  similar(query: string, params: SimilarParams = {}, options?: RequestOptions): Promise<SimilarResponse> {
+  similar(query: string, params: SimilarParams = {}, options?: RequestOptions): APIPromise<SimilarResponse> {
     return this.http.request<SimilarResponse>(
       {
         method: "GET",

@@ -57,6 +57,17 @@ describe("Idempotency-Key on prompts.create", () => {
     expect(await allPrompts(client)).toEqual([first]);
   });
 
+  it("says in the response's headers, through withResponse(), that an answer is a replay", async () => {
+    const { client } = await loggedInClient(server);
+    const idempotencyKey = randomUUID();
+    const first = await client.prompts.create({ prompt: "replayed" }, { idempotencyKey }).withResponse();
+    const again = await client.prompts.create({ prompt: "replayed" }, { idempotencyKey }).withResponse();
+    expect(again.data).toEqual(first.data);
+    expect(first.response.headers.get("idempotent-replayed")).toBeNull();
+    expect(again.response.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.response.status).toBe(201);
+  });
+
   it("waits out a request with the same key still running, then gets its prompt", async () => {
     const { client } = await loggedInClient(server);
     const idempotencyKey = randomUUID();

@@ -29,6 +29,17 @@ describe("throttling of prompts.create", () => {
       detail: expect.stringMatching(/^Request was throttled\. Expected available in \d+ seconds?\.$/),
     });
     expect((error as RateLimitError).retryAfter).toBeGreaterThanOrEqual(1);
+    expect((error as RateLimitError).headers?.get("ratelimit-limit")).toBe("1");
+  });
+
+  it("gives an answer's RateLimit-* and x-request-id headers through withResponse()", async () => {
+    const { client } = await loggedInClient(server);
+    const { data, response } = await client.prompts.create({ prompt: "counted" }).withResponse();
+    expect(data).toMatchObject({ prompt: "counted" });
+    expect(response.status).toBe(201);
+    expect(response.headers.get("ratelimit-limit")).toBe("1");
+    expect(response.headers.get("ratelimit-remaining")).toMatch(/^\d+$/);
+    expect(response.headers.get("x-request-id")).toMatch(/.+/);
   });
 
   it("waits out Retry-After by itself and succeeds, each prompt stored once", async () => {

@@ -136,6 +136,19 @@ describe("retries", () => {
     expect(gaps(calls)).toEqual([3_000]);
   });
 
+  it("waits retry-after-ms before Retry-After, as openai-node does (OpenAI-compatible servers send it)", async () => {
+    const { fetch, calls } = stubFetch((_call, all) =>
+      all.length === 1
+        ? json(429, throttled, { "retry-after-ms": "250", "retry-after": "3" })
+        : json(200, user),
+    );
+    const client = new PromptClient({ baseUrl, accessToken: "t", fetch });
+    const result = client.auth.me();
+    await vi.advanceTimersByTimeAsync(250);
+    await expect(result).resolves.toEqual(user);
+    expect(gaps(calls)).toEqual([250]);
+  });
+
   it("does not wait for a Retry-After longer than a minute: the caller gets the error at once", async () => {
     const { fetch, calls } = stubFetch(() => json(429, throttled, { "retry-after": "120" }));
     const client = new PromptClient({ baseUrl, accessToken: "t", fetch });
