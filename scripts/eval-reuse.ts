@@ -17,6 +17,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { loadConfig, resolveOptions } from "../packages/server/src/config.js";
 import { mayReuse } from "../packages/server/src/prompts/reuse/answer-reuse.js";
 import { createEmbedder, type Embedder } from "../packages/server/src/similarity/embeddings/index.js";
 import { LexicalIndex, rankHybrid } from "../packages/server/src/similarity/ranking/index.js";
@@ -183,8 +184,8 @@ async function main(): Promise<void> {
   const [tuning = REUSE_SET, ...heldOut] = process.argv.slice(2).map((path) => resolve(path));
   const spec = process.env.EMBEDDINGS ?? "bundled";
   const embedder = await createEmbedder(spec, {
-    openaiApiKey: process.env.OPENAI_API_KEY,
-    openaiBaseUrl: process.env.OPENAI_BASE_URL,
+    // OPENAI_API_KEY, OPENAI_BASE_URL and LLM_TIMEOUT as the server reads them, defaults included.
+    openai: resolveOptions(loadConfig().options),
   });
   try {
     const outcomes = await evaluateReuse(await readReusePairs(tuning), embedder);

@@ -10,6 +10,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { loadConfig, resolveOptions } from "../packages/server/src/config.js";
 import { createEmbedder, type Embedder } from "../packages/server/src/similarity/embeddings/index.js";
 import { LexicalIndex, rankHybrid } from "../packages/server/src/similarity/ranking/index.js";
 
@@ -94,8 +95,8 @@ async function main(): Promise<void> {
   const set = await readSimilaritySet(path);
   const started = performance.now();
   const embedder = await createEmbedder(spec, {
-    openaiApiKey: process.env.OPENAI_API_KEY,
-    openaiBaseUrl: process.env.OPENAI_BASE_URL,
+    // OPENAI_API_KEY, OPENAI_BASE_URL and LLM_TIMEOUT as the server reads them, defaults included.
+    openai: resolveOptions(loadConfig().options),
   });
   const loadMs = performance.now() - started;
   try {

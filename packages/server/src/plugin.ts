@@ -71,8 +71,7 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
 
   // The model loads in its worker threads while the database opens.
   const modelLoading = createEmbedder(config.embeddings, {
-    openaiApiKey: config.openaiApiKey,
-    openaiBaseUrl: config.openaiBaseUrl,
+    openai: config,
     cacheDir: `${config.dataDir}/models`,
     threads: config.embeddingThreads,
   });
@@ -90,15 +89,7 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
   if (!options.storage) app.addHook("onClose", () => storage.close());
   app.log.info({ storage: storage.kind }, "storage ready");
 
-  const llm =
-    options.llm ??
-    createLlm({
-      openaiApiKey: config.openaiApiKey,
-      openaiBaseUrl: config.openaiBaseUrl,
-      openaiModel: config.openaiModel,
-      llmTimeoutMs: config.llmTimeout,
-      mockDelayMs: config.mockLlmDelay,
-    });
+  const llm = options.llm ?? createLlm(config);
   if (!options.llm) app.addHook("onClose", () => llm.close());
   app.log.info({ provider: llm.provider, model: llm.model }, "language model ready");
 

@@ -10,12 +10,12 @@ import { estimateUsage } from "./token-count.js";
 
 export interface OpenAiCompatibleOptions {
   apiKey: string;
-  /** Default https://api.openai.com/v1; any OpenAI-compatible server (Azure, vLLM, Ollama, a proxy) works. */
-  baseUrl?: string;
-  /** Default gpt-4o-mini. */
-  model?: string;
-  /** Default 30 s: bounds a whole call, retries included; in a stream, also the longest gap between two events. */
-  timeoutMs?: number;
+  /** OPENAI_BASE_URL: any OpenAI-compatible server (Azure, vLLM, Ollama, a proxy) works. */
+  baseUrl: string;
+  /** OPENAI_MODEL. */
+  model: string;
+  /** LLM_TIMEOUT: bounds a whole call, retries included; in a stream, also the longest gap between two events. */
+  timeoutMs: number;
   /** Default 1: retries after a 429, a 5xx or a dropped connection. */
   maxRetries?: number;
 }
@@ -36,9 +36,9 @@ export class OpenAiCompatibleLlm implements LlmProvider {
 
   constructor(options: OpenAiCompatibleOptions) {
     this.#apiKey = options.apiKey;
-    this.#url = `${(options.baseUrl ?? "https://api.openai.com/v1").replace(/\/+$/, "")}/chat/completions`;
-    this.model = options.model ?? "gpt-4o-mini";
-    this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#url = `${options.baseUrl.replace(/\/+$/, "")}/chat/completions`;
+    this.model = options.model;
+    this.#timeoutMs = options.timeoutMs;
     this.#maxRetries = options.maxRetries ?? 1;
   }
 

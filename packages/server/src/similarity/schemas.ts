@@ -1,5 +1,6 @@
 import { Type } from "typebox";
 import { PromptBody } from "../prompts/schemas.js";
+import { EMBEDDED_CHARACTERS } from "./embeddable-text.js";
 
 /** Results of a similarity search when `k` is not given. */
 export const DEFAULT_K = 5;
@@ -7,7 +8,8 @@ export const DEFAULT_K = 5;
 export const SimilarQuery = Type.Object({
   q: Type.String({
     minLength: 1,
-    maxLength: 2000,
+    // A query is embedded whole.
+    maxLength: EMBEDDED_CHARACTERS,
     description: "Text to find similar prompts to.",
     example: "hola",
   }),

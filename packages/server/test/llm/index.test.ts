@@ -1,14 +1,15 @@
 import { describe, expect, it } from "vitest";
+import { resolveOptions } from "../../src/config.js";
 import { createLlm, MockLlm, OpenAiCompatibleLlm } from "../../src/llm/index.js";
 
 describe("createLlm", () => {
   it("uses the mock without a key", async () => {
-    expect(createLlm({})).toBeInstanceOf(MockLlm);
-    expect(createLlm({ openaiApiKey: "" })).toBeInstanceOf(MockLlm);
+    expect(createLlm(resolveOptions())).toBeInstanceOf(MockLlm);
+    expect(createLlm(resolveOptions({ openaiApiKey: "" }))).toBeInstanceOf(MockLlm);
   });
 
   it("uses the OpenAI-compatible provider with a key, with its defaults", async () => {
-    const llm = createLlm({ openaiApiKey: "sk-test" });
+    const llm = createLlm(resolveOptions({ openaiApiKey: "sk-test" }));
     expect(llm).toBeInstanceOf(OpenAiCompatibleLlm);
     expect(llm.provider).toBe("openai");
     expect(llm.model).toBe("gpt-4o-mini");
@@ -16,11 +17,13 @@ describe("createLlm", () => {
   });
 
   it("passes the model on", async () => {
-    const llm = createLlm({
-      openaiApiKey: "sk-test",
-      openaiModel: "llama3",
-      openaiBaseUrl: "http://localhost:11434/v1",
-    });
+    const llm = createLlm(
+      resolveOptions({
+        openaiApiKey: "sk-test",
+        openaiModel: "llama3",
+        openaiBaseUrl: "http://localhost:11434/v1",
+      }),
+    );
     expect(llm.model).toBe("llama3");
     await llm.close();
   });

@@ -19,11 +19,20 @@ const PROMPT = "What is the capital of France? confidential-prompt-text";
 /** The prompt as a GPT-4o chat, framing and the reply's priming included, by the tokenizer's own chat encoder. */
 const PROMPT_TOKENS = encodeChat([{ role: "user", content: PROMPT }], "gpt-4o").length;
 
+/** LLM_TIMEOUT's default: no test here waits for it unless it sets a shorter one. */
+const TIMEOUT_MS = 30_000;
+
 let fake: FakeOpenAi;
 let llm: OpenAiCompatibleLlm;
 
 function adapter(options: Partial<OpenAiCompatibleOptions> = {}): OpenAiCompatibleLlm {
-  llm = new OpenAiCompatibleLlm({ apiKey: API_KEY, baseUrl: fake.baseUrl, model: "test-model", ...options });
+  llm = new OpenAiCompatibleLlm({
+    apiKey: API_KEY,
+    baseUrl: fake.baseUrl,
+    model: "test-model",
+    timeoutMs: TIMEOUT_MS,
+    ...options,
+  });
   return llm;
 }
 

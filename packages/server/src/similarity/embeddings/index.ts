@@ -18,11 +18,17 @@ export { type EmbeddingsSpec, parseEmbeddingsSpec } from "./spec.js";
 export { TransformersEmbedder } from "./transformers.js";
 export { defaultEmbeddingThreads, WorkerPoolEmbedder } from "./worker-pool.js";
 
-export interface EmbedderOptions {
-  /** Required by `openai:<model>`. */
-  openaiApiKey?: string;
-  /** Default https://api.openai.com/v1. */
-  openaiBaseUrl?: string;
+/** The resolved settings of the OpenAI-compatible API (the server's options carry them under these names). */
+interface OpenAiSettings {
+  openaiApiKey: string | undefined;
+  openaiBaseUrl: string;
+  /** Milliseconds. */
+  llmTimeout: number;
+}
+
+interface EmbedderOptions {
+  /** Required by `openai:<model>`, with a key. */
+  openai?: OpenAiSettings;
   /** Where `transformers:<hub id>` keeps downloaded models, e.g. under DATA_DIR. */
   cacheDir?: string;
   /** Worker threads that run a local model (bundled, Transformers.js). Default: cores − 1, at least 1. */
@@ -47,13 +53,16 @@ export async function createEmbedder(spec: string, options: EmbedderOptions = {}
         { kind: "transformers", model: parsed.model, cacheDir: options.cacheDir },
         threads,
       );
-    case "openai":
-      if (!options.openaiApiKey)
+    case "openai": {
+      const { openai } = options;
+      if (!openai?.openaiApiKey)
         throw new ConfigError("EMBEDDINGS", `is ${spec.trim()} but OPENAI_API_KEY is not set`);
       return OpenAiEmbedder.connect({
-        apiKey: options.openaiApiKey,
+        apiKey: openai.openaiApiKey,
         model: parsed.model,
-        baseUrl: options.openaiBaseUrl,
+        baseUrl: openai.openaiBaseUrl,
+        timeoutMs: openai.llmTimeout,
       });
+    }
   }
 }

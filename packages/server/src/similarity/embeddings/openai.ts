@@ -10,10 +10,10 @@ export interface OpenAiEmbedderOptions {
   apiKey: string;
   /** e.g. "text-embedding-3-small". */
   model: string;
-  /** Default https://api.openai.com/v1; any server with an OpenAI-compatible /embeddings works (vLLM, Ollama…). */
-  baseUrl?: string;
-  /** Default 30 s for one call, retries included. */
-  timeoutMs?: number;
+  /** OPENAI_BASE_URL: any server with an OpenAI-compatible /embeddings works (vLLM, Ollama…). */
+  baseUrl: string;
+  /** LLM_TIMEOUT: bounds one call, retries included. */
+  timeoutMs: number;
   /** Default 1: retries after a 429, a 5xx or a dropped connection. */
   maxRetries?: number;
 }
@@ -43,13 +43,7 @@ export class OpenAiEmbedder implements Embedder {
 
   /** Embeds one text to learn the model's dimensions, which differ by model and, for some, by account settings. */
   static async connect(options: OpenAiEmbedderOptions): Promise<OpenAiEmbedder> {
-    const resolved = {
-      apiKey: options.apiKey,
-      model: options.model,
-      baseUrl: options.baseUrl ?? "https://api.openai.com/v1",
-      timeoutMs: options.timeoutMs ?? 30_000,
-      maxRetries: options.maxRetries ?? 1,
-    };
+    const resolved = { ...options, maxRetries: options.maxRetries ?? 1 };
     const agent = new Agent();
     const probe = new OpenAiEmbedder(resolved, agent, 0);
     try {

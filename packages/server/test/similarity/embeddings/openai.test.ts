@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { resolveOptions } from "../../../src/config.js";
 import { ApiError, ConfigError } from "../../../src/errors.js";
 import { createEmbedder, type Embedder, OpenAiEmbedder } from "../../../src/similarity/embeddings/index.js";
 import { type FakeOpenAi, json, startFakeOpenAi } from "../../llm/fake-openai.js";
@@ -7,6 +8,8 @@ import { embedderContract, PARAPHRASES } from "./contract.js";
 
 const API_KEY = "sk-test-embeddings-secret";
 const DIMENSIONS = 256;
+/** LLM_TIMEOUT's default: no test here waits for it unless it sets a shorter one. */
+const TIMEOUT_MS = 30_000;
 
 let fake: FakeOpenAi;
 let embedder: OpenAiEmbedder | undefined;
@@ -42,6 +45,7 @@ async function connect(options: { timeoutMs?: number; maxRetries?: number } = {}
     apiKey: API_KEY,
     model: "test-embedding",
     baseUrl: fake.baseUrl,
+    timeoutMs: TIMEOUT_MS,
     ...options,
   });
   fake.requests = [];
@@ -82,7 +86,12 @@ describe("OpenAI-compatible embedder", () => {
 
   it("learns the dimensions from one request when it connects", async () => {
     fake.requests = [];
-    const connected = await OpenAiEmbedder.connect({ apiKey: API_KEY, model: "m", baseUrl: fake.baseUrl });
+    const connected = await OpenAiEmbedder.connect({
+      apiKey: API_KEY,
+      model: "m",
+      baseUrl: fake.baseUrl,
+      timeoutMs: TIMEOUT_MS,
+    });
     embedder = connected;
     expect(connected).toMatchObject({ id: "openai:m", dimensions: DIMENSIONS });
     expect((connected as Embedder).languages).toBeUndefined();
@@ -114,7 +123,12 @@ describe("OpenAI-compatible embedder", () => {
       if (index === 0) json(response, 503, "{}", { "retry-after-ms": "10" });
       else embeddings(response, request.body);
     };
-    const connected = await OpenAiEmbedder.connect({ apiKey: API_KEY, model: "m", baseUrl: fake.baseUrl });
+    const connected = await OpenAiEmbedder.connect({
+      apiKey: API_KEY,
+      model: "m",
+      baseUrl: fake.baseUrl,
+      timeoutMs: TIMEOUT_MS,
+    });
     embedder = connected;
     expect(connected.dimensions).toBe(DIMENSIONS);
     expect(fake.requests.length).toBeGreaterThanOrEqual(2);
@@ -155,7 +169,13 @@ describe("OpenAI-compatible embedder", () => {
   });
 
   it("fails with embedding_error when the provider cannot be reached", async () => {
-    const unreachable = { apiKey: API_KEY, model: "m", baseUrl: "http://127.0.0.1:1/v1", maxRetries: 0 };
+    const unreachable = {
+      apiKey: API_KEY,
+      model: "m",
+      baseUrl: "http://127.0.0.1:1/v1",
+      timeoutMs: TIMEOUT_MS,
+      maxRetries: 0,
+    };
     const error = await rejection(OpenAiEmbedder.connect(unreachable));
     expect(error).toMatchObject({ code: "embedding_error", statusCode: 502 });
     expect(error.message).toBe("Could not reach the embeddings provider (ECONNREFUSED).");
@@ -163,12 +183,13 @@ describe("OpenAI-compatible embedder", () => {
 
   it("is chosen by EMBEDDINGS=openai:<model>, which needs OPENAI_API_KEY", async () => {
     const chosen = await createEmbedder("openai:test-embedding", {
-      openaiApiKey: API_KEY,
-      openaiBaseUrl: fake.baseUrl,
+      openai: resolveOptions({ openaiApiKey: API_KEY, openaiBaseUrl: fake.baseUrl }),
     });
     await chosen.close();
     expect(chosen.id).toBe("openai:test-embedding");
-    const missingKey = createEmbedder("openai:test-embedding", { openaiBaseUrl: fake.baseUrl });
+    const missingKey = createEmbedder("openai:test-embedding", {
+      openai: resolveOptions({ openaiBaseUrl: fake.baseUrl }),
+    });
     await expect(missingKey).rejects.toBeInstanceOf(ConfigError);
     await expect(missingKey).rejects.toMatchObject({ variable: "EMBEDDINGS" });
   });
