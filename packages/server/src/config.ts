@@ -34,7 +34,7 @@ export type PromptServiceOptions = { [S in PluginSetting as OptionName<S>]?: Inp
 export type ResolvedOptions = { [S in PluginSetting as OptionName<S>]: ResolvedOf<S> };
 
 /** Everything the standalone server needs: where to listen, how to log, and the plugin's options. */
-export type StandaloneConfig = { [S in StandaloneSetting as OptionName<S>]: ResolvedOf<S> } & {
+type StandaloneConfig = { [S in StandaloneSetting as OptionName<S>]: ResolvedOf<S> } & {
   options: PromptServiceOptions;
 };
 

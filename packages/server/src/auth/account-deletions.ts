@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Storage } from "../storage/index.js";
 
-export interface AccountDeletionsOptions {
+interface AccountDeletionsOptions {
   storage: Storage;
   log: FastifyBaseLogger;
   /** A deleted user is remembered as long as one of their access tokens can still be valid. */

@@ -18,7 +18,7 @@ declare module "fastify" {
 const CHALLENGE = 'Bearer realm="api"';
 
 /** Who a bearer credential acts for: an access token of a session, or a personal API key. */
-export interface Caller {
+interface Caller {
   userId: number;
   /** The session whose end refuses this credential and closes its sockets (a refresh-token family, or the key). */
   session?: string;

@@ -3,9 +3,9 @@ import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { LRUCache } from "lru-cache";
 import { ApiError } from "../errors.js";
 
-export type TokenType = "access" | "refresh";
+type TokenType = "access" | "refresh";
 
-export interface VerifiedToken {
+interface VerifiedToken {
   userId: number;
   type: TokenType;
   jti: string;
@@ -15,7 +15,7 @@ export interface VerifiedToken {
   session?: string;
 }
 
-export interface IssuedToken {
+interface IssuedToken {
   token: string;
   jti: string;
   expiresAt: Date;

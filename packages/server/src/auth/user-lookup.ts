@@ -1,7 +1,7 @@
 import { LRUCache } from "lru-cache";
 import type { Storage, User } from "../storage/index.js";
 
-export type PublicUser = Pick<User, "id" | "username" | "email">;
+type PublicUser = Pick<User, "id" | "username" | "email">;
 
 /**
  * Users by id for authenticated routes, remembered: accounts are never changed through the API, and a deleted one is

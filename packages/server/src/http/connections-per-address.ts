@@ -4,7 +4,7 @@ import fp from "fastify-plugin";
 import { ApiError } from "../errors.js";
 import type { TrustProxy } from "../settings/kinds.js";
 
-export interface ConnectionCapOptions {
+interface ConnectionCapOptions {
   /** MAX_CONNECTIONS_PER_ADDRESS: open connections, WebSockets included, from one client address. */
   maxPerAddress: number;
   /** TRUST_PROXY: a trusted proxy carries many clients' connections and is not capped. */

@@ -3,7 +3,7 @@ import type { Metrics } from "../observability/metrics.js";
 import type { SimilarityService } from "../similarity/similarity-service.js";
 import type { Storage } from "../storage/index.js";
 
-export interface PromptRetentionOptions {
+interface PromptRetentionOptions {
   storage: Storage;
   similarity: SimilarityService;
   metrics: Metrics;

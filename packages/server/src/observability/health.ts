@@ -16,7 +16,7 @@ export interface HealthOptions {
   readinessTimeoutMs?: number;
 }
 
-export const DEFAULT_READINESS_TIMEOUT_MS = 2_000;
+const DEFAULT_READINESS_TIMEOUT_MS = 2_000;
 
 const Alive = Type.Object({ status: Type.Literal("ok") });
 

@@ -12,7 +12,7 @@ import { swaggerUiPage } from "./swagger-ui.js";
 export type { ReadinessCheck } from "./health.js";
 export { Metrics } from "./metrics.js";
 
-export interface ObservabilityOptions extends HealthOptions {
+interface ObservabilityOptions extends HealthOptions {
   metrics: Metrics;
   /** When set, `GET /metrics` requires `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string | undefined;

@@ -11,7 +11,7 @@ const SECRET_HOLDERS = ["", "body.", "options.", "config.", "err."];
  * The paths are spelled out rather than wildcards ("*.password"): a wildcard makes pino walk every line, which cost
  * more than the rest of a light request's logging (see BENCHMARKS.md, (a)).
  */
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   "req.headers.authorization",
   "req.headers.cookie",
   'req.headers["sec-websocket-protocol"]',
@@ -19,7 +19,7 @@ export const REDACTED_PATHS = [
   ...SECRET_HOLDERS.flatMap((holder) => SECRET_FIELDS.map((field) => `${holder}${field}`)),
 ];
 
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   return url.replace(/([?&](?:token|access|refresh)=)[^&#]*/gi, "$1[Redacted]");
 }
 

@@ -6,7 +6,7 @@ import { ErrorBody } from "../http/schemas.js";
 import { slashVariants } from "../http/slash-variants.js";
 import type { Metrics } from "./metrics.js";
 
-export interface MetricsPluginOptions {
+interface MetricsPluginOptions {
   metrics: Metrics;
   /** When set, scrapers must send `Authorization: Bearer <token>`. */
   token?: string | undefined;

@@ -4,7 +4,7 @@ import fp from "fastify-plugin";
 import { slashVariants } from "../http/slash-variants.js";
 import { amendOperations, type Paths, SHARED_COMPONENTS } from "./openapi-amendments.js";
 
-export interface OpenApiOptions {
+interface OpenApiOptions {
   /** The API's version, shown in the document's `info`. */
   version: string;
   /** PROMPT_MAX_LENGTH, documented as the prompt's maxLength. */
@@ -16,7 +16,8 @@ const TAGS = [
   { name: "prompts", description: "Prompts answered by the language model, and their history." },
   {
     name: "keys",
-    description: "Personal API keys (`ps_…`): an app's credential, acting as its user; managed with a session only.",
+    description:
+      "Personal API keys (`ps_…`): an app's credential, acting as its user; managed with a session only.",
   },
   { name: "usage", description: "Prompts and tokens per UTC day, and the token budget (USER_TOKEN_BUDGET)." },
   { name: "operations", description: "Health probes and Prometheus metrics." },

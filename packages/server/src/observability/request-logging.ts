@@ -40,7 +40,7 @@ export class RequestLogController extends LogController {
  * and the like): anything else (quotes, markup, a 5,000-character value) would be echoed into responses and written
  * into every log line of the request, so the server makes a UUID instead. The README documents this rule.
  */
-export const REQUEST_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 /** Fastify's genReqId: the caller's id when it follows REQUEST_ID_PATTERN, else a fresh UUID. */
 export function requestId(request: IncomingMessage): string {

@@ -18,7 +18,7 @@ export const idempotencyStaleMs = (llmTimeoutMs: number): number => Math.max(120
 const KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
 
 /** The header's name, as the IETF httpapi draft spells it. */
-export const IDEMPOTENCY_HEADER = "idempotency-key";
+const IDEMPOTENCY_HEADER = "idempotency-key";
 
 /** The Idempotency-Key of a request, or undefined without one; 400 for a malformed key. */
 export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
@@ -39,14 +39,14 @@ export const fingerprintOf = (operation: string, body: unknown): string =>
     .digest("base64url");
 
 /** A request that this call runs: it records the result, or lets the key go when the request fails. */
-export interface IdempotentRun {
+interface IdempotentRun {
   kind: "run";
   complete(responseStatus: number, promptId: number): Promise<void>;
   release(): Promise<void>;
 }
 
 /** A request that already ran: its result is replayed. */
-export interface IdempotentReplay {
+interface IdempotentReplay {
   kind: "replay";
   responseStatus: number;
   promptId: number;

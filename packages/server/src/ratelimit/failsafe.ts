@@ -10,7 +10,7 @@ export type FailMode = "open" | "closed";
  */
 export const FAIL_CLOSED_RETRY_SECONDS = 1;
 
-export interface FailSafeOptions {
+interface FailSafeOptions {
   failMode: FailMode;
   /** Told about every failed consume; whatever it throws is ignored. */
   onStoreError: (error: Error) => void;

@@ -4,14 +4,14 @@ import type { RateLimiter } from "./port.js";
 import { createRedisClient, RedisRateLimiter } from "./redis.js";
 import type { RateLimitRule } from "./rules.js";
 
-export { FAIL_CLOSED_RETRY_SECONDS, type FailMode } from "./failsafe.js";
+export type { FailMode } from "./failsafe.js";
 export type { RateLimitDecision, RateLimiter } from "./port.js";
 export { parseRateLimits, type RateLimitRule } from "./rules.js";
 
 /** A healthy Redis answers in about a millisecond; a throttle check may add at most this much to a request. */
 export const REDIS_TIMEOUT_MS = 250;
 
-export interface RateLimitBackendOptions {
+interface RateLimitBackendOptions {
   /** Redis shared by every instance; when unset (or empty) counts stay in this process. */
   redisUrl?: string | undefined;
   /** Namespaces the Redis keys; each limiter adds its name. */

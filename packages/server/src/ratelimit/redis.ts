@@ -17,7 +17,7 @@ declare module "ioredis" {
   }
 }
 
-export interface RedisRateLimiterOptions {
+interface RedisRateLimiterOptions {
   /** A connection from createRedisClient, shared by every limiter of the process. */
   client: Redis;
   rules: readonly RateLimitRule[];

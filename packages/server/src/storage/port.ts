@@ -50,20 +50,11 @@ export interface NewPrompt {
   embedding?: PromptEmbedding;
   /** The earlier prompt of the same user whose answer this one reuses. */
   reusedFrom?: number;
-  messages?: ChatMessage[];
+  messages?: ChatMessage[] | null;
   /** Absent: nothing was spent (a reused answer, an import). */
   usage?: TokenUsage;
   /** When it was first asked (an import keeps the original time); otherwise now, by the database's clock. */
   createdAt?: Date;
-}
-
-export interface RefreshTokenRecord {
-  jti: string;
-  userId: number;
-  familyId: string;
-  expiresAt: Date;
-  usedAt: Date | null;
-  revokedAt: Date | null;
 }
 
 /** Position after the last prompt of a page, in the (created_at desc, id desc) order. */
@@ -195,15 +186,9 @@ export interface PromptRepository {
   ): Promise<{ imported: StoredPrompt[]; skipped: number }>;
 }
 
-/** A prompt of an export, as an import stores it. */
-export interface ImportedPrompt {
-  prompt: string;
-  response: string;
-  model: string;
-  createdAt: Date;
-  messages: ChatMessage[] | null;
-  usage: TokenUsage;
-}
+/** A prompt of an export, as an import stores it: the export gives its time and its usage. */
+export type ImportedPrompt = Pick<NewPrompt, "prompt" | "response" | "model" | "messages"> &
+  Required<Pick<NewPrompt, "createdAt" | "usage">>;
 
 /** What an Idempotency-Key found. */
 export type IdempotencyClaim =

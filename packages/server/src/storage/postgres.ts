@@ -1,7 +1,7 @@
 import pg from "pg";
 import { type SqlDatabase, type SqlExecutor, UNIQUE_VIOLATION, withoutData } from "./sql.js";
 
-export interface PostgresOptions {
+interface PostgresOptions {
   connectionString: string;
   /** Schema to create and use instead of `public`: lets several services or test runs share one database. */
   schema?: string;

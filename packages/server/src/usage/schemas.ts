@@ -4,7 +4,7 @@ import type { BudgetStatus } from "./token-budget.js";
 
 /** Days a usage report covers when `days` is not given, and at most. */
 export const DEFAULT_USAGE_DAYS = 30;
-export const MAX_USAGE_DAYS = 366;
+const MAX_USAGE_DAYS = 366;
 
 export const UsageQuery = Type.Object({
   days: Type.Optional(

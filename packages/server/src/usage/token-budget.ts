@@ -11,7 +11,7 @@ export interface BudgetStatus {
 }
 
 /** The first instant of the UTC day or calendar month after `now`. */
-export function nextWindowStart(now: Date, period: TokenBudgetRule["period"]): Date {
+function nextWindowStart(now: Date, period: TokenBudgetRule["period"]): Date {
   const year = now.getUTCFullYear();
   const month = now.getUTCMonth();
   return period === "day"

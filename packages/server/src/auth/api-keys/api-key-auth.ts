@@ -5,7 +5,7 @@ import type { SessionRevocations } from "../session-revocations.js";
 import { invalidToken } from "../tokens.js";
 import { hashKey, isWellFormedKey } from "./key-material.js";
 
-export interface ApiKeyAuthOptions {
+interface ApiKeyAuthOptions {
   storage: Storage;
   revocations: SessionRevocations;
   log: FastifyBaseLogger;
@@ -16,7 +16,7 @@ export interface ApiKeyAuthOptions {
 }
 
 /** The user a key acts as, and the session its sockets are closed by when the key is revoked. */
-export interface KeyCaller {
+interface KeyCaller {
   userId: number;
   keyId: number;
   session: string;
@@ -25,7 +25,7 @@ export interface KeyCaller {
 }
 
 /** The session id of a key: sockets opened with the key close when this session ends. */
-export const keySession = (keyId: number): string => `key:${keyId}`;
+const keySession = (keyId: number): string => `key:${keyId}`;
 
 /**
  * Verifies API keys. A key is looked up by its hash once, then remembered, so that a warm key costs no database

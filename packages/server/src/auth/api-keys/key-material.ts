@@ -4,7 +4,7 @@ import { createHash, randomBytes } from "node:crypto";
  * The fixed start of every key, so that secret scanners (GitHub's, gitleaks, trufflehog) can be taught to find a
  * leaked one, and so that the server tells a key from a JWT without trying to parse it.
  */
-export const API_KEY_PREFIX = "ps_";
+const API_KEY_PREFIX = "ps_";
 
 /** 32 random bytes: 256 bits, past the 192 the issue asks for, written as 64 hex digits. */
 const RANDOM_BYTES = 32;
@@ -13,7 +13,7 @@ const KEY_PATTERN = /^ps_[0-9a-f]{64}$/;
 /** How much of a key is shown back to its owner to tell keys apart: the prefix and 9 hex digits (36 bits). */
 const SHOWN_LENGTH = 12;
 
-export interface NewKeyMaterial {
+interface NewKeyMaterial {
   /** The key, shown to its owner once. */
   key: string;
   prefix: string;
