@@ -96,10 +96,10 @@ export function chaosTable(
   });
 
   faults.forEach((fault, position) => {
-    // Until the next fault begins: what fails after that is the next fault's.
+    // Until the next fault begins: a request still running then may fail because of the next one.
     const until = faults[position + 1]?.start ?? Number.POSITIVE_INFINITY;
     const failures = recorder.attempts.filter(
-      (attempt) => attempt.start >= fault.end && attempt.start < until && !succeeded(attempt),
+      (attempt) => attempt.start >= fault.end && attempt.end < until && !succeeded(attempt),
     );
     const failedAfter = failures.map((attempt) => attempt.start - fault.end);
     // Each socket that closed because of the fault, and when its user had one open again.
