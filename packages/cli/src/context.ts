@@ -39,25 +39,39 @@ export interface GlobalOptions {
  */
 const MAX_RETRY_AFTER_SECONDS = 1;
 
-/** --server, then $PROMPT_SERVER, then the server last logged in to, then `npm start`'s address. */
-async function chooseServer(globals: GlobalOptions, io: IO, credentials: Credentials): Promise<string> {
-  const given = globals.server ?? (io.env.PROMPT_SERVER?.trim() || undefined);
-  return normalizeServer(given ?? (await credentials.defaultServer()) ?? DEFAULT_SERVER);
+/** The value of `make()`, made at the first call only. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
+  };
 }
 
-export async function createContext(io: IO, globals: GlobalOptions): Promise<CommandContext> {
+/**
+ * The context of one command, lazy as `gh`'s Factory: the server is chosen and the clients made only when a command
+ * asks for them, so that a command that talks to no server (`prompt serve`) reads no credentials.
+ */
+export function createContext(io: IO, globals: GlobalOptions): CommandContext {
   const credentials = new Credentials(io.env);
-  const server = await chooseServer(globals, io, credentials);
+  const given = globals.server ?? (io.env.PROMPT_SERVER?.trim() || undefined);
+  // A bad --server or $PROMPT_SERVER is refused at once, before a command asks anything.
+  const givenServer = given === undefined ? undefined : normalizeServer(given);
+  /** --server, then $PROMPT_SERVER, then the server last logged in to, then `npm start`'s address. */
+  const server = once(() => givenServer ?? normalizeServer(credentials.defaultServer() ?? DEFAULT_SERVER));
   const clientOf = (apiKey: string | null) =>
-    new PromptClient({
-      baseUrl: server,
-      // A key or token in the environment wins over the stored session, as GH_TOKEN does in `gh`. Read from `io`
-      // (null: none), never from the SDK's own look at process.env.
-      apiKey,
-      accessToken: io.env.PROMPT_TOKEN?.trim() || undefined,
-      tokenStore: credentials.tokenStore(server),
-      maxRetryAfter: MAX_RETRY_AFTER_SECONDS,
-    });
+    once(
+      () =>
+        new PromptClient({
+          baseUrl: server(),
+          // A key or token in the environment wins over the stored session, as GH_TOKEN does in `gh`. Read from
+          // `io` (null: none), never from the SDK's own look at process.env.
+          apiKey,
+          accessToken: io.env.PROMPT_TOKEN?.trim() || undefined,
+          tokenStore: credentials.tokenStore(server()),
+          maxRetryAfter: MAX_RETRY_AFTER_SECONDS,
+        }),
+    );
   const client = clientOf(io.env.PROMPT_API_KEY?.trim() || null);
   const sessionClient = clientOf(null);
   const out = new Output(io, {
@@ -65,7 +79,21 @@ export async function createContext(io: IO, globals: GlobalOptions): Promise<Com
     quiet: globals.quiet === true,
     color: colorWanted(io.stdout.isTTY === true, globals.color, io.env),
   });
-  return { io, out, server, client, sessionClient, credentials, now: () => new Date() };
+  return {
+    io,
+    out,
+    credentials,
+    now: () => new Date(),
+    get server() {
+      return server();
+    },
+    get client() {
+      return client();
+    },
+    get sessionClient() {
+      return sessionClient();
+    },
+  };
 }
 
 /** Runs a command's body with the context that its global options describe; program.ts provides it. */

@@ -4,6 +4,7 @@ import {
   AuthenticationError,
   ConnectionError,
   PermissionDeniedError,
+  PromptServiceError,
   QuotaExceededError,
   RateLimitError,
   ValidationError,
@@ -33,7 +34,8 @@ export class UsageError extends CliError {
   }
 }
 
-const seconds = (count: number) => `${count} second${count === 1 ? "" : "s"}`;
+/** Whole seconds: the SDK counts a `retry-after-ms` in fractions of one. */
+const seconds = (count: number) => `${Math.ceil(count)} second${Math.ceil(count) === 1 ? "" : "s"}`;
 
 /** What an authentication failure means for the person at the terminal. */
 function authenticationMessage(error: AuthenticationError, server: string): string {
@@ -96,9 +98,18 @@ function unreachableMessage(error: ConnectionError, server: string): string {
     : `no server answers at ${server}`;
 }
 
-/** The CliError an error of a command stands for; `server` is the one the command talked to. */
-export function explain(error: unknown, server: string): CliError {
+/**
+ * The CliError an error of a command stands for. Only the SDK's errors name the server the command talked to, so
+ * `context.server` is read for those alone: a command that talked to none has not chosen one.
+ */
+export function explain(error: unknown, context: { readonly server: string }): CliError {
   if (error instanceof CliError) return error;
+  if (!(error instanceof PromptServiceError)) {
+    return new CliError(error instanceof Error ? error.message : String(error), ExitCode.error, {
+      cause: error,
+    });
+  }
+  const { server } = context;
   const cause = { cause: error };
   if (error instanceof QuotaExceededError) {
     return new CliError(`token budget used up on ${server}: ${error.detail}`, ExitCode.throttled, cause);
@@ -124,5 +135,5 @@ export function explain(error: unknown, server: string): CliError {
   if (error instanceof APIError)
     return new CliError(`${error.detail} (${error.code})`, ExitCode.error, cause);
   if (error instanceof AbortError) return new CliError("interrupted", ExitCode.error, cause);
-  return new CliError(error instanceof Error ? error.message : String(error), ExitCode.error, cause);
+  return new CliError(error.message, ExitCode.error, cause);
 }

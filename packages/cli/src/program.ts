@@ -9,7 +9,7 @@ import { loginCommand } from "./commands/login.js";
 import { logoutCommand } from "./commands/logout.js";
 import { registerCommand } from "./commands/register.js";
 import { searchCommand } from "./commands/search.js";
-import { serveCommand } from "./commands/serve.js";
+import { addServeFlags, serveCommand } from "./commands/serve.js";
 import { submitCommand } from "./commands/submit.js";
 import { usageCommand } from "./commands/usage.js";
 import { watchCommand } from "./commands/watch.js";
@@ -44,6 +44,9 @@ export function createProgram(io: IO): Command {
     .option("--no-color", "no colours (also: NO_COLOR=1)")
     .option("--debug", "show the stack of an error")
     .showHelpAfterError("(run with --help for usage)")
+    .hook("preSubcommand", async (_program, command) => {
+      if (command.name() === "serve") await addServeFlags(command);
+    })
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
@@ -51,11 +54,11 @@ export function createProgram(io: IO): Command {
     });
 
   const invoke: Invoke = async (command, body) => {
-    const context = await createContext(io, command.optsWithGlobals<GlobalOptions>());
+    const context = createContext(io, command.optsWithGlobals<GlobalOptions>());
     try {
       await body(context);
     } catch (error) {
-      throw explain(error, context.server);
+      throw explain(error, context);
     }
   };
   for (const define of [

@@ -5,7 +5,7 @@ import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { askForMissing } from "../input/ask.js";
 
-export interface AccountDeleteOptions {
+interface AccountDeleteOptions {
   passwordStdin?: boolean;
   /** Skips the typed confirmation (required without a terminal). */
   yes?: boolean;

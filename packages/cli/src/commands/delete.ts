@@ -7,7 +7,7 @@ import { integerBetween } from "../options.js";
  * submit, search and history, which act on prompts too (as `gh gist delete` names its resource only when there are
  * several kinds).
  */
-export async function deleteRun(id: number, context: CommandContext): Promise<void> {
+async function deleteRun(id: number, context: CommandContext): Promise<void> {
   const { out, client } = context;
   await client.prompts.delete(id);
   out.success(`Deleted prompt #${id}`);

@@ -5,7 +5,7 @@ import { integerBetween } from "../options.js";
 import { renderTable } from "../output/table.js";
 import { relativeTime } from "../output/time.js";
 
-export interface HistoryOptions {
+interface HistoryOptions {
   /** Prompts per page. */
   limit: number;
   /** Where the page starts: the `next` of the previous one. */

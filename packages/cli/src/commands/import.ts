@@ -30,7 +30,7 @@ async function linesOf(file: string, context: CommandContext): Promise<AsyncIter
  * Stores the prompts of an export (`prompt export`'s NDJSON) in your account, without asking the model again, in
  * requests under the server's body limit. Prompts you already have are skipped, so running it twice is harmless.
  */
-export async function importRun(file: string, context: CommandContext): Promise<void> {
+async function importRun(file: string, context: CommandContext): Promise<void> {
   const { out, client, server } = context;
   const result = await client.prompts.import(await linesOf(file, context));
   if (out.json) out.printJson(result);

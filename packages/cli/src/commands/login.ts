@@ -2,7 +2,7 @@ import { Command } from "commander";
 import type { CommandContext, Invoke } from "../context.js";
 import { askForMissing } from "../input/ask.js";
 
-export interface LoginOptions {
+interface LoginOptions {
   /** Asked on the terminal when left out. */
   username?: string;
   passwordStdin?: boolean;

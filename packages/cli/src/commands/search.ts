@@ -3,7 +3,7 @@ import type { CommandContext, Invoke } from "../context.js";
 import { integerBetween } from "../options.js";
 import { renderTable } from "../output/table.js";
 
-export interface SearchOptions {
+interface SearchOptions {
   query: string;
   /** How many results, at most. */
   limit: number;

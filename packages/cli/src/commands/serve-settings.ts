@@ -1,14 +1,5 @@
-import { Command } from "commander";
-
-/** What `prompt serve` reads of a server setting (the server's SETTINGS table). */
-export interface ServeSetting {
-  env: string;
-  placeholder: string;
-  description: string;
-  default?: unknown;
-  shownDefault?: string;
-  secret?: true;
-}
+import type { Setting } from "@prompt-service/server";
+import type { Command } from "commander";
 
 /** `DATABASE_URL` → `--database-url`. */
 const flagOf = (env: string): string => `--${env.toLowerCase().replaceAll("_", "-")}`;
@@ -16,18 +7,15 @@ const flagOf = (env: string): string => `--${env.toLowerCase().replaceAll("_", "
 /** `--database-url` → `DATABASE_URL`. */
 const envOf = (flag: string): string => flag.slice(2).toUpperCase().replaceAll("-", "_");
 
-const shownDefault = (setting: ServeSetting): string | undefined =>
+const shownDefault = (setting: Setting): string | undefined =>
   setting.shownDefault ?? (typeof setting.default === "function" ? undefined : String(setting.default));
 
 /**
- * The flags of `prompt serve`, one per server setting: the environment variable of `npm start` in kebab case
- * (`--database-url` sets DATABASE_URL). Secrets are left out: a flag would show them to every user of the machine in
- * the process list, so they come from the environment only.
+ * Gives `command` the flags of `prompt serve`, one per server setting: the environment variable of `npm start` in
+ * kebab case (`--database-url` sets DATABASE_URL). Secrets are left out: a flag would show them to every user of the
+ * machine in the process list, so they come from the environment only.
  */
-export function settingFlags(settings: readonly ServeSetting[]): Command {
-  const command = new Command("prompt serve")
-    .usage("[settings]")
-    .helpOption("-h, --help", "list the settings");
+export function addSettingFlags(command: Command, settings: readonly Setting[]): Command {
   for (const setting of settings) {
     if (setting.secret) continue;
     const fallback = shownDefault(setting);

@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import type { CommandContext, Invoke } from "../context.js";
 import { UsageError } from "../errors.js";
-import { serverEnvironment, settingFlags } from "./serve-settings.js";
+import { addSettingFlags, serverEnvironment } from "./serve-settings.js";
 
 /** The server package: loaded only by `prompt serve`, and an optional peer of the CLI. */
 async function importServer() {
@@ -15,14 +15,19 @@ async function importServer() {
 }
 
 /**
+ * Gives `serve` its flags, the server's own table of settings: program.ts calls it once `serve` is the command and
+ * before commander parses its arguments, so that they are parsed once, and the server is loaded only for `serve`.
+ */
+export async function addServeFlags(serve: Command): Promise<void> {
+  addSettingFlags(serve, (await importServer()).SETTINGS);
+}
+
+/**
  * Runs the server in this process, exactly as `npm start` does: same environment variables, same defaults, logs
  * as JSON lines on stdout, and a graceful stop on SIGTERM or Ctrl-C. Returns once it listens.
  */
-async function serveRun(
-  server: Awaited<ReturnType<typeof importServer>>,
-  flags: Command,
-  context: CommandContext,
-): Promise<void> {
+async function serveRun(flags: Command, context: CommandContext): Promise<void> {
+  const server = await importServer(); // loaded already by addServeFlags
   try {
     await server.runServer(serverEnvironment(context.io.env, flags));
   } catch (error) {
@@ -32,21 +37,12 @@ async function serveRun(
 }
 
 export function serveCommand(invoke: Invoke): Command {
-  return (
-    new Command("serve")
-      .description(
-        "run the Prompt Service server here (as `npm start`); every setting is a flag named after its " +
-          "environment variable (--data-dir sets DATA_DIR): `prompt serve --help` lists them",
-      )
-      .argument("[settings...]")
-      // The flags are the server's own table of settings, read once the server package is loaded.
-      .helpOption(false)
-      .allowUnknownOption()
-      .action(async (settings: string[], _options: unknown, self: Command) => {
-        const server = await importServer();
-        const flags = settingFlags(server.SETTINGS).exitOverride().configureOutput(self.configureOutput());
-        flags.parse(settings, { from: "user" });
-        await invoke(self, (context) => serveRun(server, flags, context));
-      })
-  );
+  return new Command("serve")
+    .description(
+      "run the Prompt Service server here (as `npm start`); every setting is a flag named after its " +
+        "environment variable (--data-dir sets DATA_DIR): `prompt serve --help` lists them",
+    )
+    .usage("[settings]")
+    .helpOption("-h, --help", "list the settings")
+    .action((_flags: unknown, self: Command) => invoke(self, (context) => serveRun(self, context)));
 }

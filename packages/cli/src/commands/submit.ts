@@ -3,7 +3,7 @@ import type { CommandContext, Invoke } from "../context.js";
 import { UsageError } from "../errors.js";
 import { readAll } from "../input/read-all.js";
 
-export interface SubmitOptions {
+interface SubmitOptions {
   /** The prompt, or "-" to read it from standard input. */
   text: string;
   /** False with --no-ws: the answer is not pushed to your event streams (`prompt watch`). */

@@ -4,7 +4,7 @@ import type { CommandContext, Invoke } from "../context.js";
 import { integerBetween } from "../options.js";
 import { renderTable } from "../output/table.js";
 
-export interface UsageOptions {
+interface UsageOptions {
   /** UTC days back, today included. */
   days: number;
 }

@@ -1,11 +1,7 @@
-import { setTimeout as sleep } from "node:timers/promises";
-import { ConnectionError, type Prompt, type User } from "@prompt-service/sdk";
+import { AbortError, ConnectionError, type Prompt, type User } from "@prompt-service/sdk";
 import { Command } from "commander";
 import type { CommandContext, Invoke } from "../context.js";
 import { printEvents } from "../watch/ndjson.js";
-
-/** The longest wait between two looks for a server that is not up yet. */
-const MAX_START_RETRY_MS = 10_000;
 
 /** How many of the user's latest prompts the terminal view opens with: a few screens to scroll back through. */
 const RECENT_PROMPTS = 50;
@@ -13,22 +9,20 @@ const RECENT_PROMPTS = 50;
 /**
  * Who we are, asked first so that "not logged in" fails at once with its exit code, where the stream would keep
  * trying to reconnect. A server that cannot be reached yet is waited for (it is often started after the watch is
- * opened), with a line on stderr, until it answers or Ctrl-C gives up.
+ * opened), with a line on stderr, until it answers or Ctrl-C gives up: the SDK's own retries wait, with its backoff.
  */
 async function whoAmI(context: CommandContext): Promise<User> {
   const { io, client, server } = context;
   const signal = io.interrupted();
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await client.auth.me({ signal });
-    } catch (error) {
-      if (!(error instanceof ConnectionError) || signal.aborted) throw error;
-      if (attempt === 0) io.stderr.write(`waiting for ${server} (${error.message}); Ctrl-C to give up\n`);
-      const delay = Math.min(MAX_START_RETRY_MS, 500 * 2 ** attempt);
-      await sleep(delay, undefined, { signal }).catch(() => {
-        throw error;
-      });
-    }
+  try {
+    return await client.auth.me({ signal });
+  } catch (error) {
+    if (!(error instanceof ConnectionError)) throw error;
+    io.stderr.write(`waiting for ${server} (${error.message}); Ctrl-C to give up\n`);
+    return client.auth.me({ signal, maxRetries: Number.POSITIVE_INFINITY }).catch((later: unknown) => {
+      // Giving up reports why there was a wait, not the interruption.
+      throw later instanceof AbortError ? error : later;
+    });
   }
 }
 

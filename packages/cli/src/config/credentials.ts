@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { chmod, mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { TokenPair, TokenStore } from "@prompt-service/sdk";
 import { CliError } from "../errors.js";
@@ -30,13 +31,14 @@ export class Credentials {
     this.path = join(configDir(env), "credentials.json");
   }
 
-  async defaultServer(): Promise<string | undefined> {
-    return (await this.read()).default_server;
+  /** Read at once, as a command's context chooses its server (a file of a few lines). */
+  defaultServer(): string | undefined {
+    return this.read().default_server;
   }
 
   /** The session on `server`, or on the same server under another of its loopback names. */
   async session(server: string): Promise<TokenPair | undefined> {
-    const data = await this.read();
+    const data = this.read();
     const [key] = keysOf(data, server);
     return key === undefined ? undefined : data.servers[key];
   }
@@ -61,10 +63,10 @@ export class Credentials {
     };
   }
 
-  private async read(): Promise<CredentialsData> {
+  private read(): CredentialsData {
     let text: string;
     try {
-      text = await readFile(this.path, "utf8");
+      text = readFileSync(this.path, "utf8");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return { servers: {} };
       throw error;
@@ -80,7 +82,7 @@ export class Credentials {
   }
 
   private async update(change: (data: CredentialsData) => void): Promise<void> {
-    const data = await this.read();
+    const data = this.read();
     change(data);
     const directory = dirname(this.path);
     await mkdir(directory, { recursive: true, mode: 0o700 });

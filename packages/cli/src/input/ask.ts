@@ -5,7 +5,7 @@ import type { IO } from "../io.js";
 import { type PasswordOptions, readPassword } from "./password.js";
 
 /** A value that an option gives, or that is asked for on the terminal when the option is left out. */
-export interface Answerable {
+interface Answerable {
   value: string | undefined;
   /** The option, as usage shows it: "--username NAME". */
   flag: string;

@@ -1,7 +1,7 @@
 import type { IO } from "../io.js";
 import { createStyle, type Style } from "./style.js";
 
-export interface OutputOptions {
+interface OutputOptions {
   json: boolean;
   quiet: boolean;
   color: boolean;

@@ -1,7 +1,7 @@
 import type { Paint } from "./style.js";
 import { displayWidth, oneLine, truncate } from "./text.js";
 
-export interface Column {
+interface Column {
   header: string;
   /** Shares the width left by the fixed columns; fixed columns keep their natural width. */
   flexible?: boolean;

@@ -53,7 +53,7 @@ function BelowMarker({ arrived, color }: { arrived: number; color: boolean }): R
   );
 }
 
-export interface FeedViewProps {
+interface FeedViewProps {
   entries: FeedEntry[];
   /** The feed's count of added entries. */
   added: number;

@@ -6,7 +6,7 @@ import type { Prompt, PromptEvent, ReconnectInfo } from "@prompt-service/sdk";
  * app could neither scroll them nor hold a view still while new ones arrive): the window is bounded, and older
  * prompts are in `prompt history`.
  */
-export const FEED_WINDOW = 200;
+const FEED_WINDOW = 200;
 
 interface EntryBase {
   id: number;
@@ -56,7 +56,7 @@ export interface FeedState {
   recent: { state: "loading" } | { state: "loaded" } | { state: "failed"; error: string };
 }
 
-export type FeedAction =
+type FeedAction =
   | { type: "open" }
   | { type: "reconnecting"; info: ReconnectInfo; now: number }
   | { type: "close"; error: string | undefined }

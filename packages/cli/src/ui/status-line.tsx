@@ -35,7 +35,7 @@ function describe(connection: Connection, current: number): { icon: string; colo
   }
 }
 
-export interface StatusLineProps {
+interface StatusLineProps {
   connection: Connection;
   /** Who is watching where: "alice on http://…". */
   title: string;

@@ -1,5 +1,8 @@
 import { once } from "node:events";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import { describe, expect, it } from "vitest";
+import { Credentials } from "../../src/config/credentials.js";
 import { cliEnvironment, runPrompt, spawnPrompt } from "../support/cli-process.js";
 import { temporaryConfigHome } from "../support/context.js";
 import { waitFor } from "../support/wait-for.js";
@@ -51,5 +54,17 @@ describe("prompt serve", () => {
         /^prompt: invalid configuration: PROMPT_RATE_LIMITS has an invalid limit "lots".*\n$/,
       ),
     });
+  }, 30_000);
+
+  it("reads no credentials: a damaged credentials file does not stop it", async () => {
+    const home = await temporaryConfigHome();
+    const { path } = new Credentials({ XDG_CONFIG_HOME: home });
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, "{ not json");
+    const result = await runPrompt(
+      ["serve", "--data-dir", `${home}/data`, "--prompt-rate-limits", "lots"],
+      cliEnvironment(home),
+    );
+    expect(result.stderr).toMatch(/^prompt: invalid configuration: PROMPT_RATE_LIMITS/);
   }, 30_000);
 });

@@ -80,7 +80,7 @@ describe("the credentials file", () => {
     const credentials = new Credentials({ XDG_CONFIG_HOME: await temporaryConfigHome() });
     await credentials.setDefaultServer("http://a.test");
     await writeFile(credentials.path, "{ not json");
-    await expect(credentials.defaultServer()).rejects.toMatchObject({
+    await expect(credentials.session("http://a.test")).rejects.toMatchObject({
       message: `${credentials.path} is damaged: delete it and log in again`,
       exitCode: ExitCode.error,
     });

@@ -87,7 +87,7 @@ describe("the exit status and message of a failure", () => {
     [new AbortError("aborted"), ExitCode.error, "interrupted"],
     [new Error("disk full"), ExitCode.error, "disk full"],
   ])("%s → %i", (error, exitCode, message) => {
-    const explained = explain(error, SERVER);
+    const explained = explain(error, { server: SERVER });
     expect({ exitCode: explained.exitCode, message: explained.message }).toEqual({ exitCode, message });
     expect(explained.cause).toBe(error);
   });
@@ -95,7 +95,7 @@ describe("the exit status and message of a failure", () => {
   it.each(["http://localhost:8000", "http://127.0.0.1:8000", "http://[::1]:8000"])(
     "asks whether `npm start` runs when nothing answers on this machine (%s), naming no internal request",
     (server) => {
-      const explained = explain(refused("POST /api/auth/refresh/"), server);
+      const explained = explain(refused("POST /api/auth/refresh/"), { server });
       expect(explained.message).toBe(`no server answers at ${server} (is \`npm start\` running?)`);
       expect(explained.exitCode).toBe(ExitCode.unreachable);
     },
@@ -103,6 +103,6 @@ describe("the exit status and message of a failure", () => {
 
   it("keeps a CliError as it is", () => {
     const error = new CliError("the passwords do not match", ExitCode.error);
-    expect(explain(error, SERVER)).toBe(error);
+    expect(explain(error, { server: SERVER })).toBe(error);
   });
 });

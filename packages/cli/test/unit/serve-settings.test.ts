@@ -1,7 +1,8 @@
 import { run } from "@prompt-service/cli";
 import { SETTINGS } from "@prompt-service/server";
+import { Command } from "commander";
 import { describe, expect, it } from "vitest";
-import { serverEnvironment, settingFlags } from "../../src/commands/serve-settings.js";
+import { addSettingFlags, serverEnvironment } from "../../src/commands/serve-settings.js";
 import { temporaryConfigHome } from "../support/context.js";
 import { fakeIO } from "../support/fake-io.js";
 
@@ -9,7 +10,7 @@ const SECRETS = ["JWT_SECRET", "OPENAI_API_KEY", "METRICS_TOKEN"];
 
 describe("the flags of prompt serve", () => {
   it("are every setting of the server but its secrets, as the environment variable in kebab case", () => {
-    const flags = settingFlags(SETTINGS).options.map((option) => option.long);
+    const flags = addSettingFlags(new Command(), SETTINGS).options.map((option) => option.long);
     const expected = SETTINGS.filter(({ env }) => !SECRETS.includes(env)).map(
       ({ env }) => `--${env.toLowerCase().replaceAll("_", "-")}`,
     );
@@ -22,7 +23,7 @@ describe("the flags of prompt serve", () => {
   });
 
   it("win over the environment, which passes through", () => {
-    const flags = settingFlags(SETTINGS).parse(
+    const flags = addSettingFlags(new Command(), SETTINGS).parse(
       ["--port", "9000", "--database-url", "postgres://db/prompts"],
       {
         from: "user",

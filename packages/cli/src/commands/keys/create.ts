@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { requireSession } from "../../config/require-session.js";
 import type { CommandContext, Invoke } from "../../context.js";
 
-export interface KeysCreateOptions {
+interface KeysCreateOptions {
   name: string;
   /** A duration such as 30d or 12h; without it the key does not expire. */
   expires?: string;

@@ -5,7 +5,7 @@ import { renderTable } from "../../output/table.js";
 import { relativeTime } from "../../output/time.js";
 
 /** The API keys of the account, newest first: names and prefixes, never the keys themselves. */
-export async function keysListRun(context: CommandContext): Promise<void> {
+async function keysListRun(context: CommandContext): Promise<void> {
   const { out, sessionClient, now } = context;
   await requireSession(context, "listing API keys");
   const keys = await sessionClient.keys.list();

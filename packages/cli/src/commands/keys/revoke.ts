@@ -4,7 +4,7 @@ import type { CommandContext, Invoke } from "../../context.js";
 import { integerBetween } from "../../options.js";
 
 /** Revokes an API key: the server refuses it from then on. */
-export async function keysRevokeRun(id: number, context: CommandContext): Promise<void> {
+async function keysRevokeRun(id: number, context: CommandContext): Promise<void> {
   const { out, sessionClient, server } = context;
   await requireSession(context, "revoking an API key");
   await sessionClient.keys.revoke(id);
