@@ -9,7 +9,10 @@ import { openPostgres } from "../../src/storage/postgres.js";
 it("fails the transaction, reports the connection's death and serves again once PostgreSQL is back", async () => {
   const proxy = await startTcpProxy(TEST_DATABASE_URL, 5432);
   const reported: Error[] = [];
-  const db = await openPostgres({ connectionString: proxy.url, onIdleError: (error) => reported.push(error) });
+  const db = await openPostgres({
+    connectionString: proxy.url,
+    onIdleError: (error) => reported.push(error),
+  });
   try {
     await expect(
       db.transaction(async (tx) => {
