@@ -16,6 +16,7 @@ import { createTestSchema } from "../packages/testkit/src/services.js";
 import { benchContention, type ContentionResult } from "./contention.js";
 import { benchEmbeddings, type EmbeddingBenchResult } from "./embeddings.js";
 import { benchFirstAnswer, type FirstAnswerRow } from "./first-answer.js";
+import { benchIdleMemory, type IdleMemoryResult, idleMemoryRows } from "./idle-memory.js";
 import { benchIndexCache, type IndexCacheBenchOptions, type IndexCacheResult } from "./index-cache.js";
 import { benchLoad, type LoadResult } from "./load.js";
 import { benchOpenAiOverhead, type OpenAiOverheadResult } from "./openai-overhead.js";
@@ -38,6 +39,7 @@ export const SECTIONS = [
   "index-cache",
   "websocket",
   "first-answer",
+  "idle-memory",
   "load",
 ] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -75,6 +77,7 @@ interface Sizes {
   search: { sizes: number[]; queries: number };
   indexCache: Omit<IndexCacheBenchOptions, "dataDirs">;
   websocket: { sockets: number; socketsPerUser: number; posts: number; postsPerSecond: number };
+  idleMemory: { idleSeconds: number; built: boolean };
   load: { seconds: number; rate: number; users: number; connections: number };
 }
 
@@ -96,6 +99,7 @@ const FULL: Sizes = {
     totalPrompts: 100_000,
   },
   websocket: { sockets: 1_000, socketsPerUser: 10, posts: 300, postsPerSecond: 20 },
+  idleMemory: { idleSeconds: 10, built: true },
   load: { seconds: 60, rate: 50, users: 50, connections: 20 },
 };
 
@@ -117,6 +121,7 @@ const SMOKE: Sizes = {
     totalPrompts: 400,
   },
   websocket: { sockets: 20, socketsPerUser: 2, posts: 6, postsPerSecond: 5 },
+  idleMemory: { idleSeconds: 1, built: false },
   load: { seconds: 2, rate: 20, users: 5, connections: 4 },
 };
 
@@ -214,6 +219,7 @@ export async function runBench(options: {
     () => run("index-cache", () => benchIndexCache({ ...sizes.indexCache, dataDirs })),
     () => run("websocket", () => benchWebsocketLatency({ ...sizes.websocket, dataDirs })),
     () => run("first-answer", () => benchFirstAnswer({ dataDirs, fresh: !options.smoke })),
+    () => run("idle-memory", () => benchIdleMemory({ ...sizes.idleMemory, dataDirs })),
     () => run("load", () => benchLoad({ ...sizes.load, dataDirs })),
   ];
   try {
@@ -250,6 +256,7 @@ export interface Results {
   "index-cache"?: IndexCacheResult;
   websocket?: WebsocketLatencyRow[];
   "first-answer"?: FirstAnswerRow[];
+  "idle-memory"?: IdleMemoryResult;
   load?: LoadResult;
 }
 
@@ -452,6 +459,8 @@ function tableRows(raw: Results, sizes: Sizes): BenchRow[] {
       verdict: built ? verdict(row.firstAnswerMs <= goalMs) : "",
     });
   }
+
+  if (raw["idle-memory"]) rows.push(...idleMemoryRows(raw["idle-memory"]));
 
   const load = raw.load;
   if (load) {

@@ -29,6 +29,7 @@ it("runs every section of the benchmark in its smoke mode", async () => {
         "contention",
         "embeddings",
         "first-answer",
+        "idle-memory",
         "index-cache",
         "load",
         "openai",
@@ -40,7 +41,21 @@ it("runs every section of the benchmark in its smoke mode", async () => {
       ].sort(),
     );
     // One table with a row per measurement of the issue, each with a figure.
-    for (const id of ["fair", "index", "embed", "(a)", "v1", "(b)", "(c)", "(d)", "(e)", "(f)", "(g)", "load"]) {
+    for (const id of [
+      "fair",
+      "index",
+      "embed",
+      "(a)",
+      "v1",
+      "(b)",
+      "(c)",
+      "(d)",
+      "(e)",
+      "(f)",
+      "(g)",
+      "idle",
+      "load",
+    ]) {
       expect(report.rows.map((row) => row.id)).toContain(id);
     }
     for (const row of report.rows) expect(row.result, row.measurement).toMatch(/\d/);

@@ -32,7 +32,14 @@ export class BundledEmbedder implements Embedder {
     await ready();
     // The model package's source reads model.json, the weight shards and the vocabulary from its own folder;
     // initModel() without a source would fetch them from tfhub.dev and storage.googleapis.com instead.
-    return new BundledEmbedder(await initModel(modelSource));
+    const model = await initModel(modelSource);
+    // Once the weights are tensors in the WebAssembly heap, the graph model's loader and the artifacts it read still
+    // hold the 28 MB of weights it read from disk, which nothing reads again (no save, no reload): 27 MB of RSS per
+    // worker thread (BENCHMARKS.md).
+    const loaded = model.model as unknown as { handler?: unknown; artifacts?: unknown };
+    loaded.handler = undefined;
+    loaded.artifacts = undefined;
+    return new BundledEmbedder(model);
   }
 
   async embed(texts: string[]): Promise<Float32Array[]> {

@@ -44,6 +44,10 @@ export class WorkerPoolEmbedder implements Embedder {
       idleTimeout: Number.POSITIVE_INFINITY,
       // The scheduler gives each worker one batch at a time, so piscina's own queue only holds a batch a moment.
       concurrentTasksPerWorker: 1,
+      // The model's work is in WebAssembly; its JavaScript garbage is small. V8's default young generation grows to
+      // tens of megabytes during the model's load and stays that large: 4 MB keeps 11 MB of RSS per idle worker
+      // (BENCHMARKS.md).
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
     });
     try {
       const description = (await pool.run(undefined, { name: "describe" })) as Pick<

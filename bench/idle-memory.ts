@@ -1,0 +1,130 @@
+/**
+ * An idle instance's memory (issue 27 §9). `npm start`'s server (dist/standalone.js, built first) with the default
+ * settings, on an empty DATA_DIR (embedded database from the shipped template), then restarted on it: RSS from /proc
+ * once /metrics answers 200 (the plugin is ready only once a worker has loaded and warmed up the model), after
+ * `idleSeconds` of doing nothing. The same server from its sources through tsx, as the other sections start theirs.
+ * Then where the memory goes: each part alone in a process of its own (support/idle-memory-part.ts), as the growth of
+ * its RSS over a bare Node process.
+ */
+import { execFile, spawn } from "node:child_process";
+import { once } from "node:events";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import type { BenchRow } from "./index.js";
+import type { DataDirs } from "./support/data-dirs.js";
+import { round, sleep } from "./support/stats.js";
+
+export interface IdleMemoryResult {
+  starts: Array<{ server: string; rssMb: number; startMs: number }>;
+  /** Growth of a process's RSS when it loads the part; `node` is a bare process's own RSS. */
+  parts: Array<{ part: string; rssMb: number }>;
+  idleSeconds: number;
+}
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const run = promisify(execFile);
+
+export async function benchIdleMemory(options: {
+  dataDirs: DataDirs;
+  idleSeconds: number;
+  /** Build and measure `npm start`'s server; otherwise (the smoke run) only the server from source. */
+  built: boolean;
+}): Promise<IdleMemoryResult> {
+  const dataDir = await options.dataDirs.empty("idle");
+  const starts: IdleMemoryResult["starts"] = [];
+  if (options.built) {
+    await run("npm", ["run", "build:js", "--silent", "-w", "@prompt-service/server"], { cwd: ROOT });
+    const built = ["packages/server/dist/standalone.js"];
+    for (const server of ["built, empty DATA_DIR", "built, restart"]) {
+      starts.push({ server, ...(await idleServer(built, dataDir, options.idleSeconds)) });
+    }
+  }
+  const fromSource = ["--import", "tsx", "packages/server/src/standalone.ts"];
+  starts.push({
+    server: `from source (tsx), ${options.built ? "restart" : "empty DATA_DIR"}`,
+    ...(await idleServer(fromSource, dataDir, options.idleSeconds)),
+  });
+  const parts: IdleMemoryResult["parts"] = [];
+  for (const part of ["node", "pglite", "model", "tokenizer"]) {
+    const args = [part, ...(part === "pglite" ? [await options.dataDirs.empty("idle-pglite")] : [])];
+    const { stdout } = await run(
+      process.execPath,
+      ["--expose-gc", "--import", "tsx", "bench/support/idle-memory-part.ts", ...args],
+      { cwd: ROOT },
+    );
+    const { beforeMb, afterMb } = JSON.parse(stdout) as { beforeMb: number; afterMb: number };
+    parts.push({ part, rssMb: round(part === "node" ? beforeMb : afterMb - beforeMb, 1) });
+  }
+  return { starts, parts, idleSeconds: options.idleSeconds };
+}
+
+/** Spawned → /metrics 200 → idle for a while → RSS. */
+async function idleServer(
+  args: string[],
+  dataDir: string,
+  idleSeconds: number,
+): Promise<{ rssMb: number; startMs: number }> {
+  const port = 18_000 + Math.floor(Math.random() * 1_000);
+  const started = performance.now();
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "warn" },
+    stdio: "ignore",
+  });
+  try {
+    for (;;) {
+      const status = await fetch(`http://127.0.0.1:${port}/metrics`).then(
+        (response) => response.status,
+        () => 0,
+      );
+      if (status === 200) break;
+      if (child.exitCode !== null || performance.now() - started > 120_000) {
+        throw new Error(`the server did not answer /metrics (exit ${child.exitCode})`);
+      }
+      await sleep(20);
+    }
+    const startMs = Math.round(performance.now() - started);
+    await sleep(idleSeconds * 1000);
+    const status = await readFile(`/proc/${child.pid}/status`, "utf8");
+    return { rssMb: round(Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) / 1024, 1), startMs };
+  } finally {
+    if (child.exitCode === null) {
+      child.kill("SIGTERM");
+      await once(child, "exit");
+    }
+  }
+}
+
+/** What an idle server's RSS should stay under (issue 27 §9). */
+const GOAL_MB = 180;
+
+const PART_NAMES: Record<string, string> = {
+  node: "a bare Node process",
+  pglite: "+ PGlite opened on a new DATA_DIR (from the template)",
+  model: "+ the bundled model in one worker thread, loaded and warmed up",
+  tokenizer: "+ gpt-tokenizer's o200k_base (loaded at the first count of a provider that reports no usage)",
+};
+
+export function idleMemoryRows(result: IdleMemoryResult): BenchRow[] {
+  const rows: BenchRow[] = result.starts.map(({ server, rssMb, startMs }) => {
+    const built = server.startsWith("built");
+    return {
+      id: "idle",
+      measurement: `RSS of an idle server, default settings, embedded database, ${server} (${result.idleSeconds} s after /metrics first answered, ${startMs} ms after spawn)`,
+      result: `${rssMb} MB`,
+      goal: built ? `≤ ${GOAL_MB} MB` : "",
+      verdict: built ? (rssMb <= GOAL_MB ? "meets" : "misses") : "",
+    };
+  });
+  for (const { part, rssMb } of result.parts) {
+    rows.push({
+      id: "idle",
+      measurement: `where it goes: ${PART_NAMES[part] ?? part}, RSS`,
+      result: `${rssMb} MB`,
+      goal: "",
+      verdict: "",
+    });
+  }
+  return rows;
+}
