@@ -43,6 +43,21 @@ export interface PromptServicePluginOptions extends PromptServiceOptions {
   hub?: EventHub;
 }
 
+/** The headers the official OpenAI SDKs add to every request, which a browser must be allowed to send. */
+const OPENAI_CLIENT_HEADERS = [
+  "x-stainless-arch",
+  "x-stainless-helper-method",
+  "x-stainless-lang",
+  "x-stainless-os",
+  "x-stainless-package-version",
+  "x-stainless-retry-count",
+  "x-stainless-runtime",
+  "x-stainless-runtime-version",
+  "x-stainless-timeout",
+  "openai-organization",
+  "openai-project",
+];
+
 /** Calls at once to an OpenAI-compatible embeddings API: enough to hide its latency, few enough to stay polite. */
 const REMOTE_EMBEDDING_CONCURRENCY = 4;
 
@@ -56,14 +71,23 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
     // Bearer tokens, no cookies: credentials stay off. The throttle's and tracing headers are readable by pages.
     await app.register(cors, {
       origin: config.corsOrigins.includes("*") ? "*" : config.corsOrigins,
-      methods: ["GET", "POST"],
-      allowedHeaders: ["authorization", "content-type"],
+      methods: ["GET", "POST", "DELETE"],
+      // OpenAI's browser clients send headers of their own (x-stainless-*), and ours send Idempotency-Key.
+      allowedHeaders: [
+        "authorization",
+        "content-type",
+        "idempotency-key",
+        "x-request-id",
+        ...OPENAI_CLIENT_HEADERS,
+      ],
       exposedHeaders: [
         "ratelimit-limit",
         "ratelimit-remaining",
         "ratelimit-reset",
+        "ratelimit-policy",
         "retry-after",
         "x-request-id",
+        "idempotent-replayed",
       ],
       maxAge: 600,
     });

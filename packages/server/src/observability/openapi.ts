@@ -76,8 +76,10 @@ const plugin: FastifyPluginAsync<OpenApiOptions> = async (app, { version, prompt
           bearerAuth: {
             type: "http",
             scheme: "bearer",
-            bearerFormat: "JWT",
-            description: "An access token from `POST /api/auth/login/`.",
+            bearerFormat: "JWT or ps_ key",
+            description:
+              "An access token from `POST /api/auth/login/`, or a personal API key (`ps_…`) from `POST /api/keys`. " +
+              "Managing keys and deleting the account take an access token.",
           },
           metricsToken: {
             type: "http",

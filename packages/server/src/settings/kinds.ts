@@ -72,7 +72,10 @@ export const oneOf = <const Word extends string>(...words: Word[]): ValueKind<Wo
  */
 export function durationMs(value: string | number): number {
   if (typeof value === "number" || /^\d+$/.test(value.trim())) return Number(value) * 1000;
-  return ms(value.trim() as ms.StringValue) ?? Number.NaN;
+  // `ms` throws on an empty string (and on anything longer than 100 characters) where it returns undefined for
+  // other text it does not read.
+  const text = value.trim();
+  return text === "" || text.length > 100 ? Number.NaN : (ms(text as ms.StringValue) ?? Number.NaN);
 }
 
 /**

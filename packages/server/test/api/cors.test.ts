@@ -43,6 +43,33 @@ describe("CORS_ORIGINS", () => {
     expect(created.headers["access-control-allow-credentials"]).toBeUndefined();
   });
 
+  it("lets a listed page delete, retry with an Idempotency-Key, and call /v1 with the OpenAI SDK's own headers", async () => {
+    const deleting = await open.app.inject({
+      method: "OPTIONS",
+      url: "/api/prompts/1",
+      headers: {
+        origin: APP,
+        "access-control-request-method": "DELETE",
+        "access-control-request-headers": "authorization",
+      },
+    });
+    expect(String(deleting.headers["access-control-allow-methods"])).toContain("DELETE");
+    const openai = await open.app.inject({
+      method: "OPTIONS",
+      url: "/v1/chat/completions",
+      headers: {
+        origin: APP,
+        "access-control-request-method": "POST",
+        "access-control-request-headers":
+          "authorization, content-type, idempotency-key, x-stainless-os, x-stainless-retry-count",
+      },
+    });
+    const allowed = String(openai.headers["access-control-allow-headers"]).toLowerCase().split(/,\s*/);
+    expect(allowed).toEqual(
+      expect.arrayContaining(["idempotency-key", "x-stainless-os", "x-stainless-retry-count"]),
+    );
+  });
+
   it("gives no cross-origin access to a page it does not list, nor to any page when unset", async () => {
     const other = await preflight(open, "https://evil.example.net");
     expect(other.headers["access-control-allow-origin"]).toBeUndefined();

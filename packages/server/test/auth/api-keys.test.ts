@@ -72,6 +72,8 @@ describe("POST /api/keys", () => {
     [{ name: "k", expires_in: "-5d" }, "expires_in"],
     [{ name: "k", expires_in: "0" }, "expires_in"],
     [{ name: "k", expires_in: "500y" }, "expires_in"],
+    [{ name: "!", expires_in: "" }, "expires_in"],
+    [{ name: "k", expires_in: "   " }, "expires_in"],
   ])("refuses %j with 400 naming %s", async (body, field) => {
     const response = await createKey(alice, body);
     expect(response.statusCode).toBe(400);
