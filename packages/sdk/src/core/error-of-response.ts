@@ -11,7 +11,7 @@ import {
   ValidationError,
 } from "../errors.js";
 import type { ErrorBody } from "../generated/api.js";
-import { parseRetryAfter } from "../protocol.js";
+import { retryAfterMs } from "../protocol.js";
 
 const CLASS_OF_STATUS: Record<number, typeof APIError> = {
   400: ValidationError,
@@ -29,15 +29,6 @@ const isErrorBody = (body: unknown): body is ErrorBody =>
   typeof (body as ErrorBody).code === "string";
 
 /**
- * Seconds to wait before a retry, as openai-node reads them: `retry-after-ms` (what OpenAI-compatible servers and
- * proxies send, finer than seconds) before `Retry-After`.
- */
-function retryAfterOf(headers: HeaderReader): number | undefined {
-  const ms = headers.get("retry-after-ms")?.trim();
-  return ms && /^\d+(\.\d+)?$/.test(ms) ? Number(ms) / 1000 : parseRetryAfter(headers.get("retry-after"));
-}
-
-/**
  * The error for an error response. A body that is not the API's `{detail, code}` (a proxy's HTML page) still
  * gives a readable error, with the code `http_error`.
  */
@@ -53,5 +44,6 @@ export function errorOfResponse(status: number, body: unknown, headers: HeaderRe
     status === 429 && errorBody.code === "quota_exceeded"
       ? QuotaExceededError
       : (CLASS_OF_STATUS[status] ?? (status >= 500 ? InternalServerError : APIError));
-  return new ErrorClass(status, errorBody, requestId, retryAfterOf(headers), headers);
+  const wait = retryAfterMs((name) => headers.get(name));
+  return new ErrorClass(status, errorBody, requestId, wait === undefined ? undefined : wait / 1000, headers);
 }

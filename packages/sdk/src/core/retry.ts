@@ -1,11 +1,5 @@
 import { APIError, ConnectionError } from "../errors.js";
-
-export interface Backoff {
-  /** Delay before the first retry, in ms; doubled for each one after. */
-  initialDelayMs: number;
-  /** Ceiling of the doubling, in ms. */
-  maxDelayMs: number;
-}
+import { type Backoff, backoffDelayMs } from "../protocol.js";
 
 const HTTP_BACKOFF: Backoff = { initialDelayMs: 500, maxDelayMs: 8_000 };
 
@@ -14,15 +8,6 @@ const HTTP_BACKOFF: Backoff = { initialDelayMs: 500, maxDelayMs: 8_000 };
  * silence, so the RateLimitError goes to the caller at once, who can decide (or tell a person how long to wait).
  */
 export const DEFAULT_MAX_RETRY_AFTER_SECONDS = 60;
-
-/**
- * Exponential backoff with jitter that takes off up to a quarter (openai-node's), so that clients that failed
- * together do not all come back at the same instant. `attempt` counts retries already made, from 0.
- */
-export function backoffDelayMs(attempt: number, backoff: Backoff): number {
-  const ceiling = Math.min(backoff.initialDelayMs * 2 ** attempt, backoff.maxDelayMs);
-  return Math.round(ceiling * (1 - Math.random() * 0.25));
-}
 
 /**
  * Failures that another attempt may not meet: throttling, server errors, timeouts, broken connections, and a request

@@ -1,8 +1,8 @@
 import { sleep } from "../core/abort.js";
 import type { AccessTokenSource } from "../core/http.js";
-import { type Backoff, backoffDelayMs, isRetryable } from "../core/retry.js";
+import { isRetryable } from "../core/retry.js";
 import { AuthenticationError, ConnectionError, PromptServiceError } from "../errors.js";
-import { CLOSE_CODES } from "../protocol.js";
+import { type Backoff, backoffDelayMs, CLOSE_CODES } from "../protocol.js";
 import { actionOnClose } from "./close-codes.js";
 import { Emitter } from "./emitter.js";
 import { EventQueue } from "./event-queue.js";
