@@ -2,11 +2,20 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Static } from "typebox";
 import { userIdOf } from "../auth/authenticate.js";
+import { ApiError } from "../errors.js";
 import { slashVariants } from "../http/slash-variants.js";
 import { type AnsweredPrompt, answerPrompt, type Chat } from "../prompts/answer-prompt.js";
 import { ClientGoneError, clientGoneSignal } from "../prompts/client-gone.js";
+import {
+  fingerprintOf,
+  IdempotentRequests,
+  type IdempotentRun,
+  idempotencyKeyOf,
+  idempotencyStaleMs,
+} from "../prompts/idempotency.js";
 import { AnswerReuse } from "../prompts/reuse/answer-reuse.js";
 import { throttle } from "../ratelimit/throttle.js";
+import { replayEvents } from "../realtime/events.js";
 import type { ServiceContext } from "../service-context.js";
 import { ChunkStream } from "./chunk-stream.js";
 import { completionId, completionOf } from "./completion-objects.js";
@@ -34,18 +43,68 @@ function settingsOf(body: Body): Omit<Chat, "messages"> {
  */
 export const chatCompletionRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app, context) => {
   const { storage, llm, hub, similarity, metrics, limiters, budget, config, authenticate } = context;
+  const idempotency = new IdempotentRequests(storage, idempotencyStaleMs(config.llmTimeout));
   const reuse =
     config.answerReuseMinScore === undefined
       ? undefined
       : new AnswerReuse(similarity, config.answerReuseMinScore, app.log);
 
-  /** One completion, streamed or whole; kept apart from the route so that a wrapper (Idempotency-Key) can take it. */
+  /**
+   * One completion, streamed or whole. With an Idempotency-Key, as on POST /api/prompts: the same key and body
+   * replays the first result, another body is 422, a request still running is 409.
+   */
   async function complete(body: Body, request: FastifyRequest, reply: FastifyReply) {
     // Taken first, before any wait: it reads the connection's state as the request arrived.
     const clientGone = clientGoneSignal(request, reply);
     const userId = userIdOf(request);
     if (body.model !== llm.model) throw modelNotFound(body.model);
     const chat = receiveChat(body.messages, config.promptMaxLength);
+    const key = idempotencyKeyOf(request);
+    const idempotent =
+      key === undefined
+        ? undefined
+        : await idempotency.begin(userId, key, fingerprintOf("createChatCompletion", body));
+    if (idempotent?.kind === "replay") return replay(idempotent.promptId, body, request, reply);
+    try {
+      return await answer(userId, chat, body, request, reply, clientGone, idempotent);
+    } catch (error) {
+      // A failed request is not remembered under its key: the client's retry runs it again.
+      await idempotent?.release().catch((releaseError: unknown) => {
+        request.log.warn({ err: releaseError, userId }, "could not release an idempotency key");
+      });
+      throw error;
+    }
+  }
+
+  /** The first result of an Idempotency-Key again: the stored prompt as a completion, or as a short stream of one. */
+  async function replay(promptId: number, body: Body, request: FastifyRequest, reply: FastifyReply) {
+    const earlier = await storage.prompts.get(userIdOf(request), promptId);
+    if (!earlier) throw new ApiError("not_found", "The completion this Idempotency-Key created was deleted.");
+    // Why the first answer ended is not stored: a replay says "stop".
+    const answered: AnsweredPrompt = { ...earlier, finishReason: "stop" };
+    const created = Math.floor(earlier.createdAt.getTime() / 1000);
+    reply.header("idempotent-replayed", "true");
+    if (body.stream !== true)
+      return completionOf({ id: completionId(earlier.id), created, model: earlier.model }, answered);
+    const stream = new ChunkStream(reply, {
+      created,
+      model: earlier.model,
+      includeUsage: body.stream_options?.include_usage === true,
+    });
+    for (const event of replayEvents(earlier)) stream.send(event);
+    stream.finish(answered);
+    return reply;
+  }
+
+  async function answer(
+    userId: number,
+    chat: ReturnType<typeof receiveChat>,
+    body: Body,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    clientGone: AbortSignal,
+    idempotent: IdempotentRun | undefined,
+  ) {
     // The budget limits spend, as the throttle limits requests: checked before the model is called.
     await budget.assertWithin(userId);
     const created = Math.floor(Date.now() / 1000);
@@ -77,15 +136,22 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<ServiceContext> = a
     } catch (error) {
       if (error instanceof ClientGoneError) {
         stream?.abandon();
+        await idempotent?.release();
         request.log.info({ userId }, "client gone before its chat completion was answered: not stored");
         return reply;
       }
       // Once streaming, the failure goes out as the stream's last event; before, it answers as usual.
       if (!stream?.started) throw error;
+      await idempotent?.release();
       request.log.warn({ err: error, userId }, "streamed chat completion failed");
       stream.fail(toOpenAiError(error as Error));
       return reply;
     }
+    // Should this fail (the database just went away), the key stays "running" until it is stale: a retry gets 409
+    // for a while rather than a second copy of the prompt.
+    await idempotent?.complete(200, answered.id).catch((error: unknown) => {
+      request.log.warn({ err: error, userId }, "could not record an idempotency key's result");
+    });
     request.log.info(
       { event: "prompt_created", userId, promptId: answered.id, reusedFrom: answered.reusedFrom, api: "v1" },
       "prompt created",
@@ -95,7 +161,9 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<ServiceContext> = a
       stream.finish(answered);
       return reply;
     }
-    return completionOf({ id: completionId(answered.id), created, model: llm.model }, answered);
+    // The stored time, so that a replay under an Idempotency-Key answers the very same object.
+    const storedAt = Math.floor(answered.createdAt.getTime() / 1000);
+    return completionOf({ id: completionId(answered.id), created: storedAt, model: llm.model }, answered);
   }
 
   const schema = {

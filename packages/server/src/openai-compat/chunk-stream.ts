@@ -11,7 +11,7 @@ import type { OpenAiError } from "./errors.js";
  *
  * The reply starts at the prompt's first event (`prompt.start`, which gives the id the prompt will be stored
  * under), so that anything refused before it (the budget, a model that fails at once) still answers with its status
- * and OpenAI's JSON error. A client that goes away ends the stream, not the work: the prompt is stored as usual.
+ * and OpenAI's JSON error. A client that goes away ends the stream and the work: nothing is stored.
  */
 export class ChunkStream {
   #stream: PassThrough | undefined;

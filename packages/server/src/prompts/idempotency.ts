@@ -39,7 +39,7 @@ export const fingerprintOf = (operation: string, body: unknown): string =>
     .digest("base64url");
 
 /** A request that this call runs: it records the result, or lets the key go when the request fails. */
-interface IdempotentRun {
+export interface IdempotentRun {
   kind: "run";
   complete(responseStatus: number, promptId: number): Promise<void>;
   release(): Promise<void>;
