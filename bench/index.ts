@@ -13,6 +13,7 @@ import { arch, cpus, loadavg, platform, release, totalmem } from "node:os";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { createTestSchema } from "../packages/testkit/src/services.js";
+import { type BacklogResult, backlogRows, benchBacklog } from "./backlog.js";
 import { benchContention, type ContentionResult } from "./contention.js";
 import { benchEmbeddings, type EmbeddingBenchResult } from "./embeddings.js";
 import { benchFirstAnswer, type FirstAnswerRow } from "./first-answer.js";
@@ -41,6 +42,7 @@ export const SECTIONS = [
   "first-answer",
   "idle-memory",
   "load",
+  "backlog",
 ] as const;
 export type Section = (typeof SECTIONS)[number];
 
@@ -79,6 +81,7 @@ interface Sizes {
   websocket: { sockets: number; socketsPerUser: number; posts: number; postsPerSecond: number };
   idleMemory: { idleSeconds: number; built: boolean };
   load: { seconds: number; rate: number; users: number; connections: number };
+  backlog: { users: number; seconds: number };
 }
 
 const FULL: Sizes = {
@@ -101,6 +104,7 @@ const FULL: Sizes = {
   websocket: { sockets: 1_000, socketsPerUser: 10, posts: 300, postsPerSecond: 20 },
   idleMemory: { idleSeconds: 10, built: true },
   load: { seconds: 60, rate: 50, users: 50, connections: 20 },
+  backlog: { users: 20, seconds: 20 },
 };
 
 const SMOKE: Sizes = {
@@ -123,6 +127,7 @@ const SMOKE: Sizes = {
   websocket: { sockets: 20, socketsPerUser: 2, posts: 6, postsPerSecond: 5 },
   idleMemory: { idleSeconds: 1, built: false },
   load: { seconds: 2, rate: 20, users: 5, connections: 4 },
+  backlog: { users: 4, seconds: 2 },
 };
 
 export function describeMachine(): string {
@@ -221,6 +226,7 @@ export async function runBench(options: {
     () => run("first-answer", () => benchFirstAnswer({ dataDirs, fresh: !options.smoke })),
     () => run("idle-memory", () => benchIdleMemory({ ...sizes.idleMemory, dataDirs })),
     () => run("load", () => benchLoad({ ...sizes.load, dataDirs })),
+    () => run("backlog", () => benchBacklog({ ...sizes.backlog, dataDirs })),
   ];
   try {
     // One at a time, so that measurements do not disturb each other (running the smoke sections at once is no
@@ -258,6 +264,7 @@ export interface Results {
   "first-answer"?: FirstAnswerRow[];
   "idle-memory"?: IdleMemoryResult;
   load?: LoadResult;
+  backlog?: BacklogResult;
 }
 
 function tableRows(raw: Results, sizes: Sizes): BenchRow[] {
@@ -485,6 +492,7 @@ function tableRows(raw: Results, sizes: Sizes): BenchRow[] {
       verdict: verdict(heapGrowth < FLAT_HEAP_MB),
     });
   }
+  if (raw.backlog) rows.push(...backlogRows(raw.backlog, raw.embeddings?.batchedPerSecond));
   return rows;
 }
 

@@ -115,7 +115,7 @@ export async function benchPromptThroughput(
 }
 
 /** Prompt vectors the server computed and stored, from its embeddings_stored_total metric. */
-async function storedVectors(url: string, agent: Agent): Promise<number> {
+export async function storedVectors(url: string, agent: Agent): Promise<number> {
   const response = await request(`${url}/metrics`, { dispatcher: agent });
   const text = await response.body.text();
   return Number(/^embeddings_stored_total (\d+)/m.exec(text)?.[1] ?? Number.NaN);
