@@ -1,36 +1,18 @@
 import { describe, expect, it } from "vitest";
 import {
-  backoffMs,
   isConnectionReset,
   isRetryableStatus,
   MAX_RETRY_AFTER_MS,
-  retryAfterMs,
   retryDelayMs,
 } from "../../src/llm/retry.js";
 
 const NOW = Date.parse("2025-01-01T00:00:00Z");
 
-describe("retryAfterMs", () => {
-  it.each([
-    [{ "retry-after": "1" }, 1_000],
-    [{ "retry-after": "0.5" }, 500],
-    [{ "retry-after": " 2 " }, 2_000],
-    [{ "retry-after": "Wed, 01 Jan 2025 00:00:03 GMT" }, 3_000],
-    [{ "retry-after": "Tue, 31 Dec 2024 23:59:00 GMT" }, 0],
-    [{ "retry-after-ms": "250", "retry-after": "1" }, 250],
-    [{ "retry-after": ["4", "9"] }, 4_000],
-    [{ "retry-after": "soon" }, undefined],
-    [{ "retry-after": "" }, undefined],
-    [{ "retry-after": "-1" }, undefined],
-    [{}, undefined],
-  ])("reads %j as %s ms", (headers, expected) => {
-    expect(retryAfterMs(headers, NOW)).toBe(expected);
-  });
-});
-
 describe("retryDelayMs", () => {
-  it("honours Retry-After", () => {
+  it("honours Retry-After, and OpenAI's retry-after-ms first", () => {
     expect(retryDelayMs({ "retry-after": "1" }, 0, 30_000, NOW)).toBe(1_000);
+    expect(retryDelayMs({ "retry-after-ms": "250", "retry-after": "1" }, 0, 30_000, NOW)).toBe(250);
+    expect(retryDelayMs({ "retry-after": ["4", "9"] }, 0, 30_000, NOW)).toBe(4_000);
   });
 
   it("caps a long Retry-After", () => {
@@ -47,22 +29,6 @@ describe("retryDelayMs", () => {
     expect(delay).toBeGreaterThanOrEqual(375);
     expect(delay).toBeLessThanOrEqual(500);
     expect(retryDelayMs({}, 0, 100, NOW)).toBeUndefined();
-  });
-});
-
-describe("backoffMs", () => {
-  it("doubles from 0.5 s up to 8 s, with up to 25 % jitter", () => {
-    for (const [attempt, ceiling] of [
-      [0, 500],
-      [1, 1_000],
-      [2, 2_000],
-      [5, 8_000],
-      [10, 8_000],
-    ] as const) {
-      const samples = Array.from({ length: 50 }, () => backoffMs(attempt));
-      expect(Math.max(...samples)).toBeLessThanOrEqual(ceiling);
-      expect(Math.min(...samples)).toBeGreaterThanOrEqual(ceiling * 0.75);
-    }
   });
 });
 
