@@ -14,7 +14,7 @@
 import { loadavg } from "node:os";
 import pg from "pg";
 import type { BenchRow } from "./index.js";
-import { type ApiTarget, residentBytes, startApiTarget } from "./support/api-target.js";
+import { type ApiTarget, cpuMs, residentBytes, startApiTarget } from "./support/api-target.js";
 import type { DataDirs } from "./support/data-dirs.js";
 import {
   type PacedLoadConfig,
@@ -49,6 +49,12 @@ export interface GatewaySide extends PacedLoadResult {
   rssAfterWarmupMb?: number;
   rssEndMb?: number;
   rssMaxMb?: number;
+  /**
+   * The gateway process's CPU time per answered request over the measured window, ms: its main thread (the event
+   * loop, where requests are handled) and the whole process (for the service, the embedding worker thread too).
+   */
+  cpuMainMsPerRequest?: number;
+  cpuProcessMsPerRequest?: number;
 }
 
 export interface GatewayResult {
@@ -68,6 +74,13 @@ export interface GatewayResult {
   searchableAfterSeconds?: number;
   /** Prompts still without a vector when the wait ended. */
   unsearchable: number;
+  /**
+   * Database statements per answered call during the service's run (warm-up included), all of them (the background
+   * polls and the vectors' updates too), and the most frequent, per call; a transaction counts as one, apart from
+   * the statements in it.
+   */
+  statementsPerCall: number;
+  topStatements: Array<{ perCall: number; statement: string }>;
   /** Users whose first prompt a similar search (with their key, k=5) found among its results. */
   usersFound: number;
   usersSearched: number;
@@ -110,13 +123,20 @@ export async function benchGateway(options: GatewayOptions): Promise<GatewayResu
     } satisfies Partial<PacedLoadConfig>;
     const side = async (config: PacedLoadConfig, pid?: number): Promise<GatewaySide> => {
       const loadStart = round(loadavg()[0] ?? 0, 1);
-      const samples: Array<{ at: number; rss: number }> = [];
+      const samples: Array<{ at: number; rss: number; cpu?: number; mainCpu?: number }> = [];
       let sampling = pid !== undefined;
       const started = performance.now();
       const sampler = (async () => {
         while (sampling && pid !== undefined) {
-          const rss = await residentBytes(pid);
-          if (rss !== undefined) samples.push({ at: performance.now() - started, rss });
+          const at = performance.now() - started;
+          const [rss, cpu, mainCpu] = await Promise.all([residentBytes(pid), cpuMs(pid), cpuMs(pid, pid)]);
+          if (rss !== undefined)
+            samples.push({
+              at,
+              rss,
+              ...(cpu !== undefined ? { cpu } : {}),
+              ...(mainCpu !== undefined ? { mainCpu } : {}),
+            });
           await sleep(1000);
         }
       })();
@@ -124,13 +144,28 @@ export async function benchGateway(options: GatewayOptions): Promise<GatewayResu
       sampling = false;
       await sampler;
       const end = pid !== undefined ? await residentBytes(pid) : undefined;
-      const afterWarmup = samples.find((sample) => sample.at >= config.warmupSeconds * 1000 + 100);
+      const measureFrom = config.warmupSeconds * 1000 + 100;
+      const afterWarmup = samples.find((sample) => sample.at >= measureFrom);
+      // CPU over the measured window: from the first sample in it to the last before the load's end.
+      const inWindow = samples.filter(
+        (sample) => sample.at >= measureFrom && sample.at <= measureFrom + config.seconds * 1000,
+      );
+      const [first, last] = [inWindow[0], inWindow.at(-1)];
+      const windowShare = first && last ? (last.at - first.at) / (config.seconds * 1000) : 0;
+      const perRequest = (from?: number, to?: number) =>
+        from !== undefined && to !== undefined && windowShare > 0 && result.ok > 0
+          ? round((to - from) / (result.ok * windowShare), 2)
+          : undefined;
+      const cpuMain = perRequest(first?.mainCpu, last?.mainCpu);
+      const cpuProcess = perRequest(first?.cpu, last?.cpu);
       return {
         ...result,
         loadAverage: [loadStart, round(loadavg()[0] ?? 0, 1)],
         ...(afterWarmup ? { rssAfterWarmupMb: round(afterWarmup.rss / MB, 1) } : {}),
         ...(end !== undefined ? { rssEndMb: round(end / MB, 1) } : {}),
         ...(samples.length > 0 ? { rssMaxMb: round(Math.max(...samples.map((s) => s.rss)) / MB, 1) } : {}),
+        ...(cpuMain !== undefined ? { cpuMainMsPerRequest: cpuMain } : {}),
+        ...(cpuProcess !== undefined ? { cpuProcessMsPerRequest: cpuProcess } : {}),
       };
     };
 
@@ -169,6 +204,7 @@ export async function benchGateway(options: GatewayOptions): Promise<GatewayResu
       peer = { error: (error as Error).message.split("\n").slice(0, 3).join(" ") };
     }
 
+    const statementsBefore = await target.queries();
     const ours = await side(
       {
         ...base,
@@ -180,6 +216,17 @@ export async function benchGateway(options: GatewayOptions): Promise<GatewayResu
       target.pid,
     );
     const loadEnded = performance.now();
+    const statementsAfter = await target.queries();
+    const calls = ours.ok + ours.warmup.ok;
+    const statementCounts = Object.entries(statementsAfter)
+      .map(([statement, count]) => ({ statement, count: count - (statementsBefore[statement] ?? 0) }))
+      .filter(({ count }) => count > 0)
+      .sort((a, b) => b.count - a.count);
+    const statementsPerCall = round(statementCounts.reduce((sum, { count }) => sum + count, 0) / calls, 2);
+    const topStatements = statementCounts.slice(0, 6).map(({ statement, count }) => ({
+      perCall: round(count / calls, 3),
+      statement: statement.slice(0, 90),
+    }));
     for (const gateway of [ours, peer]) {
       if ("latencyMs" in gateway) {
         gateway.addedP50Ms = round(gateway.latencyMs.p50 - direct.latencyMs.p50);
@@ -226,6 +273,8 @@ export async function benchGateway(options: GatewayOptions): Promise<GatewayResu
       ours,
       peer,
       stored,
+      statementsPerCall,
+      topStatements,
       ...(searchableAfterSeconds !== undefined ? { searchableAfterSeconds } : {}),
       unsearchable,
       usersFound: found,
@@ -336,6 +385,27 @@ export function gatewayRows(result: GatewayResult): BenchRow[] {
       verdict: "misses",
     });
   }
+  if ("latencyMs" in peer) {
+    rows.push({
+      id: "gateway",
+      measurement:
+        "CPU per answered request over the measured window, main thread (the event loop) / whole process (the service's includes its embedding worker), service vs peer",
+      result: `${ours.cpuMainMsPerRequest ?? "n/a"} / ${ours.cpuProcessMsPerRequest ?? "n/a"} ms vs ${peer.cpuMainMsPerRequest ?? "n/a"} / ${peer.cpuProcessMsPerRequest ?? "n/a"} ms`,
+      goal: "",
+      verdict: "",
+    });
+  }
+  rows.push({
+    id: "gateway",
+    measurement:
+      "database statements per answered call during the service's run, all of them (background polls and vector updates included; " +
+      `a transaction's BEGIN … COMMIT counts as one); the most frequent: ${result.topStatements
+        .map(({ perCall, statement }) => `${perCall} × ${statement.split(" ").slice(0, 4).join(" ")}`)
+        .join("; ")}`,
+    result: `${result.statementsPerCall}`,
+    goal: "",
+    verdict: "",
+  });
   const rssGrowth = round((ours.rssEndMb ?? Number.NaN) - (ours.rssAfterWarmupMb ?? Number.NaN), 1);
   rows.push(
     {

@@ -16,9 +16,12 @@ import { createTestSchema } from "../packages/testkit/src/services.js";
 import { type BacklogResult, backlogRows, benchBacklog } from "./backlog.js";
 import { benchContention, type ContentionResult } from "./contention.js";
 import { benchEmbeddings, type EmbeddingBenchResult } from "./embeddings.js";
+import { benchExport, type ExportOptions, type ExportResult, exportRows } from "./export.js";
 import { benchFirstAnswer, type FirstAnswerRow } from "./first-answer.js";
+import { benchGateway, type GatewayOptions, type GatewayResult, gatewayRows } from "./gateway.js";
 import { benchIdleMemory, type IdleMemoryResult, idleMemoryRows } from "./idle-memory.js";
 import { benchIndexCache, type IndexCacheBenchOptions, type IndexCacheResult } from "./index-cache.js";
+import { benchKeyOverhead, type KeyOverheadResult, keyOverheadRows } from "./key-overhead.js";
 import { benchLoad, type LoadResult } from "./load.js";
 import { benchOpenAiOverhead, type OpenAiOverheadResult } from "./openai-overhead.js";
 import { benchOverhead, type OverheadResult } from "./overhead.js";
@@ -42,6 +45,9 @@ export const SECTIONS = [
   "first-answer",
   "idle-memory",
   "load",
+  "key-overhead",
+  "export",
+  "gateway",
   "backlog",
 ] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -81,6 +87,9 @@ interface Sizes {
   websocket: { sockets: number; socketsPerUser: number; posts: number; postsPerSecond: number };
   idleMemory: { idleSeconds: number; built: boolean };
   load: { seconds: number; rate: number; users: number; connections: number };
+  keyOverhead: { rounds: number; seconds: number; connections: number; postgres: boolean };
+  export: Omit<ExportOptions, "dataDirs" | "databaseUrl" | "schema"> & { postgres: boolean };
+  gateway: Omit<GatewayOptions, "dataDirs" | "databaseUrl" | "schema">;
   backlog: { users: number; seconds: number };
 }
 
@@ -104,6 +113,15 @@ const FULL: Sizes = {
   websocket: { sockets: 1_000, socketsPerUser: 10, posts: 300, postsPerSecond: 20 },
   idleMemory: { idleSeconds: 10, built: true },
   load: { seconds: 60, rate: 50, users: 50, connections: 20 },
+  keyOverhead: { rounds: 2, seconds: 4, connections: 50, postgres: true },
+  export: { prompts: 100_000, warmupPrompts: 2_000, disconnectAfterLines: 20_000, postgres: true },
+  gateway: {
+    clients: 500,
+    seconds: 60,
+    warmupSeconds: 10,
+    upstreamDelayMs: 200,
+    searchableWithinSeconds: 300,
+  },
   backlog: { users: 20, seconds: 20 },
 };
 
@@ -127,6 +145,9 @@ const SMOKE: Sizes = {
   websocket: { sockets: 20, socketsPerUser: 2, posts: 6, postsPerSecond: 5 },
   idleMemory: { idleSeconds: 1, built: false },
   load: { seconds: 2, rate: 20, users: 5, connections: 4 },
+  keyOverhead: { rounds: 1, seconds: 0.5, connections: 10, postgres: false },
+  export: { prompts: 1_000, warmupPrompts: 100, disconnectAfterLines: 100, postgres: false },
+  gateway: { clients: 5, seconds: 2, warmupSeconds: 1, upstreamDelayMs: 200, searchableWithinSeconds: 60 },
   backlog: { users: 4, seconds: 2 },
 };
 
@@ -226,6 +247,23 @@ export async function runBench(options: {
     () => run("first-answer", () => benchFirstAnswer({ dataDirs, fresh: !options.smoke })),
     () => run("idle-memory", () => benchIdleMemory({ ...sizes.idleMemory, dataDirs })),
     () => run("load", () => benchLoad({ ...sizes.load, dataDirs })),
+    () =>
+      run("key-overhead", async () => {
+        const { postgres, ...keyOverhead } = sizes.keyOverhead;
+        const results = [await benchKeyOverhead({ ...keyOverhead, dataDirs })];
+        if (postgres)
+          results.push(await onPostgres((db) => benchKeyOverhead({ ...keyOverhead, dataDirs, ...db })));
+        return results;
+      }),
+    () =>
+      run("export", async () => {
+        const { postgres, ...exportSizes } = sizes.export;
+        const results = [await benchExport({ ...exportSizes, dataDirs })];
+        if (postgres)
+          results.push(await onPostgres((db) => benchExport({ ...exportSizes, dataDirs, ...db })));
+        return results;
+      }),
+    () => run("gateway", () => onPostgres((db) => benchGateway({ ...sizes.gateway, dataDirs, ...db }))),
     () => run("backlog", () => benchBacklog({ ...sizes.backlog, dataDirs })),
   ];
   try {
@@ -264,6 +302,9 @@ export interface Results {
   "first-answer"?: FirstAnswerRow[];
   "idle-memory"?: IdleMemoryResult;
   load?: LoadResult;
+  "key-overhead"?: KeyOverheadResult[];
+  export?: ExportResult[];
+  gateway?: GatewayResult;
   backlog?: BacklogResult;
 }
 
@@ -492,6 +533,9 @@ function tableRows(raw: Results, sizes: Sizes): BenchRow[] {
       verdict: verdict(heapGrowth < FLAT_HEAP_MB),
     });
   }
+  if (raw["key-overhead"]) rows.push(...keyOverheadRows(raw["key-overhead"]));
+  if (raw.export) rows.push(...exportRows(raw.export));
+  if (raw.gateway) rows.push(...gatewayRows(raw.gateway));
   if (raw.backlog) rows.push(...backlogRows(raw.backlog, raw.embeddings?.batchedPerSecond));
   return rows;
 }
@@ -563,6 +607,16 @@ function indexCacheRows(cache: IndexCacheResult): BenchRow[] {
     });
   }
   return rows;
+}
+
+/** Runs `work` on a PostgreSQL schema of its own (TEST_DATABASE_URL), dropped afterwards. */
+async function onPostgres<T>(work: (db: { databaseUrl: string; schema: string }) => Promise<T>): Promise<T> {
+  const schema = await createTestSchema("bench");
+  try {
+    return await work({ databaseUrl: schema.databaseUrl, schema: schema.name });
+  } finally {
+    await schema.drop();
+  }
 }
 
 /** The report as Markdown: a header with the date and machine, then the table. */

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { openSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { BENCH_JWT_SECRET } from "./target.js";
@@ -65,9 +66,11 @@ export async function startApiTarget(
   config: Partial<ApiTargetConfig> & { dataDir: string },
 ): Promise<ApiTarget> {
   const full: ApiTargetConfig = { jwtSecret: BENCH_JWT_SECRET, ...config };
+  // Its JSON log lines go to /dev/null, or, to find out what happened, to the file BENCH_TARGET_LOG names.
+  const logFile = process.env.BENCH_TARGET_LOG;
   const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", MAIN], {
     env: { ...process.env, BENCH_API_TARGET: JSON.stringify(full) },
-    stdio: ["ignore", "ignore", "pipe", "ipc"],
+    stdio: ["ignore", logFile ? openSync(logFile, "a") : "ignore", "pipe", "ipc"],
   });
   let stderr = "";
   child.stderr?.on("data", (chunk) => {
@@ -136,6 +139,24 @@ export async function residentBytes(pid: number): Promise<number | undefined> {
     const status = await readFile(`/proc/${pid}/status`, "utf8");
     const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
     return kb ? Number(kb) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU time a process (or one of its threads: `tid`, the main thread being `pid` itself) has used, in ms, from /proc
+ * (user + system, in clock ticks of 10 ms); undefined elsewhere.
+ */
+export async function cpuMs(pid: number, tid?: number): Promise<number | undefined> {
+  try {
+    const stat = await readFile(
+      tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`,
+      "utf8",
+    );
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // After the command: state is field 3, utime 14 and stime 15 (1-based, as proc(5) counts).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
     return undefined;
   }

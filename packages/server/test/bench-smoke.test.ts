@@ -20,7 +20,7 @@ it("runs every section of the benchmark in its smoke mode", async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
       ["--import", "tsx", "bench/index.ts", "--smoke", "--json", output],
-      { cwd: ROOT, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 },
+      { cwd: ROOT, timeout: 420_000, maxBuffer: 16 * 1024 * 1024 },
     );
     const report = JSON.parse(await readFile(output, "utf8")) as BenchReport;
     expect(report.failed).toEqual({});
@@ -28,9 +28,12 @@ it("runs every section of the benchmark in its smoke mode", async () => {
       [
         "contention",
         "embeddings",
+        "export",
         "first-answer",
+        "gateway",
         "idle-memory",
         "index-cache",
+        "key-overhead",
         "load",
         "openai",
         "overhead",
@@ -55,15 +58,21 @@ it("runs every section of the benchmark in its smoke mode", async () => {
       "(g)",
       "idle",
       "load",
+      "keys",
+      "export",
+      "gateway",
     ]) {
       expect(report.rows.map((row) => row.id)).toContain(id);
     }
     for (const row of report.rows) expect(row.result, row.measurement).toMatch(/\d/);
     expect(report.raw.load?.errors).toBe(0);
+    // The harnesses of the API-key, export and gateway sections: every line read, every call answered.
+    expect(report.raw.export?.every((row) => row.lines === row.prompts && row.linesParsed)).toBe(true);
+    expect(report.raw.gateway?.ours.successRate).toBe(1);
     expect(report.raw.websocket?.every((row) => row.missing === 0 && row.failedPosts === 0)).toBe(true);
     expect(stdout).toContain("| (a) |");
     expect(stdout).toContain(report.machine);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}, 300_000);
+}, 480_000);
