@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { PromptEvent } from "@prompt-service/sdk";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import type { PromptEvent as ServerPromptEvent } from "../../../server/src/realtime/events.js";
+import type { PromptEvent as ServerPromptEvent } from "../../../server/src/prompts/events.js";
 import { GENERATED_FILE, generateApiTypes } from "./generate.js";
 
 describe("types shared with the server", () => {

@@ -6,6 +6,7 @@ import { ApiError } from "../errors.js";
 import { slashVariants } from "../http/slash-variants.js";
 import { type AnsweredPrompt, answerPrompt, type Chat } from "../prompts/answer-prompt.js";
 import { ClientGoneError, clientGoneSignal } from "../prompts/client-gone.js";
+import { replayEvents } from "../prompts/events.js";
 import {
   fingerprintOf,
   IdempotentRequests,
@@ -15,7 +16,6 @@ import {
 } from "../prompts/idempotency.js";
 import { AnswerReuse } from "../prompts/reuse/answer-reuse.js";
 import { throttle } from "../ratelimit/throttle.js";
-import { replayEvents } from "../realtime/events.js";
 import type { ServiceContext } from "../service-context.js";
 import { ChunkStream } from "./chunk-stream.js";
 import { completionId, completionOf } from "./completion-objects.js";

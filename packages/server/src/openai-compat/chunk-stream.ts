@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import type { FastifyReply } from "fastify";
 import type { AnsweredPrompt } from "../prompts/answer-prompt.js";
-import type { PromptEvent } from "../realtime/events.js";
+import type { PromptEvent } from "../prompts/events.js";
 import { type CompletionIdentity, chunkOf, completionId, usageChunkOf } from "./completion-objects.js";
 import type { OpenAiError } from "./errors.js";
 

@@ -3,16 +3,10 @@ import { toApiError } from "../http/error-handler.js";
 import { singlePrompt } from "../llm/chat.js";
 import type { AnswerEnd, ChatRequest, FinishReason, LlmProvider, TokenUsage } from "../llm/port.js";
 import type { Metrics } from "../observability/metrics.js";
-import {
-  completedEvent,
-  deltaEvent,
-  failedEvent,
-  type PromptEvent,
-  startedEvent,
-} from "../realtime/events.js";
 import { type EventHub, userGroup } from "../realtime/hub/index.js";
 import type { SimilarityService } from "../similarity/similarity-service.js";
 import type { Storage, StoredPrompt } from "../storage/index.js";
+import { completedEvent, deltaEvent, failedEvent, type PromptEvent, startedEvent } from "./events.js";
 import type { AnswerReuse } from "./reuse/answer-reuse.js";
 
 export interface AnswerDependencies {

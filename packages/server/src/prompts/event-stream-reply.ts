@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import type { FastifyReply } from "fastify";
-import type { PromptEvent } from "../realtime/events.js";
+import type { PromptEvent } from "./events.js";
 
 /**
  * A prompt's events as server-sent events on the request's own reply (POST /api/prompts with `stream: true`), in

@@ -4,7 +4,6 @@ import { ApiError, validationError } from "../errors.js";
 import { authenticatedErrors, ErrorBody, providerErrors } from "../http/schemas.js";
 import { slashVariants } from "../http/slash-variants.js";
 import { throttle } from "../ratelimit/throttle.js";
-import { deletedEvent, type PromptEvent, replayEvents } from "../realtime/events.js";
 import { userGroup } from "../realtime/hub/index.js";
 import type { ServiceContext } from "../service-context.js";
 import type { StoredPrompt } from "../storage/index.js";
@@ -12,6 +11,7 @@ import { answerPrompt } from "./answer-prompt.js";
 import { ClientGoneError, clientGoneSignal } from "./client-gone.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { PromptEventStream } from "./event-stream-reply.js";
+import { deletedEvent, type PromptEvent, replayEvents } from "./events.js";
 import { fingerprintOf, IdempotentRequests, idempotencyKeyOf, idempotencyStaleMs } from "./idempotency.js";
 import { AnswerReuse } from "./reuse/answer-reuse.js";
 import {

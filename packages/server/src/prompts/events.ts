@@ -1,5 +1,5 @@
-import { toPromptBody } from "../prompts/schemas.js";
 import type { StoredPrompt } from "../storage/index.js";
+import { toPromptBody } from "./schemas.js";
 
 /** The events a user's sockets receive. `prompt.message` is the original service's event, unchanged. */
 export type PromptEvent =
