@@ -18,7 +18,7 @@ import { round, sleep } from "./support/stats.js";
 export interface IdleMemoryResult {
   starts: Array<{ server: string; rssMb: number; startMs: number }>;
   /** Growth of a process's RSS when it loads the part; `node` is a bare process's own RSS. */
-  parts: Array<{ part: string; rssMb: number }>;
+  parts: Array<{ part: (typeof PARTS)[number]; rssMb: number }>;
   idleSeconds: number;
 }
 
@@ -46,11 +46,11 @@ export async function benchIdleMemory(options: {
     ...(await idleServer(fromSource, dataDir, options.idleSeconds)),
   });
   const parts: IdleMemoryResult["parts"] = [];
-  for (const part of ["node", "pglite", "model", "tokenizer"]) {
-    const args = [part, ...(part === "pglite" ? [await options.dataDirs.empty("idle-pglite")] : [])];
+  const pgliteDir = await options.dataDirs.empty("idle-pglite");
+  for (const part of PARTS) {
     const { stdout } = await run(
       process.execPath,
-      ["--expose-gc", "--import", "tsx", "bench/support/idle-memory-part.ts", ...args],
+      ["--expose-gc", "--import", "tsx", "bench/support/idle-memory-part.ts", part, pgliteDir],
       { cwd: ROOT },
     );
     const { beforeMb, afterMb } = JSON.parse(stdout) as { beforeMb: number; afterMb: number };
@@ -99,9 +99,22 @@ async function idleServer(
 /** What an idle server's RSS should stay under (issue 27 §9). */
 const GOAL_MB = 180;
 
-const PART_NAMES: Record<string, string> = {
+/** In this order: the reopened PGlite parts open the DATA_DIR that `pglite` made. */
+const PARTS = [
+  "node",
+  "pglite",
+  "pglite, reopened",
+  "pglite, reopened, shared_buffers=16MB",
+  "model",
+  "tokenizer",
+] as const;
+
+const PART_NAMES: Record<(typeof PARTS)[number], string> = {
   node: "a bare Node process",
   pglite: "+ PGlite opened on a new DATA_DIR (from the template)",
+  "pglite, reopened": "+ PGlite reopened on that DATA_DIR",
+  "pglite, reopened, shared_buffers=16MB":
+    "+ PGlite reopened on that DATA_DIR with shared_buffers=16MB (default 128MB)",
   model: "+ the bundled model in one worker thread, loaded and warmed up",
   tokenizer: "+ gpt-tokenizer's o200k_base (loaded at the first count of a provider that reports no usage)",
 };
@@ -120,7 +133,7 @@ export function idleMemoryRows(result: IdleMemoryResult): BenchRow[] {
   for (const { part, rssMb } of result.parts) {
     rows.push({
       id: "idle",
-      measurement: `where it goes: ${PART_NAMES[part] ?? part}, RSS`,
+      measurement: `where it goes: ${PART_NAMES[part]}, RSS`,
       result: `${rssMb} MB`,
       goal: "",
       verdict: "",

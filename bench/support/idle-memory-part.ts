@@ -2,7 +2,10 @@
  * One part of an idle server, alone in this process (run by bench/idle-memory.ts): prints the RSS before and after
  * loading it, as JSON, once a full GC has run. `node` loads nothing (the process's own cost is the "before").
  *
- *   node --expose-gc --import tsx bench/support/idle-memory-part.ts <node|pglite|model|tokenizer> [DATA_DIR]
+ *   node --expose-gc --import tsx bench/support/idle-memory-part.ts <part> [DATA_DIR]
+ *
+ * Parts: node, pglite (a new DATA_DIR, from the template), "pglite, reopened" and
+ * "pglite, reopened, shared_buffers=16MB" (the DATA_DIR the previous made), model, tokenizer.
  */
 import { readFile } from "node:fs/promises";
 
@@ -21,9 +24,17 @@ switch (part) {
     break;
   case "pglite": {
     // As the server opens a new DATA_DIR: from the database template its build ships.
-    const { openEmbedded } = await import("../../packages/server/src/storage/embedded.js");
     const templates = new URL("../../packages/server/dist/", import.meta.url).pathname;
+    const { openEmbedded } = await import("../../packages/server/src/storage/embedded.js");
     await openEmbedded(process.argv[3], { templates });
+    break;
+  }
+  case "pglite, reopened":
+  case "pglite, reopened, shared_buffers=16MB": {
+    // As openEmbedded reopens a DATA_DIR; the second with less than PGlite's default of 128 MB, nothing else differs.
+    const { PGlite } = await import("@electric-sql/pglite");
+    const smaller = part.endsWith("16MB") ? ["-c", "shared_buffers=16MB"] : [];
+    await PGlite.create(process.argv[3], { startParams: [...PGlite.defaultStartParams, ...smaller] });
     break;
   }
   case "model": {
