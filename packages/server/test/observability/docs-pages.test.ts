@@ -1,5 +1,8 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { openStorage, promptService, type Storage } from "@prompt-service/server";
-import { startServer, TEST_JWT_SECRET, type TestServer } from "@prompt-service/testkit";
+import { seedEmbeddedDataDir, startServer, TEST_JWT_SECRET, type TestServer } from "@prompt-service/testkit";
 import Fastify, { type FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -103,15 +106,21 @@ describe("/favicon.ico", () => {
 describe("mounted under a prefix", () => {
   let app: FastifyInstance;
   let storage: Storage;
+  let dataDir: string;
   beforeAll(async () => {
-    storage = await openStorage({});
-    app = Fastify();
+    // A copy of a migrated database (a new one, initdb, takes seconds), and createServer's bound on the plugin's
+    // start, which loads the embedding model: past Fastify's 10 s default on a busy machine.
+    dataDir = await mkdtemp(join(tmpdir(), "prompt-docs-prefix-"));
+    await seedEmbeddedDataDir(dataDir);
+    storage = await openStorage({ dataDir });
+    app = Fastify({ pluginTimeout: 120_000 });
     await app.register(promptService, { prefix: "/v1", storage, jwtSecret: TEST_JWT_SECRET });
     await app.ready();
   });
   afterAll(async () => {
     await app.close();
     await storage.close();
+    await rm(dataDir, { recursive: true, force: true });
   });
 
   it.each(["/v1/docs", "/v1/docs/", "/v1/redoc", "/v1/redoc/"])(
