@@ -9,7 +9,7 @@
  * one after the other, to the upstream directly (the baseline), to the peer and to the service, each after a
  * warm-up at the same load; the added latency of a gateway is its p50 / p99 minus the direct call's in this run.
  * The service's RSS is read from /proc every second; after the load, the database is read until every prompt the
- * load stored has its vector, and then each user's first prompt is searched for through the API with its key.
+ * load stored has its vector, and then each user's first stored prompt is searched for through the API with its key.
  */
 import { loadavg } from "node:os";
 import pg from "pg";
@@ -25,7 +25,6 @@ import {
 } from "./support/paced-load.js";
 import { n, signed, verdict } from "./support/rows.js";
 import { MB, round, sleep } from "./support/stats.js";
-import { PromptTexts } from "./support/texts.js";
 
 export interface GatewayOptions {
   clients: number;
@@ -75,13 +74,13 @@ export interface GatewayResult {
   /** Prompts still without a vector when the wait ended. */
   unsearchable: number;
   /**
-   * Database statements per answered call during the service's run (warm-up included), all of them (the background
+   * Database statements per call sent during the service's run (warm-up included), all of them (the background
    * polls and the vectors' updates too), and the most frequent, per call; a transaction counts as one, apart from
    * the statements in it.
    */
   statementsPerCall: number;
   topStatements: Array<{ perCall: number; statement: string }>;
-  /** Users whose first prompt a similar search (with their key, k=5) found among its results. */
+  /** Users whose first stored prompt a similar search (with their key, k=5) found among its results. */
   usersFound: number;
   usersSearched: number;
   searchFailures: Record<string, number>;
@@ -217,7 +216,8 @@ export async function benchGateway(options: GatewayOptions): Promise<GatewayResu
     );
     const loadEnded = performance.now();
     const statementsAfter = await target.queries();
-    const calls = ours.ok + ours.warmup.ok;
+    // Per call sent, answered or not: a call refused while waiting for the database ran statements too.
+    const calls = ours.sent + ours.warmup.sent;
     const statementCounts = Object.entries(statementsAfter)
       .map(([statement, count]) => ({ statement, count: count - (statementsBefore[statement] ?? 0) }))
       .filter(({ count }) => count > 0)
@@ -243,6 +243,7 @@ export async function benchGateway(options: GatewayOptions): Promise<GatewayResu
     let stored = 0;
     let unsearchable = 0;
     let searchableAfterSeconds: number | undefined;
+    let firstPrompts = new Map<number, string>();
     try {
       for (;;) {
         const { rows } = await db.query<{ total: string; pending: string }>(
@@ -258,10 +259,14 @@ export async function benchGateway(options: GatewayOptions): Promise<GatewayResu
         if (waited > options.searchableWithinSeconds) break;
         await sleep(1000);
       }
+      const { rows } = await db.query<{ user_id: string; prompt: string }>(
+        "SELECT DISTINCT ON (user_id) user_id, prompt FROM prompts ORDER BY user_id, id",
+      );
+      firstPrompts = new Map(rows.map((row) => [Number(row.user_id), row.prompt]));
     } finally {
       await db.end();
     }
-    const { found, failures } = await searchFirstPrompts(target);
+    const { found, failures } = await searchFirstPrompts(target, firstPrompts);
     return {
       clients: options.clients,
       seconds: options.seconds,
@@ -289,19 +294,24 @@ export async function benchGateway(options: GatewayOptions): Promise<GatewayResu
 }
 
 /**
- * Each user's first prompt (the first text its client sent, in the warm-up) searched for with the user's key:
- * found when it is among the k=5 results. Four users at a time.
+ * Each user's first stored prompt searched for with the user's key: found when it is among the k=5 results. A user
+ * none of whose calls was answered has nothing to find ("nothing stored"). Four users at a time.
  */
 async function searchFirstPrompts(
   target: ApiTarget,
+  firstPrompts: Map<number, string>,
 ): Promise<{ found: number; failures: Record<string, number> }> {
   let found = 0;
   const failures: Record<string, number> = {};
-  const queue = target.users.map((user, index) => ({ user, index }));
+  const queue = target.users.map((user) => ({ user, text: firstPrompts.get(user.id) }));
   await Promise.all(
     Array.from({ length: 4 }, async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
-        const text = new PromptTexts(TEXT_SEED + next.index, `c${next.index}x`).next();
+        const { text } = next;
+        if (text === undefined) {
+          failures["nothing stored"] = (failures["nothing stored"] ?? 0) + 1;
+          continue;
+        }
         try {
           const response = await fetch(
             `${target.url}/api/prompts/similar?q=${encodeURIComponent(text)}&k=5`,
@@ -398,7 +408,7 @@ export function gatewayRows(result: GatewayResult): BenchRow[] {
   rows.push({
     id: "gateway",
     measurement:
-      "database statements per answered call during the service's run, all of them (background polls and vector updates included; " +
+      "database statements per call sent during the service's run, all of them (background polls and vector updates included; " +
       `a transaction's BEGIN … COMMIT counts as one); the most frequent: ${result.topStatements
         .map(({ perCall, statement }) => `${perCall} × ${statement.split(" ").slice(0, 4).join(" ")}`)
         .join("; ")}`,
@@ -421,7 +431,7 @@ export function gatewayRows(result: GatewayResult): BenchRow[] {
       id: "gateway",
       measurement:
         `every prompt searchable after the load stops: none of the ${n(result.stored)} stored without its vector, ` +
-        `then each user's first prompt found by a similar search with its key (${
+        `then each user's first stored prompt found by a similar search with its key (${
           Object.entries(result.searchFailures)
             .map(([why, count]) => `${why}: ${count}`)
             .join(", ") || "no failure"
