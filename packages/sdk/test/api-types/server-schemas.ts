@@ -8,7 +8,7 @@ import * as auth from "../../../server/src/auth/schemas.js";
 import * as http from "../../../server/src/http/schemas.js";
 import * as exportFormat from "../../../server/src/prompts/export-format.js";
 import * as prompts from "../../../server/src/prompts/schemas.js";
-import * as similarity from "../../../server/src/similarity/schemas.js";
+import * as similarity from "../../../server/src/prompts/similar-schemas.js";
 import * as usage from "../../../server/src/usage/schemas.js";
 
 export interface SchemaEntry {

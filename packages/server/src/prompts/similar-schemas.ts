@@ -1,6 +1,6 @@
 import { Type } from "typebox";
-import { PromptBody } from "../prompts/schemas.js";
-import { EMBEDDED_CHARACTERS } from "./embeddable-text.js";
+import { EMBEDDED_CHARACTERS } from "../similarity/embeddable-text.js";
+import { PromptBody } from "./schemas.js";
 
 /** Results of a similarity search when `k` is not given. */
 export const DEFAULT_K = 5;

@@ -3,10 +3,10 @@ import { userIdOf } from "../auth/authenticate.js";
 import { validationError } from "../errors.js";
 import { authenticatedErrors, ErrorBody, providerErrors } from "../http/schemas.js";
 import { slashVariants } from "../http/slash-variants.js";
-import { toPromptBody } from "../prompts/schemas.js";
 import { throttle } from "../ratelimit/throttle.js";
 import type { ServiceContext } from "../service-context.js";
-import { DEFAULT_K, SimilarQuery, SimilarResponse } from "./schemas.js";
+import { toPromptBody } from "./schemas.js";
+import { DEFAULT_K, SimilarQuery, SimilarResponse } from "./similar-schemas.js";
 
 /** A search waits on the embedding model: its queue may be full (503), its provider may fail (502, 504). */
 const SEARCH_ERRORS = { ...authenticatedErrors, ...providerErrors, 429: ErrorBody, 503: ErrorBody };
