@@ -37,6 +37,13 @@ function sqlDatabase(db: PGlite, release: () => Promise<void> = async () => {}):
 }
 
 /**
+ * PostgreSQL's shared buffers (128 MB by default) are allocated and zeroed at start in PGlite's WebAssembly memory,
+ * so an idle embedded server held all of them whatever its data: 135–141 MB of RSS (BENCHMARKS.md, idle memory).
+ * 16 MB holds the hot pages of one server's history; other pages are read from the files, which the OS caches.
+ */
+const START_PARAMS = [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"];
+
+/**
  * PostgreSQL compiled to WebAssembly, in-process, persisted in `directory` (or in memory when it is undefined):
  * the zero-setup default. One process at a time may open a directory: a second is refused (DataDirInUseError).
  * A new database is loaded from the template of this server's key in `templates` (by default the folder of the
@@ -56,7 +63,16 @@ export async function openEmbedded(
     const isNew = directory === undefined || !(await exists(join(directory, "PG_VERSION")));
     const templates = options.templates ?? dirname(fileURLToPath(import.meta.url));
     const loadDataDir = isNew ? await readEmbeddedTemplate(join(templates, templateName())) : undefined;
-    db = await PGlite.create(directory ?? "memory://", loadDataDir ? { loadDataDir } : {});
+    db = await PGlite.create(directory ?? "memory://", {
+      startParams: START_PARAMS,
+      ...(loadDataDir ? { loadDataDir } : {}),
+    });
+    if (loadDataDir && directory) {
+      // PGlite keeps the template it was given for as long as it is open (measured: 39 MB): once the template is
+      // on disk, the database is opened again without it.
+      await db.close();
+      db = await PGlite.create(directory, { startParams: START_PARAMS });
+    }
   } catch (error) {
     await release();
     throw error;
