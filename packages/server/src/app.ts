@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { resolveStandaloneSetting } from "./config.js";
 import { clientErrorHandler } from "./http/client-errors.js";
+import type { TrustProxy } from "./http/connections-per-address.js";
 import { connectionsPerAddress } from "./http/connections-per-address.js";
 import { drainOnClose } from "./http/drain-on-close.js";
 import { errorHandler } from "./http/error-handler.js";
@@ -8,7 +9,6 @@ import { type ClientTimeouts, slowClientOptions } from "./http/slow-clients.js";
 import { loggerOptions } from "./observability/logger.js";
 import { RequestLogController, requestId, requestIdHeader } from "./observability/request-logging.js";
 import { type PromptServicePluginOptions, promptService } from "./plugin.js";
-import type { TrustProxy } from "./settings/kinds.js";
 
 export interface ServerOptions extends PromptServicePluginOptions, Partial<ClientTimeouts> {
   /** Pino level, or false to log nothing. Defaults to "info". */

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { link, mkdir, readFile, rm, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { looksGuessable } from "./secret-strength.js";
+import { looksGuessable } from "../settings/secret-strength.js";
 
 /** What this module writes: 48 random bytes in base64url. */
 const DEV_SECRET = /^[A-Za-z0-9_-]{64}$/;

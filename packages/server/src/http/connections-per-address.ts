@@ -2,7 +2,13 @@ import type { Socket } from "node:net";
 import type { FastifyPluginAsync } from "fastify";
 import fp from "fastify-plugin";
 import { ApiError } from "../errors.js";
-import type { TrustProxy } from "../settings/kinds.js";
+
+/**
+ * Whether the peer `address`, `hop` proxies away from the server (0: the connection's own peer), is a proxy whose
+ * X-Forwarded-For entry is believed: Fastify's trustProxy function, and what exempts a balancer from the per-address
+ * connection cap.
+ */
+export type TrustProxy = ((address: string, hop: number) => boolean) | undefined;
 
 interface ConnectionCapOptions {
   /** MAX_CONNECTIONS_PER_ADDRESS: open connections, WebSockets included, from one client address. */

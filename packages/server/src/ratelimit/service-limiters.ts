@@ -1,5 +1,25 @@
-import type { ResolvedOptions } from "../config.js";
+import type { FailMode } from "./failsafe.js";
 import { createRateLimitBackend } from "./index.js";
+import type { RateLimitRule } from "./rules.js";
+
+type Throttled =
+  | "prompt"
+  | "search"
+  | "export"
+  | "register"
+  | "refresh"
+  | "login"
+  | "loginAddress"
+  | "wsConnect";
+
+/** The settings that the throttles read: a part of the plugin's resolved options. */
+export type LimiterSettings = {
+  redisUrl?: string | undefined;
+  redisPrefix: string;
+  rateLimitFailMode: FailMode;
+} & {
+  [T in Throttled as `${T}RateLimits`]: RateLimitRule[];
+};
 
 export type ServiceLimiters = ReturnType<typeof createServiceLimiters>;
 
@@ -7,7 +27,7 @@ export type ServiceLimiters = ReturnType<typeof createServiceLimiters>;
  * The throttles of the service: prompt creation, similarity search and history export per user; registration, refresh and logout per
  * client address; login per client address and per (username, client address); new WebSockets per user.
  */
-export function createServiceLimiters(config: ResolvedOptions, onStoreError: (error: Error) => void) {
+export function createServiceLimiters(config: LimiterSettings, onStoreError: (error: Error) => void) {
   const backend = createRateLimitBackend({
     redisUrl: config.redisUrl,
     prefix: `${config.redisPrefix}ratelimit:`,

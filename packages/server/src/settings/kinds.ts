@@ -4,6 +4,7 @@ import bytes from "bytes";
 import ms from "ms";
 import { type TSchema, Type } from "typebox";
 import { ConfigError } from "../errors.js";
+import type { TrustProxy } from "../http/connections-per-address.js";
 import { parseRateLimits, type RateLimitRule } from "../ratelimit/rules.js";
 import type { QueueLimit } from "../similarity/embeddings/fair-scheduler.js";
 import { parseEmbeddingsSpec } from "../similarity/embeddings/spec.js";
@@ -189,13 +190,6 @@ export const productionFlag: ValueKind<boolean, boolean> = {
   resolve: (value) => value,
   fromEnvironment: isProduction,
 };
-
-/**
- * Whether the peer `address`, `hop` proxies away from the server (0: the connection's own peer), is a proxy whose
- * X-Forwarded-For entry is believed: Fastify's trustProxy function, and what exempts a balancer from the per-address
- * connection cap.
- */
-export type TrustProxy = ((address: string, hop: number) => boolean) | undefined;
 
 /** Addresses and CIDR ranges ("10.0.0.0/16", "::1"), IPv4-mapped IPv6 peers ("::ffff:10.0.0.2") included. */
 function addressList(entries: string[], variable: string): BlockList {

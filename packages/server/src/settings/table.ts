@@ -1,4 +1,3 @@
-import { looksGuessable } from "../auth/secret-strength.js";
 import { ConfigError } from "../errors.js";
 import { defaultEmbeddingThreads } from "../similarity/embeddings/worker-pool.js";
 import {
@@ -20,6 +19,7 @@ import {
   url,
   type ValueKind,
 } from "./kinds.js";
+import { looksGuessable } from "./secret-strength.js";
 
 /** One setting of the server: an environment variable, and (unless `standalone`) an option of the plugin. */
 export interface Setting {

@@ -1,4 +1,4 @@
-import type { Migration } from "./index.js";
+import type { Migration } from "./migration.js";
 
 /** Lets each instance find the prompts other instances created since its last look (similarity index sync). */
 export const promptsCreatedAt: Migration = {

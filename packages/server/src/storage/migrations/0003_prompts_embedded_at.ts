@@ -1,4 +1,4 @@
-import type { Migration } from "./index.js";
+import type { Migration } from "./migration.js";
 
 /**
  * A prompt is stored as soon as its answer exists and its vector follows: embedded_at tells the other instances which

@@ -1,4 +1,4 @@
-import type { Migration } from "./index.js";
+import type { Migration } from "./migration.js";
 
 /**
  * Lets every instance find the sessions revoked since its last look (logout ends a session everywhere at once), and

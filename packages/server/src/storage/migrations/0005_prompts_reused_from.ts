@@ -1,4 +1,4 @@
-import type { Migration } from "./index.js";
+import type { Migration } from "./migration.js";
 
 /**
  * A prompt answered with an earlier answer of the same user (ANSWER_REUSE_MIN_SCORE) names that earlier prompt; NULL

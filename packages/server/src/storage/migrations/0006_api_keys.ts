@@ -1,4 +1,4 @@
-import type { Migration } from "./index.js";
+import type { Migration } from "./migration.js";
 
 /**
  * Personal API keys. Only a SHA-256 of the key is kept: a key is 256 random bits, so a fast hash is as safe as a slow

@@ -1,4 +1,4 @@
-import type { Migration } from "./index.js";
+import type { Migration } from "./migration.js";
 
 /**
  * Token usage. Each prompt records what its answer cost (0 for prompts stored before this migration, whose cost was

@@ -1,4 +1,4 @@
-import type { Migration } from "./index.js";
+import type { Migration } from "./migration.js";
 
 /**
  * A used refresh token names the successor it was exchanged for, so that the same token presented again within the

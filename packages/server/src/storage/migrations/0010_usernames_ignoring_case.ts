@@ -1,4 +1,4 @@
-import type { Migration } from "./index.js";
+import type { Migration } from "./migration.js";
 
 /**
  * Usernames that differ only in case ("Alice" and "alice") are one name: registration refuses the second, and this

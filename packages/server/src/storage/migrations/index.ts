@@ -8,12 +8,9 @@ import { tokenUsage } from "./0007_token_usage.js";
 import { refreshTokensSuccessor } from "./0008_refresh_tokens_successor.js";
 import { dataLifecycle } from "./0009_data_lifecycle.js";
 import { usernamesIgnoringCase } from "./0010_usernames_ignoring_case.js";
+import type { Migration } from "./migration.js";
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+export type { Migration } from "./migration.js";
 
 /**
  * Every schema change, in order. Append only: a released migration is never edited, so that every database,
