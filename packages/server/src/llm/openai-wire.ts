@@ -1,6 +1,6 @@
 import { ApiError } from "../errors.js";
+import { codeSuffix } from "../openai-http/provider-post.js";
 import type { ChatRequest, FinishReason, TokenUsage } from "./port.js";
-import type { ProviderErrors } from "./provider-errors.js";
 
 /**
  * The JSON of OpenAI's chat completions API. Error details name what went wrong but never echo the provider's text,
@@ -85,29 +85,6 @@ function usageOf(value: unknown): ProviderUsage | undefined {
 
 function isCount(value: unknown): value is number {
   return Number.isSafeInteger(value) && (value as number) >= 0;
-}
-
-/** For a non-2xx answer: its status and, when the body has one, OpenAI's machine-readable error code. */
-export function statusError(errors: ProviderErrors, status: number, body: string): ApiError {
-  let payload: unknown;
-  try {
-    payload = JSON.parse(body);
-  } catch {
-    // Not JSON (e.g. a proxy's HTML page): the status alone has to do.
-  }
-  return new ApiError(
-    errors.failed,
-    `The ${errors.providerName} answered HTTP ${status}${codeSuffix(payload)}.`,
-  );
-}
-
-/** " (code)" from `error.code` or `error.type`, kept only when it is an identifier so no free text slips through. */
-function codeSuffix(payload: unknown): string {
-  for (const field of ["code", "type"]) {
-    const value = at(payload, "error", field);
-    if (typeof value === "string" && /^[\w.-]{1,64}$/.test(value)) return ` (${value})`;
-  }
-  return "";
 }
 
 function parseJson(text: string, what: string): unknown {

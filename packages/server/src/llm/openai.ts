@@ -1,10 +1,10 @@
 import { Agent } from "undici";
 import { ApiError } from "../errors.js";
-import { CallScope } from "./call-scope.js";
+import { CallScope } from "../openai-http/call-scope.js";
+import { LANGUAGE_MODEL_ERRORS } from "../openai-http/provider-errors.js";
+import { postWithRetries, type ResponseBody } from "../openai-http/provider-post.js";
 import { chatRequest, completionOf, type ProviderUsage, streamChunkOf } from "./openai-wire.js";
 import type { AnswerEnd, ChatAnswer, ChatRequest, FinishReason, LlmProvider } from "./port.js";
-import { LANGUAGE_MODEL_ERRORS } from "./provider-errors.js";
-import { postWithRetries, type ResponseBody } from "./provider-post.js";
 import { sseData } from "./sse.js";
 import { estimateUsage } from "./token-count.js";
 

@@ -1,8 +1,8 @@
 import { Agent } from "undici";
 import { ApiError } from "../../errors.js";
-import { CallScope } from "../../llm/call-scope.js";
-import { EMBEDDINGS_ERRORS } from "../../llm/provider-errors.js";
-import { postWithRetries } from "../../llm/provider-post.js";
+import { CallScope } from "../../openai-http/call-scope.js";
+import { EMBEDDINGS_ERRORS } from "../../openai-http/provider-errors.js";
+import { postWithRetries } from "../../openai-http/provider-post.js";
 import type { Embedder } from "./port.js";
 import { toUnitVector } from "./unit-vector.js";
 

@@ -1,8 +1,8 @@
 import { getEventListeners } from "node:events";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../../src/errors.js";
-import { CallScope } from "../../src/llm/call-scope.js";
-import { LANGUAGE_MODEL_ERRORS } from "../../src/llm/provider-errors.js";
+import { CallScope } from "../../src/openai-http/call-scope.js";
+import { LANGUAGE_MODEL_ERRORS } from "../../src/openai-http/provider-errors.js";
 
 beforeEach(() => {
   vi.useFakeTimers();

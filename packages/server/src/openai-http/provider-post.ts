@@ -1,7 +1,7 @@
 import { type Dispatcher, request } from "undici";
 import { ApiError } from "../errors.js";
 import type { CallScope } from "./call-scope.js";
-import { statusError } from "./openai-wire.js";
+import type { ProviderErrors } from "./provider-errors.js";
 import { isConnectionReset, isRetryableStatus, retryDelayMs } from "./retry.js";
 
 export type ResponseBody = Dispatcher.ResponseData["body"];
@@ -68,4 +68,30 @@ async function sendOnce(post: ProviderPost, scope: CallScope): Promise<Attempt> 
   // Reading the error body to its end also lets the connection be reused for the retry.
   const failure = statusError(scope.errors, statusCode, await body.text());
   return { failure, retryable: isRetryableStatus(statusCode), headers };
+}
+
+/** For a non-2xx answer: its status and, when the body has one, OpenAI's machine-readable error code. */
+export function statusError(errors: ProviderErrors, status: number, body: string): ApiError {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(body);
+  } catch {
+    // Not JSON (e.g. a proxy's HTML page): the status alone has to do.
+  }
+  return new ApiError(
+    errors.failed,
+    `The ${errors.providerName} answered HTTP ${status}${codeSuffix(payload)}.`,
+  );
+}
+
+/** " (code)" from `error.code` or `error.type`, kept only when it is an identifier so no free text slips through. */
+export function codeSuffix(payload: unknown): string {
+  const error =
+    typeof payload === "object" && payload !== null ? (payload as { error?: unknown }).error : undefined;
+  for (const field of ["code", "type"]) {
+    const value =
+      typeof error === "object" && error !== null ? (error as Record<string, unknown>)[field] : undefined;
+    if (typeof value === "string" && /^[\w.-]{1,64}$/.test(value)) return ` (${value})`;
+  }
+  return "";
 }

@@ -4,7 +4,7 @@ import {
   isRetryableStatus,
   MAX_RETRY_AFTER_MS,
   retryDelayMs,
-} from "../../src/llm/retry.js";
+} from "../../src/openai-http/retry.js";
 
 const NOW = Date.parse("2025-01-01T00:00:00Z");
 
