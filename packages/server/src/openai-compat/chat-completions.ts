@@ -12,7 +12,6 @@ import {
   IdempotentRequests,
   type IdempotentRun,
   idempotencyKeyOf,
-  idempotencyStaleMs,
 } from "../prompts/idempotency.js";
 import { AnswerReuse } from "../prompts/reuse/answer-reuse.js";
 import { throttle } from "../ratelimit/throttle.js";
@@ -43,7 +42,8 @@ function settingsOf(body: Body): Omit<Chat, "messages"> {
  */
 export const chatCompletionRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app, context) => {
   const { storage, llm, hub, similarity, metrics, limiters, budget, config, authenticate } = context;
-  const idempotency = new IdempotentRequests(storage, idempotencyStaleMs(config.llmTimeout));
+  const idempotency = new IdempotentRequests(storage, app.log);
+  app.addHook("onClose", async () => idempotency.close());
   const reuse =
     config.answerReuseMinScore === undefined
       ? undefined
@@ -67,12 +67,8 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<ServiceContext> = a
     if (idempotent?.kind === "replay") return replay(idempotent.promptId, body, request, reply);
     try {
       return await answer(userId, chat, body, request, reply, clientGone, idempotent);
-    } catch (error) {
-      // A failed request is not remembered under its key: the client's retry runs it again.
-      await idempotent?.release().catch((releaseError: unknown) => {
-        request.log.warn({ err: releaseError, userId }, "could not release an idempotency key");
-      });
-      throw error;
+    } finally {
+      idempotent?.end();
     }
   }
 
@@ -105,8 +101,6 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<ServiceContext> = a
     clientGone: AbortSignal,
     idempotent: IdempotentRun | undefined,
   ) {
-    // The budget limits spend, as the throttle limits requests: checked before the model is called.
-    await budget.assertWithin(userId);
     const created = Math.floor(Date.now() / 1000);
     const stream =
       body.stream === true
@@ -118,6 +112,8 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<ServiceContext> = a
         : undefined;
     let answered: AnsweredPrompt;
     try {
+      // The budget limits spend, as the throttle limits requests: checked before the model is called.
+      await budget.assertWithin(userId);
       answered = await answerPrompt(
         { storage, llm, hub, similarity, metrics, reuse, log: request.log },
         {
@@ -131,27 +127,23 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<ServiceContext> = a
           ...(stream ? { onEvent: (event) => stream.send(event) } : {}),
           // As on POST /api/prompts: a client that gave up (and may have retried elsewhere) gets nothing stored.
           signal: clientGone,
+          ...(idempotent ? { idempotency: idempotent.storedAs(200) } : {}),
         },
       );
-    } catch (error) {
-      if (error instanceof ClientGoneError) {
+    } catch (caught) {
+      // A failed request is not remembered under its key: the client's retry runs it again.
+      const error = idempotent ? await idempotent.failed(caught) : caught;
+      if (caught instanceof ClientGoneError) {
         stream?.abandon();
-        await idempotent?.release();
         request.log.info({ userId }, "client gone before its chat completion was answered: not stored");
         return reply;
       }
       // Once streaming, the failure goes out as the stream's last event; before, it answers as usual.
       if (!stream?.started) throw error;
-      await idempotent?.release();
       request.log.warn({ err: error, userId }, "streamed chat completion failed");
       stream.fail(toOpenAiError(error as Error));
       return reply;
     }
-    // Should this fail (the database just went away), the key stays "running" until it is stale: a retry gets 409
-    // for a while rather than a second copy of the prompt.
-    await idempotent?.complete(200, answered.id).catch((error: unknown) => {
-      request.log.warn({ err: error, userId }, "could not record an idempotency key's result");
-    });
     request.log.info(
       { event: "prompt_created", userId, promptId: answered.id, reusedFrom: answered.reusedFrom, api: "v1" },
       "prompt created",

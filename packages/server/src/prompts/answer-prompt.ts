@@ -5,7 +5,7 @@ import type { AnswerEnd, ChatRequest, FinishReason, LlmProvider, TokenUsage } fr
 import type { Metrics } from "../observability/metrics.js";
 import { type EventHub, userGroup } from "../realtime/hub/index.js";
 import type { SimilarityService } from "../similarity/similarity-service.js";
-import type { Storage, StoredPrompt } from "../storage/index.js";
+import type { NewPrompt, Storage, StoredPrompt } from "../storage/index.js";
 import { completedEvent, deltaEvent, failedEvent, type PromptEvent, startedEvent } from "./events.js";
 import type { AnswerReuse } from "./reuse/answer-reuse.js";
 
@@ -40,6 +40,8 @@ export interface AnswerRequest {
   reuse: boolean;
   /** Aborted when nobody waits for the answer any more: the model is then not called, nor the prompt stored. */
   signal?: AbortSignal;
+  /** The Idempotency-Key the request runs under, whose result is recorded with the prompt. */
+  idempotency?: NewPrompt["idempotency"];
 }
 
 /** A stored prompt, and why its answer ended (what an OpenAI client is told). */
@@ -100,6 +102,7 @@ export async function answerPrompt(
       ...(earlier ? { reusedFrom: earlier.id } : {}),
       ...(request.chat ? { messages: [...request.chat.messages] } : {}),
       usage: end.usage,
+      ...(request.idempotency ? { idempotency: request.idempotency } : {}),
     });
   } catch (error) {
     const failure = toApiError(error as FastifyError);

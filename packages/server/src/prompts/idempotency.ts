@@ -1,18 +1,16 @@
 import { createHash } from "node:crypto";
-import type { FastifyRequest } from "fastify";
+import type { FastifyBaseLogger, FastifyRequest } from "fastify";
 import stringify from "safe-stable-stringify";
 import { ApiError, validationError } from "../errors.js";
-import type { Storage } from "../storage/index.js";
+import {
+  type IdempotencyLease,
+  IdempotencyLeaseLostError,
+  type NewPrompt,
+  type Storage,
+} from "../storage/index.js";
 
 /** How long a key's result is replayed: the IETF httpapi draft leaves it to the server; Stripe's is 24 hours too. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-
-/**
- * A key still "running" after this long belongs to a request whose instance died (or froze) before finishing: it may
- * be claimed again. Long enough for the slowest answer the model may give (a few of its timeouts), short enough that a
- * client retrying after a crash is not refused for long.
- */
-export const idempotencyStaleMs = (llmTimeoutMs: number): number => Math.max(120_000, 4 * llmTimeoutMs);
 
 /** 1 to 255 printable ASCII characters (the draft's key is an sf-string; UUIDs are what clients send). */
 const KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
@@ -38,11 +36,15 @@ export const fingerprintOf = (operation: string, body: unknown): string =>
     .update(`${operation}\n${stringify(body) ?? ""}`)
     .digest("base64url");
 
-/** A request that this call runs: it records the result, or lets the key go when the request fails. */
+/** A request that this call runs under its key. */
 export interface IdempotentRun {
   kind: "run";
-  complete(responseStatus: number, promptId: number): Promise<void>;
-  release(): Promise<void>;
+  /** What the prompt is stored with, so that the key's result is recorded in the same transaction. */
+  storedAs(responseStatus: number): NonNullable<NewPrompt["idempotency"]>;
+  /** The request failed: its key is let go (so that a retry runs it); returns the error to answer with. */
+  failed(error: unknown): Promise<unknown>;
+  /** The request is over: its lease is no longer renewed. */
+  end(): void;
 }
 
 /** A request that already ran: its result is replayed. */
@@ -53,17 +55,36 @@ interface IdempotentReplay {
 }
 
 /**
+ * How long a running request holds its key without renewing it: long enough that a busy instance renews in time
+ * (every third of it), short enough that the retries of a request whose instance died or froze get 409 for seconds,
+ * not minutes, before one of them takes the key over.
+ */
+export const IDEMPOTENCY_LEASE_MS = 10_000;
+
+/**
  * `Idempotency-Key` on requests that store a prompt: the same key and body within 24 hours replays the first result
  * instead of storing the prompt (and paying the model) again; another body under the key is 422; a retry while the
  * first is still running is 409 with Retry-After. A request that fails is not remembered, so its retry runs. The
- * database's primary key decides between instances.
+ * database decides between instances: its primary key admits one request per key, the request's lease is renewed
+ * while it runs, and its result is recorded in the transaction that stores the prompt, which stores nothing if the
+ * lease was lost meanwhile (to a retry that took the key over): a prompt is never stored twice under one key.
  */
 export class IdempotentRequests {
+  readonly #running = new Set<IdempotencyLease>();
+  readonly #timer: NodeJS.Timeout;
+
   constructor(
     private readonly storage: Storage,
-    /** A key still "running" after this long belongs to a request whose instance died: it may be claimed again. */
-    private readonly staleMs: number,
-  ) {}
+    private readonly log: FastifyBaseLogger,
+    private readonly leaseMs = IDEMPOTENCY_LEASE_MS,
+  ) {
+    this.#timer = setInterval(() => void this.#renew(), Math.max(1, Math.floor(leaseMs / 3)));
+    this.#timer.unref();
+  }
+
+  close(): void {
+    clearInterval(this.#timer);
+  }
 
   async begin(userId: number, key: string, fingerprint: string): Promise<IdempotentRun | IdempotentReplay> {
     const claim = await this.storage.idempotency.claim(
@@ -71,22 +92,46 @@ export class IdempotentRequests {
       key,
       fingerprint,
       IDEMPOTENCY_TTL_MS,
-      this.staleMs,
+      this.leaseMs,
     );
     switch (claim.status) {
       case "claimed":
-        return {
-          kind: "run",
-          complete: (responseStatus, promptId) =>
-            this.storage.idempotency.complete(userId, key, responseStatus, promptId),
-          release: () => this.storage.idempotency.release(userId, key),
-        };
+        return this.#run(claim.lease);
       case "completed":
         return { kind: "replay", responseStatus: claim.responseStatus, promptId: claim.promptId };
       case "mismatch":
         throw new ApiError("idempotency_key_reused");
       case "running":
-        throw new ApiError("idempotency_key_in_flight", undefined, { headers: { "retry-after": "1" } });
+        throw inFlight();
+    }
+  }
+
+  #run(lease: IdempotencyLease): IdempotentRun {
+    this.#running.add(lease);
+    return {
+      kind: "run",
+      storedAs: (responseStatus) => ({ lease, responseStatus }),
+      failed: async (error) => {
+        this.#running.delete(lease);
+        // Another request holds the key now: the client's retry will be answered by it.
+        if (error instanceof IdempotencyLeaseLostError) return inFlight();
+        await this.storage.idempotency.release(lease).catch((releaseError: unknown) => {
+          this.log.warn({ err: releaseError, userId: lease.userId }, "could not release an idempotency key");
+        });
+        return error;
+      },
+      end: () => this.#running.delete(lease),
+    };
+  }
+
+  async #renew(): Promise<void> {
+    try {
+      await this.storage.idempotency.renew([...this.#running], this.leaseMs);
+    } catch (error) {
+      this.log.warn({ err: error }, "could not renew the leases of idempotency keys");
     }
   }
 }
+
+const inFlight = () =>
+  new ApiError("idempotency_key_in_flight", undefined, { headers: { "retry-after": "1" } });

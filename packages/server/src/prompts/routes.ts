@@ -12,7 +12,7 @@ import { ClientGoneError, clientGoneSignal } from "./client-gone.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { PromptEventStream } from "./event-stream-reply.js";
 import { deletedEvent, type PromptEvent, replayEvents } from "./events.js";
-import { fingerprintOf, IdempotentRequests, idempotencyKeyOf, idempotencyStaleMs } from "./idempotency.js";
+import { fingerprintOf, IdempotentRequests, idempotencyKeyOf } from "./idempotency.js";
 import { AnswerReuse } from "./reuse/answer-reuse.js";
 import {
   CreatePromptBody,
@@ -30,7 +30,8 @@ const security = [{ bearerAuth: [] }];
 
 export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app, context) => {
   const { storage, llm, hub, similarity, authenticate, config, limiters, metrics, budget } = context;
-  const idempotency = new IdempotentRequests(storage, idempotencyStaleMs(config.llmTimeout));
+  const idempotency = new IdempotentRequests(storage, app.log);
+  app.addHook("onClose", async () => idempotency.close());
   const reuse =
     config.answerReuseMinScore === undefined
       ? undefined
@@ -103,13 +104,12 @@ export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (ap
               reuse: request.body.reuse !== false,
               ...(stream ? { onEvent: (event: PromptEvent) => stream.send(event) } : {}),
               signal: clientGone,
+              ...(idempotent ? { idempotency: idempotent.storedAs(stream ? 200 : 201) } : {}),
             },
           );
-        } catch (error) {
+        } catch (caught) {
           // A failed request is not remembered under its key: the client's retry runs it again.
-          await idempotent?.release().catch((releaseError: unknown) => {
-            request.log.warn({ err: releaseError, userId }, "could not release an idempotency key");
-          });
+          const error = idempotent ? await idempotent.failed(caught) : caught;
           // Once streaming (the model's first piece was sent), the failure went out as the last event, prompt.error;
           // before, it answers as usual: a 502 or 504 in JSON.
           if (error instanceof ClientGoneError) {
@@ -121,12 +121,8 @@ export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (ap
           return reply;
         } finally {
           stream?.end();
+          idempotent?.end();
         }
-        // Should this fail (the database just went away), the key stays "running" until it is stale: a retry gets
-        // 409 for a while rather than a second copy of the prompt.
-        await idempotent?.complete(stream ? 200 : 201, stored.id).catch((error: unknown) => {
-          request.log.warn({ err: error, userId }, "could not record an idempotency key's result");
-        });
         request.log.info(
           { event: "prompt_created", userId, promptId: stored.id, reusedFrom: stored.reusedFrom },
           "prompt created",

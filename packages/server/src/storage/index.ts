@@ -8,9 +8,11 @@ import { SqlStorage } from "./sql-storage.js";
 export type {
   ApiKeyRecord,
   ChatMessage,
+  IdempotencyLease,
   ImportedPrompt,
   IndexablePrompt,
   IndexedPromptRow,
+  NewPrompt,
   PromptCursor,
   Storage,
   StoredPrompt,
@@ -18,7 +20,7 @@ export type {
   UsageDay,
   User,
 } from "./port.js";
-export { UniqueViolationError } from "./port.js";
+export { IdempotencyLeaseLostError, UniqueViolationError } from "./port.js";
 
 export interface OpenStorageOptions {
   /** `postgres://…`; when unset, the embedded database in `dataDir`. */

@@ -55,6 +55,11 @@ export interface NewPrompt {
   usage?: TokenUsage;
   /** When it was first asked (an import keeps the original time); otherwise now, by the database's clock. */
   createdAt?: Date;
+  /**
+   * The Idempotency-Key the request runs under: its result is recorded in the transaction that stores the prompt,
+   * or nothing is stored (IdempotencyLeaseLostError) when another request has claimed the key meanwhile.
+   */
+  idempotency?: { lease: IdempotencyLease; responseStatus: number };
 }
 
 /** Position after the last prompt of a page, in the (created_at desc, id desc) order. */
@@ -190,10 +195,18 @@ export interface PromptRepository {
 export type ImportedPrompt = Pick<NewPrompt, "prompt" | "response" | "model" | "messages"> &
   Required<Pick<NewPrompt, "createdAt" | "usage">>;
 
+/** A claim on an Idempotency-Key: whose request runs under it. */
+export interface IdempotencyLease {
+  userId: number;
+  key: string;
+  /** Drawn by the claiming request: only it may renew, complete or release the key. */
+  owner: string;
+}
+
 /** What an Idempotency-Key found. */
 export type IdempotencyClaim =
-  /** The key is new (or its earlier use expired or failed): the caller runs the request and completes or releases it. */
-  | { status: "claimed" }
+  /** The key is new (or its earlier use expired, failed or was abandoned): this request runs under it. */
+  | { status: "claimed"; lease: IdempotencyLease }
   /** The first request with this key is still running. */
   | { status: "running" }
   /** The key was used with another request. */
@@ -204,18 +217,27 @@ export type IdempotencyClaim =
 export interface IdempotencyRepository {
   /**
    * Claims `key` for the user's request `fingerprint`, atomically across instances. A completed key older than
-   * `ttlMs`, or a running one older than `staleMs` (its instance died), is claimed again.
+   * `ttlMs`, or a running one whose lease has run out (its instance died or froze), is claimed again.
    */
   claim(
     userId: number,
     key: string,
     fingerprint: string,
     ttlMs: number,
-    staleMs: number,
+    leaseMs: number,
   ): Promise<IdempotencyClaim>;
-  complete(userId: number, key: string, responseStatus: number, promptId: number): Promise<void>;
+  /** Extends the leases of requests still running. */
+  renew(leases: readonly IdempotencyLease[], leaseMs: number): Promise<void>;
   /** Forgets a claim whose request failed, so that a retry runs it. */
-  release(userId: number, key: string): Promise<void>;
+  release(lease: IdempotencyLease): Promise<void>;
+}
+
+/** The key a prompt is stored under was claimed by another request meanwhile (this one's lease ran out). */
+export class IdempotencyLeaseLostError extends Error {
+  constructor() {
+    super("the Idempotency-Key was claimed by another request: this one's lease ran out");
+    this.name = "IdempotencyLeaseLostError";
+  }
 }
 
 /** Tombstones and expired keys, swept in the background. */

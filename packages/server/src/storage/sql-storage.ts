@@ -277,6 +277,14 @@ class SqlPrompts implements PromptRepository {
       );
       const stored = toPrompt(rows[0] as PromptRow);
       await SqlUsage.count(tx, stored);
+      if (prompt.idempotency) {
+        await SqlIdempotencyKeys.complete(
+          tx,
+          prompt.idempotency.lease,
+          prompt.idempotency.responseStatus,
+          stored,
+        );
+      }
       return stored;
     });
   }

@@ -20,12 +20,6 @@ export const toId = (value: string | number | bigint): number => Number(value);
 /** SQLSTATE of a unique violation, the same in PostgreSQL and PGlite. */
 export const UNIQUE_VIOLATION = "23505";
 
-/** SQLSTATE class 22, data exception: a value the database cannot take (a NUL character, a date out of range…). */
-export function isDataException(error: unknown): boolean {
-  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
-  return typeof code === "string" && code.startsWith("22");
-}
-
 /** What a database error may carry of the data it was given: statements, parameters, and rows quoted in details. */
 const DATA_BEARING_FIELDS = ["query", "params", "parameters", "detail", "where", "internalQuery"];
 

@@ -8,6 +8,7 @@ import { tokenUsage } from "./0007_token_usage.js";
 import { refreshTokensSuccessor } from "./0008_refresh_tokens_successor.js";
 import { dataLifecycle } from "./0009_data_lifecycle.js";
 import { usernamesIgnoringCase } from "./0010_usernames_ignoring_case.js";
+import { idempotencyLeases } from "./0011_idempotency_leases.js";
 import type { Migration } from "./migration.js";
 
 export type { Migration } from "./migration.js";
@@ -27,4 +28,5 @@ export const MIGRATIONS: readonly Migration[] = [
   refreshTokensSuccessor,
   dataLifecycle,
   usernamesIgnoringCase,
+  idempotencyLeases,
 ];

@@ -1,3 +1,6 @@
+// The database errors that callers tell apart (the error handler answers them with 503 and 400), read from what
+// node-postgres and PGlite throw: the one place outside the adapters that knows their shapes.
+
 /**
  * Whether an error means the database cannot be reached right now (down, restarting, partitioned, pool exhausted)
  * rather than that a query was wrong: the client should get 503 and try again, not a 500.
@@ -24,4 +27,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === "string" && (NETWORK_CODES.has(code) || SQLSTATE_UNAVAILABLE.test(code))) return true;
   return typeof message === "string" && MESSAGES.some((pattern) => pattern.test(message));
+}
+
+/** SQLSTATE class 22, data exception: a value the database cannot take (a NUL character, a date out of range…). */
+export function isDataException(error: unknown): boolean {
+  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === "string" && code.startsWith("22");
 }
