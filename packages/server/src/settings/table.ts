@@ -1,5 +1,5 @@
 import { ConfigError } from "../errors.js";
-import { defaultEmbeddingThreads } from "../similarity/embeddings/worker-pool.js";
+import { defaultEmbeddingThreads } from "../similarity/embeddings/spec.js";
 import {
   duration,
   embeddingsSpec,

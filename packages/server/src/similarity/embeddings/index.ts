@@ -1,9 +1,9 @@
 import { ConfigError } from "../../errors.js";
 import { OpenAiEmbedder } from "./openai.js";
 import type { Embedder } from "./port.js";
-import { parseEmbeddingsSpec } from "./spec.js";
+import { defaultEmbeddingThreads, parseEmbeddingsSpec } from "./spec.js";
 import { localModelFolder } from "./transformers.js";
-import { defaultEmbeddingThreads, WorkerPoolEmbedder } from "./worker-pool.js";
+import { WorkerPoolEmbedder } from "./worker-pool.js";
 
 export { BundledEmbedder } from "./bundled.js";
 export {
@@ -14,9 +14,9 @@ export {
 } from "./fair-scheduler.js";
 export { OpenAiEmbedder, type OpenAiEmbedderOptions } from "./openai.js";
 export type { Embedder } from "./port.js";
-export { type EmbeddingsSpec, parseEmbeddingsSpec } from "./spec.js";
+export { defaultEmbeddingThreads, type EmbeddingsSpec, parseEmbeddingsSpec } from "./spec.js";
 export { TransformersEmbedder } from "./transformers.js";
-export { defaultEmbeddingThreads, WorkerPoolEmbedder } from "./worker-pool.js";
+export { WorkerPoolEmbedder } from "./worker-pool.js";
 
 /** The resolved settings of the OpenAI-compatible API (the server's options carry them under these names). */
 interface OpenAiSettings {

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { ConfigError } from "../../errors.js";
 
 /** The EMBEDDINGS setting, parsed. */
@@ -21,3 +22,6 @@ export function parseEmbeddingsSpec(spec: string): EmbeddingsSpec {
     `must be "bundled", "transformers:<model id or local path>" or "openai:<model>", got ${JSON.stringify(spec)}`,
   );
 }
+
+/** EMBEDDING_THREADS' default: every core but the one that serves requests, and at least one. */
+export const defaultEmbeddingThreads = (): number => Math.max(1, availableParallelism() - 1);

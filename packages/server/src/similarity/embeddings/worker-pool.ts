@@ -1,10 +1,6 @@
-import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
 import type { LocalModelSpec } from "./local-model.js";
 import type { Embedder } from "./port.js";
-
-/** EMBEDDING_THREADS' default: every core but the one that serves requests, and at least one. */
-export const defaultEmbeddingThreads = (): number => Math.max(1, availableParallelism() - 1);
 
 /**
  * A local model (bundled, Transformers.js) run by a pool of worker threads, so that inference never holds the thread
