@@ -80,6 +80,8 @@ export interface GatewayResult {
    */
   statementsPerCall: number;
   topStatements: Array<{ perCall: number; statement: string }>;
+  /** The statements that took the most time per call sent, ms (from the call: a wait for a pooled connection too). */
+  slowestStatements: Array<{ msPerCall: number; statement: string }>;
   /** Users whose first stored prompt a similar search (with their key, k=5) found among its results. */
   usersFound: number;
   usersSearched: number;
@@ -204,6 +206,7 @@ export async function benchGateway(options: GatewayOptions): Promise<GatewayResu
     }
 
     const statementsBefore = await target.queries();
+    const statementMsBefore = await target.statementMs();
     const ours = await side(
       {
         ...base,
@@ -216,6 +219,7 @@ export async function benchGateway(options: GatewayOptions): Promise<GatewayResu
     );
     const loadEnded = performance.now();
     const statementsAfter = await target.queries();
+    const statementMsAfter = await target.statementMs();
     // Per call sent, answered or not: a call refused while waiting for the database ran statements too.
     const calls = ours.sent + ours.warmup.sent;
     const statementCounts = Object.entries(statementsAfter)
@@ -223,6 +227,11 @@ export async function benchGateway(options: GatewayOptions): Promise<GatewayResu
       .filter(({ count }) => count > 0)
       .sort((a, b) => b.count - a.count);
     const statementsPerCall = round(statementCounts.reduce((sum, { count }) => sum + count, 0) / calls, 2);
+    const slowestStatements = Object.entries(statementMsAfter)
+      .map(([statement, ms]) => ({ statement, ms: ms - (statementMsBefore[statement] ?? 0) }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 4)
+      .map(({ statement, ms }) => ({ msPerCall: round(ms / calls, 1), statement: statement.slice(0, 90) }));
     const topStatements = statementCounts.slice(0, 6).map(({ statement, count }) => ({
       perCall: round(count / calls, 3),
       statement: statement.slice(0, 90),
@@ -280,6 +289,7 @@ export async function benchGateway(options: GatewayOptions): Promise<GatewayResu
       stored,
       statementsPerCall,
       topStatements,
+      slowestStatements,
       ...(searchableAfterSeconds !== undefined ? { searchableAfterSeconds } : {}),
       unsearchable,
       usersFound: found,
@@ -413,6 +423,15 @@ export function gatewayRows(result: GatewayResult): BenchRow[] {
         .map(({ perCall, statement }) => `${perCall} × ${statement.split(" ").slice(0, 4).join(" ")}`)
         .join("; ")}`,
     result: `${result.statementsPerCall}`,
+    goal: "",
+    verdict: "",
+  });
+  rows.push({
+    id: "gateway",
+    measurement:
+      "database time per call sent, from each statement's call to its result (a wait for one of the pool's connections included), the largest: " +
+      result.slowestStatements.map(({ statement }) => statement.split(" ").slice(0, 4).join(" ")).join("; "),
+    result: result.slowestStatements.map(({ msPerCall }) => `${n(msPerCall, 1)} ms`).join("; "),
     goal: "",
     verdict: "",
   });

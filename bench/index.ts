@@ -116,8 +116,9 @@ const FULL: Sizes = {
   keyOverhead: { rounds: 2, seconds: 4, connections: 50, postgres: true },
   export: { prompts: 100_000, warmupPrompts: 2_000, disconnectAfterLines: 20_000, postgres: true },
   gateway: {
-    clients: 500,
-    seconds: 60,
+    // BENCH_GATEWAY_CLIENTS, BENCH_GATEWAY_SECONDS: the same section at another size (to find where it breaks).
+    clients: Number(process.env.BENCH_GATEWAY_CLIENTS ?? 500),
+    seconds: Number(process.env.BENCH_GATEWAY_SECONDS ?? 60),
     warmupSeconds: 10,
     upstreamDelayMs: 200,
     searchableWithinSeconds: 300,

@@ -20,6 +20,16 @@ const started = performance.now();
 
 /** Statement text (whitespace collapsed) → how many times it ran. */
 const queries = new Map<string, number>();
+/** Statement text → the time its runs took in all, ms, from the call (waiting for a pooled connection included). */
+const queryMs = new Map<string, number>();
+const timed = async <T>(key: string, work: () => Promise<T>): Promise<T> => {
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    queryMs.set(key, (queryMs.get(key) ?? 0) + performance.now() - started);
+  }
+};
 /** The label under which transactions (their BEGIN and COMMIT) are counted. */
 const TRANSACTION = "BEGIN … COMMIT (one transaction)";
 const label = (text: string) => text.replace(/\s+/g, " ").trim().slice(0, 400);
@@ -28,7 +38,7 @@ function counted(executor: SqlExecutor): SqlExecutor {
     query(text, params) {
       const key = label(text);
       queries.set(key, (queries.get(key) ?? 0) + 1);
-      return executor.query(text, params);
+      return timed(key, () => executor.query(text, params));
     },
     exec(script) {
       const key = label(script);
@@ -43,7 +53,7 @@ function countingDatabase(db: SqlDatabase): SqlDatabase {
     transaction: (work) => {
       // BEGIN and COMMIT are the adapter's own round trips, which the executor does not see: counted here.
       queries.set(TRANSACTION, (queries.get(TRANSACTION) ?? 0) + 1);
-      return db.transaction((tx) => work(counted(tx)));
+      return timed(TRANSACTION, () => db.transaction((tx) => work(counted(tx))));
     },
     close: () => db.close(),
   };
@@ -118,7 +128,12 @@ process.on("message", async (message: ApiTargetRequest) => {
     }
     send({ type: "memory", id: message.id, memory: process.memoryUsage() });
   } else if (message.type === "queries") {
-    send({ type: "queries", id: message.id, queries: Object.fromEntries(queries) });
+    send({
+      type: "queries",
+      id: message.id,
+      queries: Object.fromEntries(queries),
+      queryMs: Object.fromEntries(queryMs),
+    });
   } else if (message.type === "stop") {
     await stop();
     send({ type: "stopped", id: message.id });

@@ -44,7 +44,7 @@ export interface ApiTargetReady {
 
 export type ApiTargetReply =
   | { type: "memory"; id: number; memory: NodeJS.MemoryUsage }
-  | { type: "queries"; id: number; queries: Record<string, number> }
+  | { type: "queries"; id: number; queries: Record<string, number>; queryMs: Record<string, number> }
   | { type: "stopped"; id: number };
 
 export interface ApiTarget {
@@ -58,6 +58,8 @@ export interface ApiTarget {
   rss(): Promise<number | undefined>;
   /** Every SQL statement its storage has run since start (whitespace collapsed, first 400 characters) → count. */
   queries(): Promise<Record<string, number>>;
+  /** The same statements → the time their runs took in all (ms, from the call: a wait for a pooled connection too). */
+  statementMs(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -118,6 +120,13 @@ export async function startApiTarget(
         id: nextId++,
       });
       return reply.queries;
+    },
+    async statementMs() {
+      const reply = await ask<Extract<ApiTargetReply, { type: "queries" }>>({
+        type: "queries",
+        id: nextId++,
+      });
+      return reply.queryMs;
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
