@@ -1,7 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { ApiError, ERROR_CODES, type ErrorCode, validationError } from "../errors.js";
-import { isDataException } from "../storage/sql.js";
-import { isDatabaseUnavailable } from "../storage/unavailable.js";
+import { isDatabaseUnavailable, isDataException } from "../storage/errors.js";
 import { fieldErrors } from "./validation.js";
 
 /** Fastify's own error codes that are the client's fault, with the API code each becomes. */

@@ -1,5 +1,4 @@
-// The database errors that callers tell apart (the error handler answers them with 503 and 400), read from what
-// node-postgres and PGlite throw: the one place outside the adapters that knows their shapes.
+// The database errors that the error handler tells apart (503 and 400), read from what node-postgres and PGlite throw.
 
 /**
  * Whether an error means the database cannot be reached right now (down, restarting, partitioned, pool exhausted)

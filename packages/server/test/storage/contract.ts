@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isDataException } from "../../src/storage/errors.js";
 import type { Storage } from "../../src/storage/index.js";
 import { UniqueViolationError } from "../../src/storage/index.js";
-import { isDataException } from "../../src/storage/sql.js";
 
 export interface StorageHarness {
   /** Opens the storage under test (migrations applied). Called again to check that data survives a reopen. */
