@@ -1,0 +1,134 @@
+// The import directions of README.md's "Map of the code", checked by `npm run lint` (depcruise).
+//
+// The server's layers, lowest first: a module of one layer imports only its own layer and the layers below it, so the
+// folders of packages/server/src cannot import each other in a circle. Type-only imports count too.
+const SERVER = "^packages/server/src/";
+const SERVER_LAYERS = [
+  "errors.ts",
+  "text/",
+  "storage/",
+  "openai-http/",
+  "http/",
+  "observability/",
+  "llm/",
+  "ratelimit/",
+  "similarity/",
+  "settings/",
+  "config.ts",
+  "auth/",
+  "realtime/",
+  "prompts/",
+  "usage/",
+  "openai-compat/",
+  "maintenance/",
+  // The composition root: plugin.ts chooses every adapter from the settings; app.ts, run.ts and standalone.ts start it.
+  "(plugin|app|run|index|standalone)\\.ts",
+];
+// The ports and services that plugin.ts hands to the route plugins: a type only, that route modules name.
+const SERVICE_CONTEXT = `${SERVER}service-context\\.ts$`;
+const layerPath = (layer) => `${SERVER}${layer.replaceAll(".ts", "\\.ts")}${layer.endsWith("/") ? "" : "$"}`;
+
+const serverLayerRules = SERVER_LAYERS.slice(0, -1).map((layer, index) => ({
+  name: `server-layer:${layer}`,
+  comment: `packages/server/src/${layer} imports only the layers below it (README: Map of the code)`,
+  severity: "error",
+  from: { path: layerPath(layer) },
+  to: { path: SERVER_LAYERS.slice(index + 1).map(layerPath) },
+}));
+
+const serviceContextRules = [
+  {
+    name: "server-service-context-is-a-type",
+    comment: "Route modules name ServiceContext as a type; plugin.ts alone builds it.",
+    severity: "error",
+    from: { path: SERVER, pathNot: layerPath(SERVER_LAYERS.at(-1)) },
+    to: { path: SERVICE_CONTEXT, dependencyTypesNot: ["type-only"] },
+  },
+  {
+    name: "server-service-context-names-types-only",
+    comment: "service-context.ts only names the types of the ports and services it carries.",
+    severity: "error",
+    from: { path: SERVICE_CONTEXT },
+    to: { dependencyTypesNot: ["type-only"] },
+  },
+];
+
+/** Other folders reach storage through its face: the port, the index that opens an adapter, and its errors. */
+const storageFaceRule = {
+  name: "server-storage-through-its-face",
+  comment: "Outside storage/, import storage/index.ts, port.ts or errors.ts, never an adapter's internals.",
+  severity: "error",
+  from: { path: SERVER, pathNot: `${SERVER}storage/` },
+  to: { path: `${SERVER}storage/`, pathNot: `${SERVER}storage/(index|port|errors)\\.ts$` },
+};
+
+module.exports = {
+  forbidden: [
+    {
+      name: "no-circular",
+      comment: "No module imports itself through others, type-only imports included.",
+      severity: "error",
+      from: { path: "^packages/(server|sdk)/src/" },
+      to: { circular: true },
+    },
+    ...serverLayerRules,
+    ...serviceContextRules,
+    storageFaceRule,
+    {
+      name: "sdk-imports-no-server-or-cli",
+      comment:
+        "The SDK never imports the server or the CLI (the server bundles the SDK's protocol.ts instead).",
+      severity: "error",
+      from: { path: "^packages/sdk/src/" },
+      to: { path: ["^packages/(server|cli|testkit)/", "^node_modules/@prompt-service/(server|cli|testkit)"] },
+    },
+    {
+      name: "cli-imports-sdk-entry-only",
+      comment:
+        "The CLI imports the SDK through its public entry (@prompt-service/sdk), never its inner modules.",
+      severity: "error",
+      from: { path: "^packages/cli/src/" },
+      to: { path: "^packages/sdk/src/", pathNot: "^packages/sdk/src/index\\.ts$" },
+    },
+    {
+      name: "cli-imports-server-entry-only",
+      comment: "The CLI loads the server (for `prompt serve`) through @prompt-service/server only.",
+      severity: "error",
+      from: { path: "^packages/cli/src/" },
+      to: { path: "^packages/server/src/", pathNot: "^packages/server/src/index\\.ts$" },
+    },
+    {
+      name: "sources-import-no-testkit",
+      comment: "No package's sources import the testkit.",
+      severity: "error",
+      from: { path: "^packages/(server|sdk|cli)/src/" },
+      to: { path: "^packages/testkit/" },
+    },
+    {
+      name: "no-relative-import-into-another-package",
+      comment:
+        "A published package reaches another through its name (@prompt-service/...), never by a relative path into " +
+        "its src/. The SDK's type generator (packages/sdk/test/api-types) reads the server's schemas at test time, " +
+        "and the private testkit runs the server from its sources.",
+      severity: "error",
+      from: { path: "^packages/(server|sdk|cli)/", pathNot: "^packages/sdk/test/api-types/" },
+      to: {
+        path: "^packages/([^/]+)/src/",
+        pathNot: "^packages/$1/",
+        dependencyTypesNot: ["aliased-tsconfig-paths"],
+      },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: ["/dist/", "node_modules"] },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+      extensions: [".ts", ".mts", ".js", ".mjs", ".cjs", ".json"],
+    },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};
