@@ -68,7 +68,7 @@ module.exports = {
       name: "no-circular",
       comment: "No module imports itself through others, type-only imports included.",
       severity: "error",
-      from: { path: "^packages/(server|sdk)/src/" },
+      from: { path: "^packages/(server|sdk|cli)/src/" },
       to: { circular: true },
     },
     ...serverLayerRules,

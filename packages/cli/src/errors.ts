@@ -9,7 +9,7 @@ import {
   RateLimitError,
   ValidationError,
 } from "@prompt-service/sdk";
-import { isLoopback } from "./config/server-url.js";
+import { isLoopback } from "./config/loopback.js";
 import { ExitCode } from "./exit-codes.js";
 
 /** A failure to report to the user: one line of text and the exit status it stands for. */

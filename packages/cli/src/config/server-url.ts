@@ -1,10 +1,8 @@
 import { UsageError } from "../errors.js";
+import { LOOPBACK_HOSTS } from "./loopback.js";
 
 /** Where `npm start` and `prompt serve` listen by default, written as the README's curl examples write it. */
 export const DEFAULT_SERVER = "http://localhost:8000";
-
-/** The names of this machine's loopback interface: one server however it is written. */
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 const withoutTrailingSlash = (url: URL) => `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 
@@ -39,9 +37,4 @@ export function serverIdentity(server: string): string {
   }
   if (LOOPBACK_HOSTS.has(url.hostname)) url.hostname = "localhost";
   return withoutTrailingSlash(url);
-}
-
-/** Whether the server runs on this machine, where `npm start` is the way to start it. */
-export function isLoopback(server: string): boolean {
-  return URL.canParse(server) && LOOPBACK_HOSTS.has(new URL(server).hostname);
 }
