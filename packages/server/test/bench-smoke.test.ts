@@ -26,6 +26,7 @@ it("runs every section of the benchmark in its smoke mode", async () => {
     expect(report.failed).toEqual({});
     expect(Object.keys(report.raw).sort()).toEqual(
       [
+        "backlog",
         "contention",
         "embeddings",
         "export",
