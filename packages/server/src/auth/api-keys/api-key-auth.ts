@@ -39,6 +39,8 @@ export class ApiKeyAuth {
     max: 10_000,
     dispose: (record) => this.#hashOf.delete(record.id),
   });
+  /** Lookups under way, by hash. */
+  readonly #lookups = new Map<string, Promise<ApiKeyRecord | undefined>>();
   /** Key id → the hash it is remembered under, so that a revocation by id can forget it. */
   readonly #hashOf = new Map<number, string>();
   /** Key id → when its last_used_at was last written (ms since the epoch). */
@@ -66,13 +68,8 @@ export class ApiKeyAuth {
     // Every key, known or not, is hashed and looked up the same way: the time taken says nothing of its prefix.
     if (!isWellFormedKey(key)) throw invalidToken("API key is invalid.");
     const hash = hashKey(key).toString("base64");
-    let record = this.#known.get(hash);
-    if (!record) {
-      record = await this.#options.storage.apiKeys.findLive(Buffer.from(hash, "base64"));
-      if (!record) throw invalidToken("API key is invalid, revoked or expired.");
-      this.#known.set(hash, record);
-      this.#hashOf.set(record.id, hash);
-    }
+    const record = this.#known.get(hash) ?? (await this.#lookUp(hash));
+    if (!record) throw invalidToken("API key is invalid, revoked or expired.");
     if (record.expiresAt && record.expiresAt.getTime() <= Date.now()) {
       this.forget(record.id);
       throw invalidToken("API key is invalid, revoked or expired.");
@@ -84,6 +81,27 @@ export class ApiKeyAuth {
       session: keySession(record.id),
       exp: record.expiresAt ? record.expiresAt.getTime() / 1000 : Number.POSITIVE_INFINITY,
     };
+  }
+
+  /**
+   * One database lookup per key however many of its requests arrive before the first answer: an app that starts
+   * with many calls at once would otherwise send them all to the database (measured: 29 cold lookups on PostgreSQL).
+   */
+  #lookUp(hash: string): Promise<ApiKeyRecord | undefined> {
+    const pending = this.#lookups.get(hash);
+    if (pending) return pending;
+    const lookup = this.#options.storage.apiKeys
+      .findLive(Buffer.from(hash, "base64"))
+      .then((record) => {
+        if (record) {
+          this.#known.set(hash, record);
+          this.#hashOf.set(record.id, hash);
+        }
+        return record;
+      })
+      .finally(() => this.#lookups.delete(hash));
+    this.#lookups.set(hash, lookup);
+    return lookup;
   }
 
   /** A key revoked here or elsewhere: refused from now on, and its sockets closed. */
