@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Storage } from "../storage/index.js";
+import { TombstonePoll } from "./tombstone-poll.js";
 
 interface AccountDeletionsOptions {
   storage: Storage;
@@ -21,22 +22,26 @@ export class AccountDeletions {
   /** User id → when this instance learnt of the deletion (ms since the epoch). */
   readonly #deleted = new Map<number, number>();
   readonly #listeners = new Set<(userId: number) => void>();
-  #since: Date | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #looking = false;
+  readonly #poll: TombstonePoll;
 
   constructor(options: AccountDeletionsOptions) {
     this.#options = options;
+    this.#poll = new TombstonePoll({
+      storage: options.storage,
+      log: options.log,
+      what: "deleted accounts",
+      read: (since) => options.storage.users.deletedSince(since),
+      found: (ids) => this.#found(ids),
+      ...(options.pollIntervalMs === undefined ? {} : { intervalMs: options.pollIntervalMs }),
+    });
   }
 
-  async start(): Promise<void> {
-    this.#since = await this.#options.storage.now();
-    this.#timer = setInterval(() => void this.#look(), this.#options.pollIntervalMs ?? 500);
-    this.#timer.unref();
+  start(): Promise<void> {
+    return this.#poll.start();
   }
 
   close(): void {
-    clearInterval(this.#timer);
+    this.#poll.close();
   }
 
   has(userId: number): boolean {
@@ -55,23 +60,12 @@ export class AccountDeletions {
     return () => this.#listeners.delete(listener);
   }
 
-  async #look(): Promise<void> {
-    if (this.#looking || !this.#since) return;
-    this.#looking = true;
-    try {
-      // Overlapping looks: deleted_at is the start of the deleting transaction, which commits a little later.
-      const since = new Date(this.#since.getTime() - LOOK_OVERLAP_MS);
-      const { now, ids } = await this.#options.storage.users.deletedSince(since);
-      for (const id of ids) this.deleted(id);
-      this.#since = now;
-      const forgetBefore = Date.now() - this.#options.accessTokenTtlMs - LOOK_OVERLAP_MS;
-      for (const [id, at] of this.#deleted) if (at < forgetBefore) this.#deleted.delete(id);
-    } catch (error) {
-      this.#options.log.warn({ err: error }, "could not look for deleted accounts; retrying");
-    } finally {
-      this.#looking = false;
-    }
+  #found(ids: number[]): void {
+    for (const id of ids) this.deleted(id);
+    // Remembered as long as an access token issued before the deletion can still be valid.
+    const forgetBefore = Date.now() - this.#options.accessTokenTtlMs - FORGET_MARGIN_MS;
+    for (const [id, at] of this.#deleted) if (at < forgetBefore) this.#deleted.delete(id);
   }
 }
 
-const LOOK_OVERLAP_MS = 5_000;
+const FORGET_MARGIN_MS = 5_000;

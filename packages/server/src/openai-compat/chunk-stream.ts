@@ -1,5 +1,6 @@
-import { PassThrough } from "node:stream";
+import type { PassThrough } from "node:stream";
 import type { FastifyReply } from "fastify";
+import { openEventStream } from "../http/event-stream.js";
 import type { AnsweredPrompt } from "../prompts/answer-prompt.js";
 import type { PromptEvent } from "../prompts/events.js";
 import { type CompletionIdentity, chunkOf, completionId, usageChunkOf } from "./completion-objects.js";
@@ -34,13 +35,7 @@ export class ChunkStream {
         created: this.completion.created,
         model: this.completion.model,
       };
-      this.#stream = new PassThrough();
-      void this.reply
-        .code(200)
-        .header("content-type", "text/event-stream; charset=utf-8")
-        .header("cache-control", "no-cache, no-transform")
-        .header("x-accel-buffering", "no")
-        .send(this.#stream);
+      this.#stream = openEventStream(this.reply);
       this.#chunk({ role: "assistant", content: "" }, null);
     } else if (event.type === "prompt.delta") {
       this.#chunk({ content: event.data.delta }, null);

@@ -1,5 +1,6 @@
-import { PassThrough } from "node:stream";
+import type { PassThrough } from "node:stream";
 import type { FastifyReply } from "fastify";
+import { openEventStream } from "../http/event-stream.js";
 import type { PromptEvent } from "./events.js";
 
 /**
@@ -32,13 +33,7 @@ export class PromptEventStream {
       }
       // A failure before the first piece: the route answers it as JSON.
       if (event.type === "prompt.error") return;
-      this.#stream = new PassThrough();
-      void this.reply
-        .code(200)
-        .header("content-type", "text/event-stream; charset=utf-8")
-        .header("cache-control", "no-cache, no-transform")
-        .header("x-accel-buffering", "no")
-        .send(this.#stream);
+      this.#stream = openEventStream(this.reply);
       for (const held of this.#held.splice(0)) this.#write(held);
     }
     this.#write(event);

@@ -3,6 +3,7 @@ import { LRUCache } from "lru-cache";
 import type { ApiKeyRecord, Storage } from "../../storage/index.js";
 import type { SessionRevocations } from "../session-revocations.js";
 import { invalidToken } from "../tokens.js";
+import { TombstonePoll } from "../tombstone-poll.js";
 import { hashKey, isWellFormedKey } from "./key-material.js";
 
 interface ApiKeyAuthOptions {
@@ -45,22 +46,28 @@ export class ApiKeyAuth {
   readonly #hashOf = new Map<number, string>();
   /** Key id → when its last_used_at was last written (ms since the epoch). */
   readonly #touched = new LRUCache<number, number>({ max: 10_000 });
-  #since: Date | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #looking = false;
+  readonly #poll: TombstonePoll;
 
   constructor(options: ApiKeyAuthOptions) {
     this.#options = options;
+    this.#poll = new TombstonePoll({
+      storage: options.storage,
+      log: options.log,
+      what: "revoked API keys",
+      read: (since) => options.storage.apiKeys.revokedSince(since),
+      found: (ids) => {
+        for (const id of ids) this.forget(id);
+      },
+      ...(options.pollIntervalMs === undefined ? {} : { intervalMs: options.pollIntervalMs }),
+    });
   }
 
-  async start(): Promise<void> {
-    this.#since = await this.#options.storage.now();
-    this.#timer = setInterval(() => void this.#look(), this.#options.pollIntervalMs ?? 500);
-    this.#timer.unref();
+  start(): Promise<void> {
+    return this.#poll.start();
   }
 
   close(): void {
-    clearInterval(this.#timer);
+    this.#poll.close();
   }
 
   /** Throws `token_not_valid` for a malformed, unknown, revoked or expired key. */
@@ -128,22 +135,4 @@ export class ApiKeyAuth {
         this.#options.log.warn({ err: error, keyId }, "could not record a key's use"),
       );
   }
-
-  async #look(): Promise<void> {
-    if (this.#looking || !this.#since) return;
-    this.#looking = true;
-    try {
-      // Overlapping looks: revoked_at is the start of the revoking transaction, which commits a little later.
-      const since = new Date(this.#since.getTime() - LOOK_OVERLAP_MS);
-      const { now, ids } = await this.#options.storage.apiKeys.revokedSince(since);
-      for (const id of ids) this.forget(id);
-      this.#since = now;
-    } catch (error) {
-      this.#options.log.warn({ err: error }, "could not look for revoked API keys; retrying");
-    } finally {
-      this.#looking = false;
-    }
-  }
 }
-
-const LOOK_OVERLAP_MS = 5_000;

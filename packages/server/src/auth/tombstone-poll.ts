@@ -1,0 +1,60 @@
+import type { FastifyBaseLogger } from "fastify";
+import type { Storage } from "../storage/index.js";
+
+/**
+ * A row's revoked_at or deleted_at is the start of the transaction that wrote it, which commits a little later: each
+ * look reaches this far back before the previous one, so that no row is missed.
+ */
+const LOOK_OVERLAP_MS = 5_000;
+
+export interface TombstonePollOptions {
+  storage: Storage;
+  log: FastifyBaseLogger;
+  /** What the poll looks for, for its warning when the database does not answer. */
+  what: string;
+  /** The ids marked since `since`, and the database's clock when it read them. */
+  read: (since: Date) => Promise<{ now: Date; ids: number[] }>;
+  /** Called with what a look found (the same id may come again from the overlap). */
+  found: (ids: number[]) => void;
+  /** Default 500 ms, so that every instance knows within a second. */
+  intervalMs?: number;
+}
+
+/**
+ * What other instances marked in the database (a key revoked, an account deleted), read every interval by the
+ * database's clock, so that instances whose clocks differ still agree. A look is skipped while the previous one runs.
+ */
+export class TombstonePoll {
+  readonly #options: TombstonePollOptions;
+  #since: Date | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #looking = false;
+
+  constructor(options: TombstonePollOptions) {
+    this.#options = options;
+  }
+
+  async start(): Promise<void> {
+    this.#since = await this.#options.storage.now();
+    this.#timer = setInterval(() => void this.#look(), this.#options.intervalMs ?? 500);
+    this.#timer.unref();
+  }
+
+  close(): void {
+    clearInterval(this.#timer);
+  }
+
+  async #look(): Promise<void> {
+    if (this.#looking || !this.#since) return;
+    this.#looking = true;
+    try {
+      const { now, ids } = await this.#options.read(new Date(this.#since.getTime() - LOOK_OVERLAP_MS));
+      this.#options.found(ids);
+      this.#since = now;
+    } catch (error) {
+      this.#options.log.warn({ err: error }, `could not look for ${this.#options.what}; retrying`);
+    } finally {
+      this.#looking = false;
+    }
+  }
+}
