@@ -1,7 +1,6 @@
 import cors from "@fastify/cors";
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { FastifyError } from "fastify";
 import { AccountDeletions } from "./auth/account-deletions.js";
 import { ApiKeyAuth } from "./auth/api-keys/api-key-auth.js";
 import { apiKeyRoutes } from "./auth/api-keys/routes.js";
@@ -20,7 +19,6 @@ import type { LlmProvider } from "./llm/port.js";
 import { startHousekeeping } from "./maintenance/housekeeping.js";
 import { PromptRetention } from "./maintenance/prompt-retention.js";
 import { Metrics, observability } from "./observability/index.js";
-import { openAiErrorHandler } from "./openai-compat/errors.js";
 import { openaiCompatRoutes } from "./openai-compat/index.js";
 import { exportRoutes } from "./prompts/export-routes.js";
 import { promptRoutes } from "./prompts/routes.js";
@@ -166,12 +164,7 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
   const credentials = new Credentials(tokens, revocations, apiKeys, deletions);
 
   app.setValidatorCompiler(validatorCompiler);
-  // Errors the router raises before any route is found (a path parameter over its length, a malformed URL) reach
-  // this handler even under /v1, whose clients expect OpenAI's shape.
-  const openAiPaths = `${app.prefix}/v1/`;
-  app.setErrorHandler((error: FastifyError, request, reply) =>
-    (request.url.startsWith(openAiPaths) ? openAiErrorHandler : errorHandler)(error, request, reply),
-  );
+  app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   // Only JSON bodies: anything else is a 415, not a string that fails validation later.
   app.removeContentTypeParser(["text/plain"]);
