@@ -8,6 +8,7 @@ import { errorHandler } from "./http/error-handler.js";
 import { type ClientTimeouts, slowClientOptions } from "./http/slow-clients.js";
 import { loggerOptions } from "./observability/logger.js";
 import { RequestLogController, requestId, requestIdHeader } from "./observability/request-logging.js";
+import { openAiErrorHandler } from "./openai-compat/errors.js";
 import { type PromptServicePluginOptions, promptService } from "./plugin.js";
 
 export interface ServerOptions extends PromptServicePluginOptions, Partial<ClientTimeouts> {
@@ -56,7 +57,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
     frameworkErrors: (error, request, reply) => {
       reply.raw.once("finish", () => logController.requestCompleted(null, request, reply));
       reply.header("x-request-id", request.id);
-      errorHandler(error, request, reply);
+      // Under /v1 in OpenAI's shape, which its clients parse.
+      (request.url.startsWith("/v1/") ? openAiErrorHandler : errorHandler)(error, request, reply);
     },
     // What Node's parser refuses before there is a request (timeouts, oversized headers, bytes that are not HTTP).
     clientErrorHandler,
