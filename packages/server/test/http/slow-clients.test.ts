@@ -22,8 +22,8 @@ beforeAll(async () => {
     requestTimeout: REQUEST_TIMEOUT,
     idleTimeout: REQUEST_TIMEOUT,
     maxConnectionsPerAddress: MAX_CONNECTIONS,
-    // Each piece of the mock answer a little apart, so that the whole answer outlasts every timeout above.
-    mockLlmDelay: "150ms",
+    // The mock answer comes in 4 pieces, so 3 pauses of 500 ms: 1.5 s, past twice every timeout above (1.2 s).
+    mockLlmDelay: "500ms",
   });
   user = await registerUser(server.app);
   port = Number(new URL(server.url).port);
