@@ -9,19 +9,22 @@ const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
  * terminal (tmux), promtool, docker-compose, curl and jq, the faiss library built by scripts/build-faiss.sh, building
  * and packing the packages, or the packages `npm run test:system` installs first (package.json's
  * "systemTestDependencies": Transformers.js with its ONNX runtime, and the third-party OpenAPI tools). Each says what
- * is missing and how to install it.
+ * is missing and how to install it. Also the slowest, which run the server as a process and kill, restart or cut it
+ * (faults/, standalone.test.ts): they keep `npm test` within its five minutes.
  */
 const SYSTEM_TESTS = [
   "packages/cli/test/e2e/**/*.test.ts",
   "packages/sdk/test/browser/**/*.test.ts",
   "packages/sdk/test/packaging.test.ts",
   "packages/server/test/bench-smoke.test.ts",
+  "packages/server/test/faults/**/*.test.ts",
   "packages/server/test/observability/browser.test.ts",
   "packages/server/test/observability/metrics-promtool.test.ts",
   "packages/server/test/observability/openapi-tools.test.ts",
   "packages/server/test/release/**/*.test.ts",
   "packages/server/test/similarity/embeddings/transformers.test.ts",
   "packages/server/test/similarity/vector-index/faiss*.test.ts",
+  "packages/server/test/standalone.test.ts",
 ];
 
 // Package names resolve to their TypeScript sources so that tests never need a build.
