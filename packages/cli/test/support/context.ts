@@ -12,7 +12,13 @@ export const SERVER = "http://prompt.test";
 
 const temporaryDirectories: string[] = [];
 afterEach(async () => {
-  await Promise.all(temporaryDirectories.splice(0).map((path) => rm(path, { recursive: true, force: true })));
+  // maxRetries: a CLI process of a terminal test that is still exiting may write its credentials file while the
+  // folder is being removed (ENOTEMPTY); Node's rm retries such errors itself.
+  await Promise.all(
+    temporaryDirectories
+      .splice(0)
+      .map((path) => rm(path, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 })),
+  );
 });
 
 /** A config directory of its own, removed after the test: never the real ~/.config. */
