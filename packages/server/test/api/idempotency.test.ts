@@ -76,11 +76,16 @@ describe("Idempotency-Key on POST /api/prompts", () => {
       answer(response);
     };
     const text = "concurrent retries";
+    let answered = 0;
     const responses = Promise.all(
-      Array.from({ length: 10 }, (_, i) => post(i % 2 ? second : first, { prompt: text }, "key-concurrent")),
+      Array.from({ length: 10 }, (_, i) =>
+        post(i % 2 ? second : first, { prompt: text }, "key-concurrent").finally(() => answered++),
+      ),
     );
-    // The nine that lost the claim answer at once, while the winner waits on the model.
+    // The nine that lost the claim answer at once, while the winner waits on the model: the gate opens only then,
+    // so that none of them can arrive after the winner has finished (and be replayed).
     await expect.poll(() => upstream.requests.length - calls, { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => answered, { timeout: 15_000 }).toBe(9);
     release();
     const statuses = (await responses).map((response) => response.statusCode).sort();
     expect(statuses).toEqual([201, ...Array(9).fill(409)]);

@@ -166,13 +166,15 @@ describe("limits", () => {
 
 describe("token expiry and shutdown", () => {
   it("closes the socket with 4401 when its access token expires", async () => {
-    const shortLived = await startServer({ accessTokenTtl: "1s" });
+    // Tokens expire on whole seconds: one of a 1 s lifetime issued late in a second may be dead before the socket
+    // opens. 4 s leaves 3 s at least to open it.
+    const shortLived = await startServer({ accessTokenTtl: "4s" });
     try {
       const user = await registerUser(shortLived.app);
       const socket = await RecordingSocket.open(
         `${shortLived.url.replace("http", "ws")}/ws/prompts/?token=${user.access}`,
       );
-      expect(await socket.waitForClose(4_000)).toEqual({ code: 4401, reason: "token expired" });
+      expect(await socket.waitForClose(10_000)).toEqual({ code: 4401, reason: "token expired" });
     } finally {
       await shortLived.close();
     }
