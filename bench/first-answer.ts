@@ -7,12 +7,12 @@
  * database template shipped in dist/ instead of running initdb) on an empty DATA_DIR, and restarted on that DATA_DIR:
  * each time from spawning it to its first `GET /metrics` answered 200.
  */
-import { execFile, spawn } from "node:child_process";
-import { once } from "node:events";
+import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { spawnServer } from "../packages/testkit/src/process.js";
 import type { DataDirs } from "./support/data-dirs.js";
+import { withStandaloneServer } from "./support/standalone-process.js";
 import { sleep } from "./support/stats.js";
 
 export interface FirstAnswerRow {
@@ -83,39 +83,15 @@ export async function benchFirstAnswer(options: {
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /** `npm start`'s server, built: spawned → first /metrics 200. */
-async function builtStartToMetrics(
+function builtStartToMetrics(
   dataDir: string,
   start: Extract<FirstAnswerRow["start"], `built${string}`>,
 ): Promise<FirstAnswerRow> {
-  const port = 18_000 + Math.floor(Math.random() * 1_000);
-  const started = performance.now();
-  const child = spawn(process.execPath, ["packages/server/dist/standalone.js"], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "warn" },
-    stdio: "ignore",
-  });
-  try {
-    for (;;) {
-      const status = await fetch(`http://127.0.0.1:${port}/metrics`).then(
-        (response) => response.status,
-        () => 0,
-      );
-      if (status === 200) break;
-      if (child.exitCode !== null || performance.now() - started > 120_000) {
-        throw new Error(`the built server did not answer /metrics (exit ${child.exitCode})`);
-      }
-      await sleep(10);
-    }
-    const elapsed = Math.round(performance.now() - started);
-    return {
-      start,
-      listeningMs: elapsed,
-      firstAnswerMs: elapsed,
-    };
-  } finally {
-    child.kill("SIGTERM");
-    await once(child, "exit");
-  }
+  return withStandaloneServer(["packages/server/dist/standalone.js"], dataDir, async ({ startMs }) => ({
+    start,
+    listeningMs: startMs,
+    firstAnswerMs: startMs,
+  }));
 }
 
 async function post(url: string, body: unknown, token?: string): Promise<unknown> {

@@ -6,13 +6,13 @@
  * Then where the memory goes: each part alone in a process of its own (support/idle-memory-part.ts), as the growth of
  * its RSS over a bare Node process.
  */
-import { execFile, spawn } from "node:child_process";
-import { once } from "node:events";
+import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type { BenchRow } from "./index.js";
 import type { DataDirs } from "./support/data-dirs.js";
+import { withStandaloneServer } from "./support/standalone-process.js";
 import { round, sleep } from "./support/stats.js";
 
 export interface IdleMemoryResult {
@@ -60,40 +60,16 @@ export async function benchIdleMemory(options: {
 }
 
 /** Spawned → /metrics 200 → idle for a while → RSS. */
-async function idleServer(
+function idleServer(
   args: string[],
   dataDir: string,
   idleSeconds: number,
 ): Promise<{ rssMb: number; startMs: number }> {
-  const port = 18_000 + Math.floor(Math.random() * 1_000);
-  const started = performance.now();
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "warn" },
-    stdio: "ignore",
-  });
-  try {
-    for (;;) {
-      const status = await fetch(`http://127.0.0.1:${port}/metrics`).then(
-        (response) => response.status,
-        () => 0,
-      );
-      if (status === 200) break;
-      if (child.exitCode !== null || performance.now() - started > 120_000) {
-        throw new Error(`the server did not answer /metrics (exit ${child.exitCode})`);
-      }
-      await sleep(20);
-    }
-    const startMs = Math.round(performance.now() - started);
+  return withStandaloneServer(args, dataDir, async ({ pid, startMs }) => {
     await sleep(idleSeconds * 1000);
-    const status = await readFile(`/proc/${child.pid}/status`, "utf8");
+    const status = await readFile(`/proc/${pid}/status`, "utf8");
     return { rssMb: round(Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) / 1024, 1), startMs };
-  } finally {
-    if (child.exitCode === null) {
-      child.kill("SIGTERM");
-      await once(child, "exit");
-    }
-  }
+  });
 }
 
 /** What an idle server's RSS should stay under (issue 27 §9). */
