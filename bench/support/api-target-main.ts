@@ -5,6 +5,7 @@
  * SQL statements its storage runs: the real storage (PGlite or PostgreSQL, SqlStorage over it), with a counter in
  * front of the database handle, so that a benchmark can tell how many queries a stretch of requests cost.
  */
+
 import { join } from "node:path";
 import { createServer, type ServerOptions } from "../../packages/server/src/app.js";
 import { TokenService } from "../../packages/server/src/auth/tokens.js";
@@ -14,6 +15,7 @@ import { openPostgres } from "../../packages/server/src/storage/postgres.js";
 import type { SqlDatabase, SqlExecutor } from "../../packages/server/src/storage/sql.js";
 import { SqlStorage } from "../../packages/server/src/storage/sql-storage.js";
 import type { ApiTargetConfig, ApiTargetReady, ApiTargetReply, ApiTargetRequest } from "./api-target.js";
+import { memoryUsage } from "./stats.js";
 
 const config = JSON.parse(process.env.BENCH_API_TARGET ?? "{}") as ApiTargetConfig;
 const started = performance.now();
@@ -120,13 +122,7 @@ function stop(): Promise<void> {
 
 process.on("message", async (message: ApiTargetRequest) => {
   if (message.type === "memory") {
-    if (message.gc) {
-      for (let round = 0; round < 3; round++) {
-        globalThis.gc?.();
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    }
-    send({ type: "memory", id: message.id, memory: process.memoryUsage() });
+    send({ type: "memory", id: message.id, memory: await memoryUsage(message.gc === true) });
   } else if (message.type === "queries") {
     send({
       type: "queries",

@@ -19,3 +19,17 @@ export function round(value: number, digits = 2): number {
 export const MB = 1024 * 1024;
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * This process's memory, after three rounds of full collection when `gc` is asked (and the process runs with
+ * --expose-gc), a moment apart so that finalizers run: what it holds, not what it has yet to collect.
+ */
+export async function memoryUsage(gc: boolean): Promise<NodeJS.MemoryUsage> {
+  if (gc) {
+    for (let round = 0; round < 3; round++) {
+      globalThis.gc?.();
+      await sleep(10);
+    }
+  }
+  return process.memoryUsage();
+}

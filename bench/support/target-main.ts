@@ -4,6 +4,7 @@
  * database (registration hashes passwords, and login is throttled per address) and mints their access tokens, listens,
  * then answers the parent's messages (memory, stop) over IPC.
  */
+
 import { writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
 import { join } from "node:path";
@@ -12,6 +13,7 @@ import { createServer } from "../../packages/server/src/app.js";
 import { TokenService } from "../../packages/server/src/auth/tokens.js";
 import { loadFaissBinding } from "../../packages/server/src/similarity/vector-index/faiss-binding.js";
 import { openStorage } from "../../packages/server/src/storage/index.js";
+import { memoryUsage } from "./stats.js";
 import type { TargetConfig, TargetReady, TargetReply, TargetRequest } from "./target.js";
 
 const config = JSON.parse(process.env.BENCH_TARGET ?? "{}") as TargetConfig;
@@ -85,13 +87,7 @@ function stop(): Promise<void> {
 
 process.on("message", async (message: TargetRequest) => {
   if (message.type === "memory") {
-    if (message.gc) {
-      for (let round = 0; round < 3; round++) {
-        globalThis.gc?.();
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    }
-    send({ type: "memory", id: message.id, memory: process.memoryUsage() });
+    send({ type: "memory", id: message.id, memory: await memoryUsage(message.gc === true) });
   } else if (message.type === "stop") {
     await stop();
     send({ type: "stopped", id: message.id });
