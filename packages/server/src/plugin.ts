@@ -21,6 +21,8 @@ import { PromptRetention } from "./maintenance/prompt-retention.js";
 import { Metrics, observability } from "./observability/index.js";
 import { openaiCompatRoutes } from "./openai-compat/index.js";
 import { exportRoutes } from "./prompts/export-routes.js";
+import { IdempotentRequests } from "./prompts/idempotency.js";
+import { AnswerReuse } from "./prompts/reuse/answer-reuse.js";
 import { promptRoutes } from "./prompts/routes.js";
 import { similarityRoutes } from "./prompts/similar-routes.js";
 import { createServiceLimiters } from "./ratelimit/service-limiters.js";
@@ -197,6 +199,8 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
     indexMemoryBudget: config.indexMemoryBudget,
   });
   app.addHook("onClose", () => similarity.close());
+  const idempotency = new IdempotentRequests(storage, app.log);
+  app.addHook("onClose", async () => idempotency.close());
   deletions.onDeleted((userId) => similarity.forgetUser(userId));
   if (config.promptRetention !== undefined) {
     const retention = new PromptRetention({
@@ -225,6 +229,11 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
   );
 
   const context: ServiceContext = {
+    reuse:
+      config.answerReuseMinScore === undefined
+        ? undefined
+        : new AnswerReuse(similarity, config.answerReuseMinScore, app.log),
+    idempotency,
     config,
     storage,
     llm: instrumentLlm(llm, metrics),

@@ -7,6 +7,8 @@ import type { TokenService } from "./auth/tokens.js";
 import type { ResolvedOptions } from "./config.js";
 import type { LlmProvider } from "./llm/port.js";
 import type { Metrics } from "./observability/metrics.js";
+import type { IdempotentRequests } from "./prompts/idempotency.js";
+import type { AnswerReuse } from "./prompts/reuse/answer-reuse.js";
 import type { ServiceLimiters } from "./ratelimit/service-limiters.js";
 import type { EventHub } from "./realtime/hub/index.js";
 import type { SimilarityService } from "./similarity/similarity-service.js";
@@ -29,6 +31,10 @@ export interface ServiceContext {
   deletions: AccountDeletions;
   /** API keys: verified, remembered, and forgotten when revoked on any instance. */
   apiKeys: ApiKeyAuth;
+  /** ANSWER_REUSE_MIN_SCORE: the user's earlier answer to the same question; undefined when reuse is off. */
+  reuse: AnswerReuse | undefined;
+  /** Idempotency-Key on every route that stores a prompt: one set of leases, renewed by one timer. */
+  idempotency: IdempotentRequests;
   /** USER_TOKEN_BUDGET: refuses a user's calls once their tokens of the day or month are spent. */
   budget: TokenBudget;
   /** Embeds prompts as they are stored and finds a user's similar ones. */

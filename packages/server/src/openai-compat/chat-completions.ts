@@ -7,13 +7,7 @@ import { slashVariants } from "../http/slash-variants.js";
 import { type AnsweredPrompt, answerPrompt, type Chat } from "../prompts/answer-prompt.js";
 import { ClientGoneError, clientGoneSignal } from "../prompts/client-gone.js";
 import { replayEvents } from "../prompts/events.js";
-import {
-  fingerprintOf,
-  IdempotentRequests,
-  type IdempotentRun,
-  idempotencyKeyOf,
-} from "../prompts/idempotency.js";
-import { AnswerReuse } from "../prompts/reuse/answer-reuse.js";
+import { fingerprintOf, type IdempotentRun, idempotencyKeyOf } from "../prompts/idempotency.js";
 import { throttle } from "../ratelimit/throttle.js";
 import type { ServiceContext } from "../service-context.js";
 import { ChunkStream } from "./chunk-stream.js";
@@ -41,13 +35,19 @@ function settingsOf(body: Body): Omit<Chat, "messages"> {
  * conversation and its usage, searchable, and followed live on the user's sockets like `websocket: true`.
  */
 export const chatCompletionRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app, context) => {
-  const { storage, llm, hub, similarity, metrics, limiters, budget, config, authenticate } = context;
-  const idempotency = new IdempotentRequests(storage, app.log);
-  app.addHook("onClose", async () => idempotency.close());
-  const reuse =
-    config.answerReuseMinScore === undefined
-      ? undefined
-      : new AnswerReuse(similarity, config.answerReuseMinScore, app.log);
+  const {
+    storage,
+    llm,
+    hub,
+    similarity,
+    metrics,
+    limiters,
+    budget,
+    config,
+    authenticate,
+    reuse,
+    idempotency,
+  } = context;
 
   /**
    * One completion, streamed or whole. With an Idempotency-Key, as on POST /api/prompts: the same key and body

@@ -12,8 +12,7 @@ import { ClientGoneError, clientGoneSignal } from "./client-gone.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { PromptEventStream } from "./event-stream-reply.js";
 import { deletedEvent, type PromptEvent, replayEvents } from "./events.js";
-import { fingerprintOf, IdempotentRequests, idempotencyKeyOf } from "./idempotency.js";
-import { AnswerReuse } from "./reuse/answer-reuse.js";
+import { fingerprintOf, idempotencyKeyOf } from "./idempotency.js";
 import {
   CreatePromptBody,
   DEFAULT_PAGE_SIZE,
@@ -29,13 +28,19 @@ const tags = ["prompts"];
 const security = [{ bearerAuth: [] }];
 
 export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app, context) => {
-  const { storage, llm, hub, similarity, authenticate, config, limiters, metrics, budget } = context;
-  const idempotency = new IdempotentRequests(storage, app.log);
-  app.addHook("onClose", async () => idempotency.close());
-  const reuse =
-    config.answerReuseMinScore === undefined
-      ? undefined
-      : new AnswerReuse(similarity, config.answerReuseMinScore, app.log);
+  const {
+    storage,
+    llm,
+    hub,
+    similarity,
+    authenticate,
+    config,
+    limiters,
+    metrics,
+    budget,
+    reuse,
+    idempotency,
+  } = context;
   const throttlePrompts = throttle([
     { limiter: limiters.prompts, keyOf: (request) => String(userIdOf(request)) },
   ]);
