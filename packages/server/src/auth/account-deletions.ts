@@ -32,6 +32,8 @@ export class AccountDeletions {
       what: "deleted accounts",
       read: (since) => options.storage.users.deletedSince(since),
       found: (ids) => this.#found(ids),
+      // An instance that starts after a deletion still refuses the access tokens issued before it.
+      lookBackMs: options.accessTokenTtlMs,
       ...(options.pollIntervalMs === undefined ? {} : { intervalMs: options.pollIntervalMs }),
     });
   }

@@ -18,6 +18,11 @@ export interface TombstonePollOptions {
   found: (ids: number[]) => void;
   /** Default 500 ms, so that every instance knows within a second. */
   intervalMs?: number;
+  /**
+   * How far back the first look reaches: what was marked before this instance started and still matters to it (an
+   * account deleted while its access tokens can still be valid). Default 0.
+   */
+  lookBackMs?: number;
 }
 
 /**
@@ -34,8 +39,11 @@ export class TombstonePoll {
     this.#options = options;
   }
 
+  /** Reads what was marked within `lookBackMs`, then keeps looking. */
   async start(): Promise<void> {
-    this.#since = await this.#options.storage.now();
+    const now = await this.#options.storage.now();
+    this.#since = new Date(now.getTime() - (this.#options.lookBackMs ?? 0));
+    await this.#look();
     this.#timer = setInterval(() => void this.#look(), this.#options.intervalMs ?? 500);
     this.#timer.unref();
   }

@@ -6,6 +6,7 @@ import {
   type TestSchema,
   type TestServer,
 } from "@prompt-service/testkit";
+import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
 // Two instances sharing one PostgreSQL schema, as behind a load balancer.
@@ -75,4 +76,35 @@ it("an account deleted on one instance is refused on the other within 1 s, thoug
   expect(Date.now() - started).toBeLessThan(1_000);
   // Nothing more can be stored under it, on either instance.
   expect((await createPrompt(second.app, user, "after deletion")).statusCode).toBe(401);
+});
+
+it("an instance started after an account was deleted still refuses the access tokens issued before", async () => {
+  const user = await registerUser(first.app);
+  const deleted = await first.app.inject({
+    method: "DELETE",
+    url: "/api/auth/me/",
+    headers: user.headers,
+    payload: { password: user.password },
+  });
+  expect(deleted.statusCode).toBe(204);
+  // A minute ago, as a deletion made well before this instance started: within the token's 5-minute life.
+  const db = new pg.Client({ connectionString: schema.databaseUrl });
+  await db.connect();
+  try {
+    await db.query(
+      `UPDATE ${schema.name}.account_deletions SET deleted_at = now() - interval '1 minute' WHERE user_id = $1`,
+      [user.id],
+    );
+  } finally {
+    await db.end();
+  }
+  const late = await startServer({ database: schema, listen: false });
+  try {
+    // History reads no user row: only the deletion's tombstone tells this instance to refuse the token.
+    const history = await late.app.inject({ method: "GET", url: "/api/prompts", headers: user.headers });
+    expect(history.statusCode).toBe(401);
+    expect(history.json()).toMatchObject({ code: "token_not_valid" });
+  } finally {
+    await late.close();
+  }
 });
