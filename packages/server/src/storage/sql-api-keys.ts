@@ -1,5 +1,5 @@
 import type { ApiKeyRecord, ApiKeyRepository } from "./port.js";
-import { type SqlExecutor, toId } from "./sql.js";
+import { markedSince, type SqlExecutor, toId } from "./sql.js";
 
 interface ApiKeyRow {
   id: string | number;
@@ -68,16 +68,8 @@ export class SqlApiKeys implements ApiKeyRepository {
     return rows.length > 0;
   }
 
-  async revokedSince(since: Date): Promise<{ now: Date; ids: number[] }> {
-    const { rows } = await this.db.query<{ id: string | number | null; now: Date }>(
-      `SELECT k.id, t.now FROM (SELECT now() AS now) t
-         LEFT JOIN api_keys k ON k.revoked_at >= $1`,
-      [since],
-    );
-    return {
-      now: (rows[0] as { now: Date }).now,
-      ids: rows.flatMap((row) => (row.id === null ? [] : [toId(row.id)])),
-    };
+  revokedSince(since: Date): Promise<{ now: Date; ids: number[] }> {
+    return markedSince(this.db, { table: "api_keys", id: "id", marked: "revoked_at" }, since);
   }
 
   async touch(id: number): Promise<void> {

@@ -21,7 +21,7 @@ import type {
   UserRepository,
 } from "./port.js";
 import { UniqueViolationError } from "./port.js";
-import { type SqlDatabase, type SqlExecutor, toId, UNIQUE_VIOLATION } from "./sql.js";
+import { markedSince, type SqlDatabase, type SqlExecutor, toId, UNIQUE_VIOLATION } from "./sql.js";
 import { SqlApiKeys } from "./sql-api-keys.js";
 import { SqlHousekeeping } from "./sql-housekeeping.js";
 import { SqlIdempotencyKeys } from "./sql-idempotency.js";
@@ -132,16 +132,8 @@ class SqlUsers implements UserRepository {
     return rows.length > 0;
   }
 
-  async deletedSince(since: Date): Promise<{ now: Date; ids: number[] }> {
-    const { rows } = await this.db.query<{ user_id: string | number | null; now: Date }>(
-      `SELECT d.user_id, t.now FROM (SELECT now() AS now) t
-         LEFT JOIN account_deletions d ON d.deleted_at >= $1`,
-      [since],
-    );
-    return {
-      now: (rows[0] as { now: Date }).now,
-      ids: rows.flatMap((row) => (row.user_id === null ? [] : [toId(row.user_id)])),
-    };
+  deletedSince(since: Date): Promise<{ now: Date; ids: number[] }> {
+    return markedSince(this.db, { table: "account_deletions", id: "user_id", marked: "deleted_at" }, since);
   }
 }
 

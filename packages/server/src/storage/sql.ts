@@ -35,3 +35,24 @@ export function withoutData(error: unknown): unknown {
   }
   return error;
 }
+
+/**
+ * The ids of `table` whose `marked` time is at or after `since`, with the database's clock as it read them (one
+ * row even when none matched): what other instances' tombstone polls read. Table and columns are the callers'
+ * constants, never input.
+ */
+export async function markedSince(
+  db: SqlExecutor,
+  mark: { table: string; id: string; marked: string },
+  since: Date,
+): Promise<{ now: Date; ids: number[] }> {
+  const { rows } = await db.query<{ id: string | number | null; now: Date }>(
+    `SELECT m.${mark.id} AS id, t.now FROM (SELECT now() AS now) t
+       LEFT JOIN ${mark.table} m ON m.${mark.marked} >= $1`,
+    [since],
+  );
+  return {
+    now: (rows[0] as { now: Date }).now,
+    ids: rows.flatMap((row) => (row.id === null ? [] : [toId(row.id)])),
+  };
+}
