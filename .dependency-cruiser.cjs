@@ -68,19 +68,47 @@ module.exports = {
       name: "no-circular",
       comment: "No module imports itself through others, type-only imports included.",
       severity: "error",
-      from: { path: "^packages/(server|sdk|cli)/src/" },
+      from: { path: "^packages/(protocol|server|sdk|cli)/src/" },
       to: { circular: true },
     },
     ...serverLayerRules,
     ...serviceContextRules,
     storageFaceRule,
     {
+      name: "protocol-imports-no-other-package",
+      comment:
+        "@prompt-service/protocol is the wire contract the others share: it imports none of them (typebox only).",
+      severity: "error",
+      from: { path: "^packages/protocol/" },
+      to: {
+        path: ["^packages/(server|sdk|cli|testkit)/", "^node_modules/@prompt-service/"],
+      },
+    },
+    {
+      name: "server-imports-no-sdk-or-cli",
+      comment:
+        "The server (its sources and its tests) never imports the SDK or the CLI: what it shares with them is " +
+        "@prompt-service/protocol.",
+      severity: "error",
+      from: { path: "^packages/server/" },
+      to: { path: ["^packages/(sdk|cli)/", "^node_modules/@prompt-service/(sdk|cli)"] },
+    },
+    {
       name: "sdk-imports-no-server-or-cli",
       comment:
-        "The SDK never imports the server or the CLI (the server bundles the SDK's protocol.ts instead).",
+        "The SDK never imports the server or the CLI: what it shares with the server is @prompt-service/protocol.",
       severity: "error",
       from: { path: "^packages/sdk/src/" },
       to: { path: ["^packages/(server|cli|testkit)/", "^node_modules/@prompt-service/(server|cli|testkit)"] },
+    },
+    {
+      name: "sdk-types-generated-from-protocol",
+      comment:
+        "The SDK's type generator (packages/sdk/test/api-types) reads @prompt-service/protocol's schemas, never " +
+        "the server.",
+      severity: "error",
+      from: { path: "^packages/sdk/test/api-types/" },
+      to: { path: ["^packages/server/", "^node_modules/@prompt-service/server"] },
     },
     {
       name: "cli-imports-sdk-entry-only",
@@ -101,17 +129,16 @@ module.exports = {
       name: "sources-import-no-testkit",
       comment: "No package's sources import the testkit.",
       severity: "error",
-      from: { path: "^packages/(server|sdk|cli)/src/" },
+      from: { path: "^packages/(protocol|server|sdk|cli)/src/" },
       to: { path: "^packages/testkit/" },
     },
     {
       name: "no-relative-import-into-another-package",
       comment:
         "A published package reaches another through its name (@prompt-service/...), never by a relative path into " +
-        "its src/. The SDK's type generator (packages/sdk/test/api-types) reads the server's schemas at test time, " +
-        "and the private testkit runs the server from its sources.",
+        "its src/. The private testkit runs the server from its sources.",
       severity: "error",
-      from: { path: "^packages/(server|sdk|cli)/", pathNot: "^packages/sdk/test/api-types/" },
+      from: { path: "^packages/(protocol|server|sdk|cli)/" },
       to: {
         path: "^packages/([^/]+)/src/",
         pathNot: "^packages/$1/",

@@ -25,32 +25,36 @@ WORKDIR /app
 # Manifests first, so that the dependency layer is rebuilt only when they change. npm ci needs every workspace
 # that the root package.json lists.
 COPY package.json package-lock.json .npmrc ./
+COPY packages/protocol/package.json packages/protocol/
 COPY packages/server/package.json packages/server/
 COPY packages/sdk/package.json packages/sdk/
 COPY packages/cli/package.json packages/cli/
 COPY packages/testkit/package.json packages/testkit/
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.base.json tsconfig.json ./
+# The wire contract the server shares with the SDK (@prompt-service/protocol, a dependency of the server), then the
+# server.
+COPY packages/protocol/ packages/protocol/
 COPY packages/server/ packages/server/
-# The protocol constants the server shares with the SDK, bundled from the SDK's sources.
-COPY packages/sdk/src/protocol.ts packages/sdk/src/
-RUN npm run build:js -w @prompt-service/server
+RUN npm run build:js -w @prompt-service/protocol && npm run build:js -w @prompt-service/server
 
 # ---- deps: the server's production dependencies, and nothing of the other workspaces ----
 FROM node:24-slim AS deps
 ARG WITH_FAISS
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
+COPY packages/protocol/package.json packages/protocol/
 COPY packages/server/package.json packages/server/
 COPY packages/sdk/package.json packages/sdk/
 COPY packages/cli/package.json packages/cli/
 COPY packages/testkit/package.json packages/testkit/
 COPY scripts/build-faiss.sh scripts/
-# Install, then: drop the workspace links (the server imports none of them, and they would dangle in the
-# runtime image); make sure packages/server/node_modules exists for COPY --from, even when npm had nothing to nest
-# in it. Transformers.js and its ONNX runtime are an optional peer of the server, not installed here.
+# Install, then: drop the workspace links but @prompt-service/protocol's (the server imports no other, and they
+# would dangle in the runtime image, which gets the protocol's build from the build stage); make sure
+# packages/server/node_modules exists for COPY --from, even when npm had nothing to nest in it. Transformers.js and
+# its ONNX runtime are an optional peer of the server, not installed here.
 RUN npm ci --omit=dev --ignore-scripts --workspace @prompt-service/server --no-audit --no-fund \
-  && rm -rf node_modules/@prompt-service \
+  && find node_modules/@prompt-service -mindepth 1 -maxdepth 1 ! -name protocol -exec rm -rf {} + \
   && mkdir -p packages/server/node_modules
 # faiss-node is an optional peer of the server (the repository's own copy is a dev dependency): installed here, at
 # the version the repository pins, only for an image that wants it.
@@ -82,6 +86,9 @@ COPY --from=deps /app/packages/server/node_modules packages/server/node_modules
 # package.json: dist/*.js are ES modules because of its "type": "module".
 COPY packages/server/package.json packages/server/
 COPY --from=build /app/packages/server/dist packages/server/dist
+# @prompt-service/protocol, which node_modules/@prompt-service/protocol links to: its manifest and its build.
+COPY --from=build /app/packages/protocol/package.json packages/protocol/
+COPY --from=build /app/packages/protocol/dist packages/protocol/dist
 # DATA_DIR holds index snapshots and downloaded embedding models (the database is PostgreSQL via DATABASE_URL;
 # without it, the embedded PGlite database lives here too). The image's `node` user (uid 1000) owns it.
 RUN mkdir -p /data && chown node:node /data

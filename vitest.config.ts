@@ -31,8 +31,10 @@ const SYSTEM_TESTS = [
 export default defineConfig({
   resolve: {
     alias: {
+      // Subpaths before their package's name, which would match them first.
+      "@prompt-service/protocol/schemas": source("./packages/protocol/src/schemas/index.ts"),
+      "@prompt-service/protocol": source("./packages/protocol/src/index.ts"),
       "@prompt-service/server": source("./packages/server/src/index.ts"),
-      // Before the package's own name, which would match this one first.
       "@prompt-service/sdk/protocol": source("./packages/sdk/src/protocol.ts"),
       "@prompt-service/sdk": source("./packages/sdk/src/index.ts"),
       "@prompt-service/cli": source("./packages/cli/src/index.ts"),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What installing each public package costs a user: packs the packages, installs each tarball into an empty project
 # with npm 10 (Node 20's own) and with npm 11, and prints the size of node_modules and the packages that have an
-# install script (npm 10 runs them all; npm 11 only those a project allows).
+# install script (npm 10 runs them all; npm 11 only those a project allows). The server is installed with
+# @prompt-service/protocol, which it depends on (the SDK bundles what it uses of it).
 #
 #   scripts/install-sizes.sh            # needs the npm registry (dependencies, and npm 10 through npx)
 #
@@ -13,12 +14,13 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/prompt-install-sizes-XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
 npm run build --silent >/dev/null 2>&1
-for workspace in sdk cli server; do
+for workspace in protocol sdk cli server; do
   npm pack --silent --pack-destination "$work" -w "@prompt-service/$workspace" >/dev/null
 done
 sdk="$(ls "$work"/prompt-service-sdk-*.tgz)"
 cli="$(ls "$work"/prompt-service-cli-*.tgz)"
 server="$(ls "$work"/prompt-service-server-*.tgz)"
+protocol="$(ls "$work"/prompt-service-protocol-*.tgz)"
 
 # npm ci's lifecycle and audit noise is not what is measured; the scripts are listed, not run.
 install() {
@@ -39,5 +41,5 @@ install() {
 for npm_version in 10 11; do
   install "$npm_version" "sdk" "$sdk"
   install "$npm_version" "cli (with the sdk)" "$sdk" "$cli"
-  install "$npm_version" "server" "$server"
+  install "$npm_version" "server" "$protocol" "$server"
 done

@@ -35,7 +35,17 @@ export type {
   LoginParams,
   NewApiKey,
   Prompt,
+  PromptCompletedEvent,
+  PromptDeletedEvent,
+  PromptDeletion,
+  PromptDelta,
+  PromptDeltaEvent,
+  PromptEvent,
+  PromptFailedEvent,
+  PromptFailure,
   PromptPage,
+  PromptStart,
+  PromptStartedEvent,
   RegisterParams,
   SimilarPrompt,
   SimilarQuery,
@@ -52,18 +62,6 @@ export type {
   ReconnectInfo,
   ReconnectOptions,
 } from "./realtime/event-stream.js";
-export type {
-  PromptCompletedEvent,
-  PromptDeletedEvent,
-  PromptDeletion,
-  PromptDelta,
-  PromptDeltaEvent,
-  PromptEvent,
-  PromptFailedEvent,
-  PromptFailure,
-  PromptStart,
-  PromptStartedEvent,
-} from "./realtime/events.js";
 export type { StandardWebSocket, StandardWebSocketConstructor } from "./realtime/sockets/index.js";
 export type { Auth } from "./resources/auth.js";
 export type { CreateApiKeyParams, Keys } from "./resources/keys.js";

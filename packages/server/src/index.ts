@@ -1,7 +1,9 @@
 /** @prompt-service/server: the Prompt Service API as a Fastify plugin, and a ready-made server around it. */
+
+export { ERROR_CODES, type ErrorCode } from "@prompt-service/protocol";
 export { createServer, type ServerOptions } from "./app.js";
 export { loadConfig, type PromptServiceOptions, resolveOptions } from "./config.js";
-export { ApiError, ConfigError, ERROR_CODES, type ErrorBody, type ErrorCode } from "./errors.js";
+export { ApiError, ConfigError, type ErrorBody } from "./errors.js";
 export type { LlmProvider } from "./llm/port.js";
 export { type PromptServicePluginOptions, promptService, promptService as default } from "./plugin.js";
 export { runServer } from "./run.js";

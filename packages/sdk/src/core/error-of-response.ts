@@ -1,3 +1,4 @@
+import { retryAfterMs } from "@prompt-service/protocol";
 import {
   APIError,
   AuthenticationError,
@@ -11,7 +12,6 @@ import {
   ValidationError,
 } from "../errors.js";
 import type { ErrorBody } from "../generated/api.js";
-import { retryAfterMs } from "../protocol.js";
 
 const CLASS_OF_STATUS: Record<number, typeof APIError> = {
   400: ValidationError,

@@ -1,8 +1,5 @@
 import { ConnectionError, PromptServiceError } from "../errors.js";
 
-/** NDJSON's media type: one JSON value per line. */
-export const NDJSON = "application/x-ndjson";
-
 /**
  * The JSON values of an NDJSON body, one per line, read as the bytes arrive: a body of any length takes the memory
  * of one chunk. Leaving the loop early cancels the body, which closes the connection and stops the server's work.

@@ -1,5 +1,5 @@
+import { type Backoff, backoffDelayMs } from "@prompt-service/protocol";
 import { APIError, ConnectionError } from "../errors.js";
-import { type Backoff, backoffDelayMs } from "../protocol.js";
 
 const HTTP_BACKOFF: Backoff = { initialDelayMs: 500, maxDelayMs: 8_000 };
 

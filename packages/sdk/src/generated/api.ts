@@ -1,5 +1,5 @@
-// Generated from the server's TypeBox schemas by `npm run generate:types -w @prompt-service/sdk`: do not edit.
-// packages/sdk/test/api-types/api-types.test.ts fails when this file and the server's schemas disagree.
+// Generated from @prompt-service/protocol's TypeBox schemas by `npm run generate:types -w @prompt-service/sdk`: do not edit.
+// packages/sdk/test/api-types/api-types.test.ts fails when this file and the protocol's schemas disagree.
 
 export interface User {
   id: number;
@@ -240,3 +240,68 @@ export interface ErrorBody {
   /** Validation messages per field (validation errors only). */
   fields?: Record<string, string[]>;
 }
+
+/** A prompt whose answer has begun: its text, under the id it will be stored with, and when the server took it. */
+export interface PromptStart {
+  id: number;
+  prompt: string;
+  /** Format: date-time. */
+  started_at: string;
+}
+
+/** A piece of an answer while the language model is still writing it; `index` orders the pieces of one prompt. */
+export interface PromptDelta {
+  id: number;
+  index: number;
+  delta: string;
+}
+
+/** A prompt whose answer could not be produced. */
+export interface PromptFailure {
+  id: number;
+  code: string;
+  detail: string;
+}
+
+/** A prompt that its user deleted: gone from history and search. */
+export interface PromptDeletion {
+  id: number;
+}
+
+export interface PromptStartedEvent {
+  type: "prompt.start";
+  event: "prompt_started";
+  data: PromptStart;
+}
+
+export interface PromptDeltaEvent {
+  type: "prompt.delta";
+  event: "prompt_delta";
+  data: PromptDelta;
+}
+
+export interface PromptCompletedEvent {
+  type: "prompt.message";
+  event: "prompt_completed";
+  data: Prompt;
+}
+
+export interface PromptFailedEvent {
+  type: "prompt.error";
+  event: "prompt_failed";
+  data: PromptFailure;
+}
+
+export interface PromptDeletedEvent {
+  type: "prompt.message";
+  event: "prompt_deleted";
+  data: PromptDeletion;
+}
+
+/** What a user's sockets receive, and what the SDK's event stream yields. */
+export type PromptEvent =
+  | PromptStartedEvent
+  | PromptDeltaEvent
+  | PromptCompletedEvent
+  | PromptFailedEvent
+  | PromptDeletedEvent;

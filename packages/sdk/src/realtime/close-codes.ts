@@ -1,4 +1,4 @@
-import { CLOSE_CODES } from "../protocol.js";
+import { CLOSE_CODES } from "@prompt-service/protocol";
 
 /** What a close code tells the client to do next. */
 type CloseAction = "reconnect" | "refresh" | "stop";

@@ -1,12 +1,13 @@
+import { type Backoff, backoffDelayMs, CLOSE_CODES } from "@prompt-service/protocol";
 import { sleep } from "../core/abort.js";
 import type { AccessTokenSource } from "../core/http.js";
 import { isRetryable } from "../core/retry.js";
 import { AuthenticationError, ConnectionError, PromptServiceError } from "../errors.js";
-import { type Backoff, backoffDelayMs, CLOSE_CODES } from "../protocol.js";
+import type { PromptEvent } from "../generated/api.js";
 import { actionOnClose } from "./close-codes.js";
 import { Emitter } from "./emitter.js";
 import { EventQueue } from "./event-queue.js";
-import { type PromptEvent, parseServerMessage } from "./events.js";
+import { parseServerMessage } from "./events.js";
 import { Heartbeat } from "./heartbeat.js";
 import { ABNORMAL_CLOSURE, type OpenSocket, type Socket } from "./sockets/socket.js";
 

@@ -1,5 +1,5 @@
+import { NDJSON } from "@prompt-service/protocol";
 import type { HttpClient, RequestOptions } from "../core/http.js";
-import { NDJSON } from "../core/ndjson.js";
 import { APIError, type FieldErrors, PromptServiceError, ValidationError } from "../errors.js";
 import type { ExportLine, ImportResult } from "../generated/api.js";
 

@@ -1,7 +1,7 @@
 import { EventSourceParserStream } from "eventsource-parser/stream";
 import { AbortError, ConnectionError, PromptFailedError } from "../errors.js";
-import type { Prompt } from "../generated/api.js";
-import { type PromptEvent, parseServerMessage } from "../realtime/events.js";
+import type { Prompt, PromptEvent } from "../generated/api.js";
+import { parseServerMessage } from "../realtime/events.js";
 
 /**
  * A prompt answered as the model writes it (`client.prompts.stream`): iterate it for its events, `prompt.start`

@@ -1,7 +1,8 @@
+import { NDJSON } from "@prompt-service/protocol";
 import type { APIPromise } from "../core/api-promise.js";
 import type { ApiRequest, HttpClient, RequestOptions } from "../core/http.js";
 import { newIdempotencyKey } from "../core/idempotency-key.js";
-import { NDJSON, parseNdjson } from "../core/ndjson.js";
+import { parseNdjson } from "../core/ndjson.js";
 import { CursorList } from "../core/pagination.js";
 import type {
   CreatePromptParams,

@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
+import type { PromptEvent as PromptEventSchema } from "@prompt-service/protocol/schemas";
 import type { PromptEvent } from "@prompt-service/sdk";
+import type { Static } from "typebox";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import type { PromptEvent as ServerPromptEvent } from "../../../server/src/prompts/events.js";
 import { GENERATED_FILE, generateApiTypes } from "./generate.js";
 
-describe("types shared with the server", () => {
-  it("src/generated/api.ts is what the server's schemas generate (else: npm run generate:types -w @prompt-service/sdk)", () => {
+describe("types generated from @prompt-service/protocol", () => {
+  it("src/generated/api.ts is what the protocol's schemas generate (else: npm run generate:types -w @prompt-service/sdk)", () => {
     expect(readFileSync(GENERATED_FILE, "utf8")).toBe(generateApiTypes());
   });
 
@@ -20,9 +21,9 @@ describe("types shared with the server", () => {
     );
   });
 
-  // Checked by `tsc`: the socket events have no schema yet, only the server's TypeScript type. The SDK may know an
-  // event before the server sends it (prompt_deleted, announced by issue 25), never the other way round.
+  // Checked by `tsc`: the events the server sends are the protocol's schema (its TypeScript type is the schema's
+  // static type), and the SDK's generated types are the same union.
   it("knows every socket event the server sends", () => {
-    expectTypeOf<ServerPromptEvent>().toExtend<PromptEvent>();
+    expectTypeOf<Static<typeof PromptEventSchema>>().toEqualTypeOf<PromptEvent>();
   });
 });

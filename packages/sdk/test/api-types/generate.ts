@@ -1,20 +1,20 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { SCHEMA_ENTRIES, type SchemaEntry } from "./server-schemas.js";
+import { SCHEMA_ENTRIES, type SchemaEntry } from "./protocol-schemas.js";
 
 type JsonSchema = { readonly [keyword: string]: unknown };
 
 export const GENERATED_FILE = fileURLToPath(new URL("../../src/generated/api.ts", import.meta.url));
 
-const HEADER = `// Generated from the server's TypeBox schemas by \`npm run generate:types -w @prompt-service/sdk\`: do not edit.
-// packages/sdk/test/api-types/api-types.test.ts fails when this file and the server's schemas disagree.
+const HEADER = `// Generated from @prompt-service/protocol's TypeBox schemas by \`npm run generate:types -w @prompt-service/sdk\`: do not edit.
+// packages/sdk/test/api-types/api-types.test.ts fails when this file and the protocol's schemas disagree.
 `;
 
 const isSchema = (value: unknown): value is JsonSchema => typeof value === "object" && value !== null;
 
 /**
- * Translates the JSON Schema subset the server's schemas use. Anything else throws, so that a new kind of schema
- * on the server makes the drift test fail loudly instead of producing a wrong type.
+ * Translates the JSON Schema subset the protocol's schemas use. Anything else throws, so that a new kind of schema
+ * in the protocol makes the drift test fail loudly instead of producing a wrong type.
  */
 class Emitter {
   /** A schema used inside another is referred to by its name: found by identity, or by `$id`. */
@@ -46,9 +46,7 @@ class Emitter {
     indent: string,
     nested = true,
   ): string {
-    const named =
-      this.nameOfSchema.get(schema) ??
-      (typeof schema.$id === "string" ? this.nameOfId.get(schema.$id) : undefined);
+    const named = this.nameOf(schema);
     if (nested && named) return named;
     if ("const" in schema) return JSON.stringify(schema.const);
     if (Array.isArray(schema.anyOf)) {
@@ -76,6 +74,13 @@ class Emitter {
     }
   }
 
+  private nameOf(schema: JsonSchema): string | undefined {
+    return (
+      this.nameOfSchema.get(schema) ??
+      (typeof schema.$id === "string" ? this.nameOfId.get(schema.$id) : undefined)
+    );
+  }
+
   private object(schema: JsonSchema, direction: SchemaEntry["direction"], indent: string): string {
     if (isSchema(schema.patternProperties)) {
       const values = Object.values(schema.patternProperties);
@@ -90,7 +95,9 @@ class Emitter {
       if (!isSchema(value)) throw new Error(`property ${key} has no schema`);
       // The server fills in a defaulted request field, so a caller may leave it out.
       const optional = !required.has(key) || (direction === "request" && "default" in value);
-      return `${this.doc(value, inner)}${inner}${key}${optional ? "?" : ""}: ${this.type(value, direction, inner)};`;
+      // A named schema's description is on its own declaration.
+      const doc = this.nameOf(value) ? "" : this.doc(value, inner);
+      return `${doc}${inner}${key}${optional ? "?" : ""}: ${this.type(value, direction, inner)};`;
     });
     return `{\n${lines.join("\n")}\n${indent}}`;
   }
@@ -129,7 +136,7 @@ function format(source: string): string {
   return result.stdout;
 }
 
-/** The content that src/generated/api.ts must have for the server's current schemas. */
+/** The content that src/generated/api.ts must have for the protocol's current schemas. */
 export function generateApiTypes(entries: readonly SchemaEntry[] = SCHEMA_ENTRIES): string {
   const emitter = new Emitter(entries);
   return format(`${HEADER}\n${entries.map((entry) => emitter.declaration(entry)).join("\n")}`);

@@ -1,4 +1,4 @@
-/** `npm run generate:types -w @prompt-service/sdk`: rewrites src/generated/api.ts from the server's schemas. */
+/** `npm run generate:types -w @prompt-service/sdk`: rewrites src/generated/api.ts from @prompt-service/protocol's schemas. */
 import { writeFileSync } from "node:fs";
 import { GENERATED_FILE, generateApiTypes } from "./generate.js";
 

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { DeleteAccountBody, ErrorBody } from "@prompt-service/protocol/schemas";
 import { ApiError } from "../errors.js";
-import { authenticatedErrors, ErrorBody } from "../http/schemas.js";
+import { authenticatedErrors } from "../http/schemas.js";
 import { slashVariants } from "../http/slash-variants.js";
 import { throttle } from "../ratelimit/throttle.js";
 import type { ServiceContext } from "../service-context.js";
 import { requireSession, userIdOf } from "./authenticate.js";
 import { verifyPassword } from "./passwords.js";
-import { DeleteAccountBody } from "./schemas.js";
 
 /**
  * `DELETE /api/auth/me/`: the account and everything it owns, everywhere, at once. It takes the password again (a

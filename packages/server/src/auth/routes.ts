@@ -1,13 +1,20 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import {
+  ErrorBody,
+  LoginBody,
+  RefreshBody,
+  RegisterBody,
+  TokenPair,
+  UserBody,
+} from "@prompt-service/protocol/schemas";
 import { ApiError, validationError } from "../errors.js";
-import { authenticatedErrors, ErrorBody } from "../http/schemas.js";
+import { authenticatedErrors } from "../http/schemas.js";
 import { slashVariants } from "../http/slash-variants.js";
 import { type ThrottleCheck, throttle } from "../ratelimit/throttle.js";
 import type { ServiceContext } from "../service-context.js";
 import { UniqueViolationError } from "../storage/index.js";
 import { hashForUnknownUsers, hashPassword, verifyPassword } from "./passwords.js";
-import { LoginBody, RefreshBody, RegisterBody, TokenPair, UserBody } from "./schemas.js";
 import { invalidToken } from "./tokens.js";
 import { UserLookup } from "./user-lookup.js";
 

@@ -1,5 +1,6 @@
+import { ERROR_CODES, type ErrorCode } from "@prompt-service/protocol";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import { ApiError, ERROR_CODES, type ErrorCode, validationError } from "../errors.js";
+import { ApiError, validationError } from "../errors.js";
 import { isDatabaseUnavailable, isDataException } from "../storage/errors.js";
 import { fieldErrors } from "./validation.js";
 

@@ -1,7 +1,7 @@
+import type { FieldErrors } from "@prompt-service/protocol";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import type { FastifySchemaCompiler } from "fastify";
-import type { FieldErrors } from "../errors.js";
 
 function createAjv(coerceTypes: boolean): Ajv {
   const ajv = new Ajv({

@@ -1,6 +1,6 @@
+import { ERROR_CODES } from "@prompt-service/protocol";
 import type { FastifyBaseLogger, FastifyPluginAsync } from "fastify";
 import { Type } from "typebox";
-import { ERROR_CODES } from "../errors.js";
 import { slashVariants } from "../http/slash-variants.js";
 
 /** Something the service needs in order to answer requests, such as its database. */

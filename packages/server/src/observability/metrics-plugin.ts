@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
+import { ErrorBody } from "@prompt-service/protocol/schemas";
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { ApiError } from "../errors.js";
-import { ErrorBody } from "../http/schemas.js";
 import { slashVariants } from "../http/slash-variants.js";
 import type { Metrics } from "./metrics.js";
 

@@ -1,5 +1,5 @@
+import { StoredText } from "@prompt-service/protocol/schemas";
 import { type TSchema, Type } from "typebox";
-import { StoredText } from "../http/schemas.js";
 
 /**
  * OpenAI's request and response shapes, as much of them as the service answers. Request objects leave

@@ -1,4 +1,4 @@
-import type { ErrorCode } from "../errors.js";
+import type { ErrorCode } from "@prompt-service/protocol";
 
 /**
  * How the failures of one kind of provider read to the client. The chat and the embeddings adapters share the HTTP

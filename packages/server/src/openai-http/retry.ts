@@ -1,4 +1,4 @@
-import { type Backoff, backoffDelayMs, retryAfterMs } from "@prompt-service/sdk/protocol";
+import { type Backoff, backoffDelayMs, retryAfterMs } from "@prompt-service/protocol";
 import type { Dispatcher } from "undici";
 
 type IncomingHttpHeaders = Dispatcher.ResponseData["headers"];

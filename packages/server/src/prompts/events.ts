@@ -1,22 +1,10 @@
+import type { PromptEvent as PromptEventSchema } from "@prompt-service/protocol/schemas";
+import type { Static } from "typebox";
 import type { StoredPrompt } from "../storage/index.js";
 import { toPromptBody } from "./schemas.js";
 
-/** The events a user's sockets receive. `prompt.message` is the original service's event, unchanged. */
-export type PromptEvent =
-  | {
-      type: "prompt.message";
-      event: "prompt_completed";
-      data: { id: number; prompt: string; response: string; created_at: string; reused_from: number | null };
-    }
-  | {
-      type: "prompt.start";
-      event: "prompt_started";
-      data: { id: number; prompt: string; started_at: string };
-    }
-  | { type: "prompt.delta"; event: "prompt_delta"; data: { id: number; index: number; delta: string } }
-  | { type: "prompt.error"; event: "prompt_failed"; data: { id: number; code: string; detail: string } }
-  /** The user deleted the prompt: clients drop it from what they show. */
-  | { type: "prompt.message"; event: "prompt_deleted"; data: { id: number } };
+/** What a user's sockets receive: the envelope of @prompt-service/protocol's `PromptEvent` schema. */
+export type PromptEvent = Static<typeof PromptEventSchema>;
 
 export const completedEvent = (prompt: StoredPrompt): PromptEvent => ({
   type: "prompt.message",

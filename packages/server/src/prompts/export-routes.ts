@@ -1,23 +1,18 @@
 import { Readable } from "node:stream";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { NDJSON } from "@prompt-service/protocol";
+import { ErrorBody, ExportLine, ImportResult } from "@prompt-service/protocol/schemas";
 import type { FastifyReply } from "fastify";
 import { Type } from "typebox";
 import { userIdOf } from "../auth/authenticate.js";
 import { validationError } from "../errors.js";
-import { authenticatedErrors, ErrorBody } from "../http/schemas.js";
+import { authenticatedErrors } from "../http/schemas.js";
 import { slashVariants } from "../http/slash-variants.js";
 import { fieldErrors, validatorCompiler } from "../http/validation.js";
 import { throttle } from "../ratelimit/throttle.js";
 import type { ServiceContext } from "../service-context.js";
 import type { ImportedPrompt, PromptCursor, Storage } from "../storage/index.js";
-import {
-  ExportLine,
-  type ExportLineBody,
-  fromExportLine,
-  ImportResult,
-  NDJSON,
-  toExportLine,
-} from "./export-format.js";
+import { type ExportLineBody, fromExportLine, toExportLine } from "./export-format.js";
 
 const tags = ["prompts"];
 const security = [{ bearerAuth: [] }];

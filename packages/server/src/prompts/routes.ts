@@ -1,7 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import {
+  CreatePromptBody,
+  DEFAULT_PAGE_SIZE,
+  ErrorBody,
+  ListPromptsQuery,
+  PromptBody,
+  PromptEventStreamBody,
+  PromptPage,
+} from "@prompt-service/protocol/schemas";
 import { userIdOf } from "../auth/authenticate.js";
 import { ApiError, validationError } from "../errors.js";
-import { authenticatedErrors, ErrorBody, providerErrors } from "../http/schemas.js";
+import { authenticatedErrors, providerErrors } from "../http/schemas.js";
 import { slashVariants } from "../http/slash-variants.js";
 import { throttle } from "../ratelimit/throttle.js";
 import { userGroup } from "../realtime/hub/index.js";
@@ -13,16 +22,7 @@ import { decodeCursor, encodeCursor } from "./cursor.js";
 import { PromptEventStream } from "./event-stream-reply.js";
 import { deletedEvent, type PromptEvent, replayEvents } from "./events.js";
 import { fingerprintOf, idempotencyKeyOf } from "./idempotency.js";
-import {
-  CreatePromptBody,
-  DEFAULT_PAGE_SIZE,
-  ListPromptsQuery,
-  PromptBody,
-  PromptEventStreamBody,
-  PromptIdParams,
-  PromptPage,
-  toPromptBody,
-} from "./schemas.js";
+import { PromptIdParams, toPromptBody } from "./schemas.js";
 
 const tags = ["prompts"];
 const security = [{ bearerAuth: [] }];

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { DEFAULT_K, ErrorBody, SimilarQuery, SimilarResponse } from "@prompt-service/protocol/schemas";
 import { userIdOf } from "../auth/authenticate.js";
 import { validationError } from "../errors.js";
-import { authenticatedErrors, ErrorBody, providerErrors } from "../http/schemas.js";
+import { authenticatedErrors, providerErrors } from "../http/schemas.js";
 import { slashVariants } from "../http/slash-variants.js";
 import { throttle } from "../ratelimit/throttle.js";
 import type { ServiceContext } from "../service-context.js";
 import { toPromptBody } from "./schemas.js";
-import { DEFAULT_K, SimilarQuery, SimilarResponse } from "./similar-schemas.js";
 
 /** A search waits on the embedding model: its queue may be full (503), its provider may fail (502, 504). */
 const SEARCH_ERRORS = { ...authenticatedErrors, ...providerErrors, 429: ErrorBody, 503: ErrorBody };

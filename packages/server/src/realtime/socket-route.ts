@@ -1,5 +1,5 @@
 import websocket from "@fastify/websocket";
-import { CLOSE_CODES } from "@prompt-service/sdk/protocol";
+import { CLOSE_CODES } from "@prompt-service/protocol";
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import { ApiError } from "../errors.js";
 import { slashVariants } from "../http/slash-variants.js";
@@ -142,7 +142,7 @@ export const socketRoutes: FastifyPluginAsync<ServiceContext> = async (app, cont
           });
         } catch (error) {
           request.log.error({ err: error, userId }, "could not subscribe a websocket to the event hub");
-          session.close(1011, "event hub unavailable");
+          session.close(CLOSE_CODES.internalError, "event hub unavailable");
           return;
         }
         // The socket may have closed while the subscription was being set up.

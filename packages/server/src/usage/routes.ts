@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { DEFAULT_USAGE_DAYS, UsageQuery, UsageReport } from "@prompt-service/protocol/schemas";
 import { userIdOf } from "../auth/authenticate.js";
 import { authenticatedErrors } from "../http/schemas.js";
 import { slashVariants } from "../http/slash-variants.js";
 import type { ServiceContext } from "../service-context.js";
-import { DEFAULT_USAGE_DAYS, toUsageReport, UsageQuery, UsageReport } from "./schemas.js";
+import { toUsageReport } from "./schemas.js";
 
 /** `GET /api/usage`: the caller's prompts and tokens per UTC day, and where they stand against the budget. */
 export const usageRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app, context) => {

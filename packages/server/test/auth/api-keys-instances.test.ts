@@ -1,4 +1,4 @@
-import { CLOSE_CODES } from "@prompt-service/sdk/protocol";
+import { CLOSE_CODES } from "@prompt-service/protocol";
 import {
   createTestSchema,
   registerUser,

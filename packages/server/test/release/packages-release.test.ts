@@ -43,6 +43,8 @@ const PUBLIC_PACKAGES = [
   { dir: "server", name: "@prompt-service/server", bins: ["prompt-service"] },
   { dir: "sdk", name: "@prompt-service/sdk", bins: [] },
   { dir: "cli", name: "@prompt-service/cli", bins: ["prompt"] },
+  // The wire contract, a dependency of the server (the SDK bundles it): its tarball is installed with the others.
+  { dir: "protocol", name: "@prompt-service/protocol", bins: [] },
 ] as const;
 type PublicPackage = (typeof PUBLIC_PACKAGES)[number];
 

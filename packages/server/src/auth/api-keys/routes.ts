@@ -1,19 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import {
+  ApiKeyList,
+  CreateKeyBody,
+  ErrorBody,
+  MAX_KEY_NAME_LENGTH,
+  NewApiKeyBody,
+} from "@prompt-service/protocol/schemas";
 import { ApiError, validationError } from "../../errors.js";
-import { authenticatedErrors, ErrorBody } from "../../http/schemas.js";
+import { authenticatedErrors } from "../../http/schemas.js";
 import { slashVariants } from "../../http/slash-variants.js";
 import type { ServiceContext } from "../../service-context.js";
 import { durationMs } from "../../settings/kinds.js";
 import { requireSession, userIdOf } from "../authenticate.js";
 import { newKeyMaterial } from "./key-material.js";
-import {
-  ApiKeyIdParams,
-  ApiKeyList,
-  CreateKeyBody,
-  MAX_KEY_NAME_LENGTH,
-  NewApiKeyBody,
-  toApiKeyBody,
-} from "./schemas.js";
+import { ApiKeyIdParams, toApiKeyBody } from "./schemas.js";
 
 const tags = ["keys"];
 const security = [{ bearerAuth: [] }];

@@ -1,5 +1,5 @@
 import { Type } from "typebox";
-import { StoredText } from "../http/schemas.js";
+import { StoredText } from "./text.js";
 
 /**
  * A password of whole characters: a lone UTF-16 surrogate (half of an emoji, from a broken client) becomes U+FFFD on

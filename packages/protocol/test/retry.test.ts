@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelayMs, retryAfterMs } from "../../src/protocol.js";
+import { backoffDelayMs, retryAfterMs } from "../src/retry.js";
 
 // The waits the SDK, the CLI and the server's provider client share.
 const NOW = Date.parse("2025-01-01T00:00:00Z");

@@ -1,15 +1,16 @@
 import { Type } from "typebox";
-import { EMBEDDED_CHARACTERS } from "../similarity/embeddable-text.js";
-import { PromptBody } from "./schemas.js";
+import { PromptBody } from "./prompts.js";
 
 /** Results of a similarity search when `k` is not given. */
 export const DEFAULT_K = 5;
 
+/** The longest query a similarity search takes: the server embeds a query whole. */
+export const MAX_QUERY_LENGTH = 2000;
+
 export const SimilarQuery = Type.Object({
   q: Type.String({
     minLength: 1,
-    // A query is embedded whole.
-    maxLength: EMBEDDED_CHARACTERS,
+    maxLength: MAX_QUERY_LENGTH,
     description: "Text to find similar prompts to.",
     example: "hola",
   }),
