@@ -1,5 +1,10 @@
 import { defineConfig } from "tsup";
 
+// @prompt-service/protocol's declarations are inlined as its code is (a dev dependency, bundled): read from its
+// sources through the root tsconfig's paths, which are relative to the repository root (tsup would take them from
+// this package's folder), so that neither the published SDK nor its build needs the protocol's own build.
+const dts = { compilerOptions: { baseUrl: "../.." } };
+
 export default defineConfig([
   // Node: undici and ws stay external dependencies, loaded only here.
   {
@@ -9,10 +14,7 @@ export default defineConfig([
     // Each entry whole: protocol.ts is small, and shared chunks would be files for the package to explain.
     splitting: false,
     format: ["esm", "cjs"],
-    // The protocol's declarations are inlined too, read from its sources through the root tsconfig's paths (relative to
-    // the repository root, where tsup would take them from this package): the published SDK does not depend on
-    // @prompt-service/protocol.
-    dts: { compilerOptions: { baseUrl: "../.." } },
+    dts,
     target: "node20",
     platform: "node",
     sourcemap: true,
@@ -22,7 +24,7 @@ export default defineConfig([
   {
     entry: { browser: "src/browser.ts" },
     format: ["esm"],
-    dts: true,
+    dts,
     target: "es2022",
     platform: "browser",
     sourcemap: true,

@@ -39,12 +39,14 @@ interface Manifest {
   allowScripts?: Record<string, boolean>;
 }
 
+// In the order of the root package.json's workspaces, which `npm run build` follows: the server's and the SDK's
+// builds read the protocol's, and the CLI's the SDK's.
 const PUBLIC_PACKAGES = [
+  // The wire contract, a dependency of the server (the SDK bundles it): its tarball is installed with the others.
+  { dir: "protocol", name: "@prompt-service/protocol", bins: [] },
   { dir: "server", name: "@prompt-service/server", bins: ["prompt-service"] },
   { dir: "sdk", name: "@prompt-service/sdk", bins: [] },
   { dir: "cli", name: "@prompt-service/cli", bins: ["prompt"] },
-  // The wire contract, a dependency of the server (the SDK bundles it): its tarball is installed with the others.
-  { dir: "protocol", name: "@prompt-service/protocol", bins: [] },
 ] as const;
 type PublicPackage = (typeof PUBLIC_PACKAGES)[number];
 
@@ -285,7 +287,7 @@ describe("the tarballs installed into an empty project", () => {
   });
 
   it("run `prompt --help`", async () => {
-    preparedOrFail(PUBLIC_PACKAGES[2]);
+    preparedOrFail(PUBLIC_PACKAGES[3]);
     installedOrFail();
     const help = await run("npx", ["--no", "--", "prompt", "--help"], { cwd: project, timeoutMs: 60_000 });
     expect(help.code, describeResult(help)).toBe(0);
@@ -294,7 +296,7 @@ describe("the tarballs installed into an empty project", () => {
   });
 
   it("import and require the SDK", async () => {
-    preparedOrFail(PUBLIC_PACKAGES[1]);
+    preparedOrFail(PUBLIC_PACKAGES[2]);
     installedOrFail();
     const esm = await run(
       process.execPath,
@@ -321,8 +323,8 @@ describe("the tarballs installed into an empty project", () => {
   });
 
   it("run the server's `prompt-service` command, and the installed SDK talks to it", async () => {
-    preparedOrFail(PUBLIC_PACKAGES[0]);
     preparedOrFail(PUBLIC_PACKAGES[1]);
+    preparedOrFail(PUBLIC_PACKAGES[2]);
     installedOrFail();
     const dataDir = join(work, "data");
     const server = spawn(join(project, "node_modules", ".bin", "prompt-service"), [], {
@@ -366,7 +368,7 @@ console.log(JSON.stringify({ response: created.response, found: similar.results.
   }, 120_000);
 
   it("import and require the server's plugin", async () => {
-    preparedOrFail(PUBLIC_PACKAGES[0]);
+    preparedOrFail(PUBLIC_PACKAGES[1]);
     installedOrFail();
     const check = `const names = ["promptService", "createServer", "loadConfig", "ERROR_CODES"];`;
     const esm = await run(
@@ -393,8 +395,8 @@ console.log(JSON.stringify({ response: created.response, found: similar.results.
   });
 
   it("type-check for TypeScript consumers, from ES modules and from CommonJS", async () => {
-    preparedOrFail(PUBLIC_PACKAGES[0]);
     preparedOrFail(PUBLIC_PACKAGES[1]);
+    preparedOrFail(PUBLIC_PACKAGES[2]);
     installedOrFail();
     const notAny = "type IsAny<T> = 0 extends 1 & T ? true : false;";
     await writeFiles(project, {
