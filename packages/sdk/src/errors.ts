@@ -1,4 +1,8 @@
+import type { FieldErrors } from "@prompt-service/protocol";
 import type { ErrorBody } from "./generated/api.js";
+
+/** Field name → messages, for validation errors. */
+export type { FieldErrors };
 
 /** The headers of a response: a fetch Response's, or any object that reads them by name. */
 export interface HeaderReader {
@@ -7,9 +11,6 @@ export interface HeaderReader {
 
 /** A machine-readable error code: one of the server's, or another a newer server may add. */
 export type ErrorCode = ErrorBody["code"] | (string & {});
-
-/** Field name → messages, for validation errors. */
-export type FieldErrors = Record<string, string[]>;
 
 /** The base of every error the SDK throws, so one `instanceof` check catches them all. */
 export class PromptServiceError extends Error {
