@@ -164,10 +164,14 @@ export interface PromptEmbeddingRepository {
 export interface PromptRepository {
   /**
    * Takes the id the next prompt will be stored under, before it exists: streamed answers are announced under
-   * their final id while the model is still writing them.
+   * their final id while the model is still writing them. Ids are unique, not ordered: they are taken in blocks
+   * per instance, so one instance's interleave with another's.
    */
   reserveId(): Promise<number>;
-  /** Stores a prompt and counts it in the user's usage of its UTC day, in one transaction. */
+  /**
+   * Stores a prompt and counts it in the user's usage of its UTC day, together (one statement), and with its
+   * Idempotency-Key's result when it has one (one transaction).
+   */
   insert(prompt: NewPrompt): Promise<StoredPrompt>;
   /** Undefined when the prompt does not exist or belongs to another user. */
   get(userId: number, id: number): Promise<StoredPrompt | undefined>;

@@ -1,4 +1,4 @@
-import type { StoredPrompt, UsageDay, UsageRepository } from "./port.js";
+import type { UsageDay, UsageRepository } from "./port.js";
 import type { SqlExecutor } from "./sql.js";
 
 interface UsageDayRow {
@@ -14,20 +14,22 @@ interface UsageDayRow {
 export class SqlUsage implements UsageRepository {
   constructor(private readonly db: SqlExecutor) {}
 
-  /** Counts a stored prompt in its user's day, inside the transaction that stored it. */
-  static async count(tx: SqlExecutor, prompt: StoredPrompt): Promise<void> {
-    const reused = prompt.reusedFrom === null ? 0 : 1;
-    await tx.query(
-      `INSERT INTO usage_days AS u (user_id, day, prompts, model_calls, reused, prompt_tokens, completion_tokens)
-         VALUES ($1, ($2::timestamptz AT TIME ZONE 'UTC')::date, 1, $3, $4, $5, $6)
+  /**
+   * The clause that counts the prompts a statement stores (the rows of `source`, a CTE with the prompts' columns) in
+   * their users' days: a part of that very statement, so that the prompt and its count are written together or not
+   * at all, in one round trip.
+   */
+  static countStored(source: string): string {
+    return `INSERT INTO usage_days AS u (user_id, day, prompts, model_calls, reused, prompt_tokens, completion_tokens)
+         SELECT user_id, (created_at AT TIME ZONE 'UTC')::date, 1, (reused_from IS NULL)::int,
+                (reused_from IS NOT NULL)::int, prompt_tokens, completion_tokens
+           FROM ${source}
        ON CONFLICT (user_id, day) DO UPDATE SET
-         prompts = u.prompts + 1,
+         prompts = u.prompts + EXCLUDED.prompts,
          model_calls = u.model_calls + EXCLUDED.model_calls,
          reused = u.reused + EXCLUDED.reused,
          prompt_tokens = u.prompt_tokens + EXCLUDED.prompt_tokens,
-         completion_tokens = u.completion_tokens + EXCLUDED.completion_tokens`,
-      [prompt.userId, prompt.createdAt, 1 - reused, reused, prompt.promptTokens, prompt.completionTokens],
-    );
+         completion_tokens = u.completion_tokens + EXCLUDED.completion_tokens`;
   }
 
   async daysOf(userId: number, days: number): Promise<UsageDay[]> {
