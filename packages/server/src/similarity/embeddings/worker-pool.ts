@@ -2,6 +2,9 @@ import { Piscina } from "piscina";
 import type { LocalModelSpec } from "./local-model.js";
 import type { Embedder } from "./port.js";
 
+/** How much lower than the process's the model threads' CPU priority is (nice 0 → 10: about a tenth of a busy core). */
+export const EMBEDDING_NICE_INCREMENT = 10;
+
 /**
  * A local model (bundled, Transformers.js) run by a pool of worker threads, so that inference never holds the thread
  * that serves requests, logins and heartbeats. Each worker loads the model once when it starts; `start` resolves when
@@ -44,6 +47,10 @@ export class WorkerPoolEmbedder implements Embedder {
       // tens of megabytes during the model's load and stays that large: 4 MB keeps 11 MB of RSS per idle worker
       // (BENCHMARKS.md).
       resourceLimits: { maxYoungGenerationSizeMb: 4 },
+      // Requests first: when the cores are all busy, the model's threads yield to the one that answers requests
+      // (and to the database's), so that a burst of prompts queues vectors rather than answers. Measured with the
+      // gateway bench (BENCHMARKS.md). Linux's nice value is per thread; piscina sets it through @napi-rs/nice.
+      niceIncrement: EMBEDDING_NICE_INCREMENT,
     });
     try {
       const description = (await pool.run(undefined, { name: "describe" })) as Pick<

@@ -1,5 +1,7 @@
+import { readdir, readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { WorkerPoolEmbedder } from "../../../src/similarity/embeddings/index.js";
+import { EMBEDDING_NICE_INCREMENT } from "../../../src/similarity/embeddings/worker-pool.js";
 import { embedderContract, PARAPHRASES } from "./contract.js";
 
 embedderContract("bundled model in worker threads", () => WorkerPoolEmbedder.start({ kind: "bundled" }, 1), {
@@ -38,6 +40,30 @@ describe("embedding worker pool", () => {
       await pool.close();
     }
   });
+
+  // Thread priorities are read from /proc, which only Linux has (and only Linux keeps a nice value per thread).
+  it.runIf(process.platform === "linux")(
+    "runs the model's threads at a lower CPU priority than the thread that serves requests",
+    async () => {
+      const niceOf = async (task: string) => {
+        const stat = await readFile(`/proc/self/task/${task}/stat`, "utf8");
+        // The fields after the command's closing parenthesis start at the state (field 3); nice is field 19.
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+      };
+      const main = await niceOf(String(process.pid));
+      const pool = await WorkerPoolEmbedder.start({ kind: "bundled" }, 2);
+      try {
+        const nices = await Promise.all((await readdir("/proc/self/task")).map(niceOf));
+        // Each worker thread, and the threads it starts after lowering its priority, which inherit it.
+        expect(
+          nices.filter((nice) => nice === main + EMBEDDING_NICE_INCREMENT).length,
+        ).toBeGreaterThanOrEqual(2);
+        expect(await niceOf(String(process.pid))).toBe(main);
+      } finally {
+        await pool.close();
+      }
+    },
+  );
 
   it("ends its threads when closed", async () => {
     const pool = await WorkerPoolEmbedder.start({ kind: "bundled" }, 2);
