@@ -32,6 +32,7 @@ import { socketRoutes } from "./realtime/socket-route.js";
 import type { ServiceContext } from "./service-context.js";
 import { createEmbedder, WorkerPoolEmbedder } from "./similarity/embeddings/index.js";
 import { SimilarityService } from "./similarity/similarity-service.js";
+import { createVectorIndex } from "./similarity/vector-index/index.js";
 import { openStorage, type Storage } from "./storage/index.js";
 import { usageRoutes } from "./usage/routes.js";
 import { TokenBudget } from "./usage/token-budget.js";
@@ -195,7 +196,7 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
     // A remote model takes a few calls at once; a local one, one per worker thread.
     concurrency: model instanceof WorkerPoolEmbedder ? model.threads : REMOTE_EMBEDDING_CONCURRENCY,
     queueLimit: config.embeddingQueueLimit,
-    vectorIndex: config.vectorIndex,
+    vectors: createVectorIndex(config.vectorIndex, model.dimensions),
     indexMemoryBudget: config.indexMemoryBudget,
   });
   app.addHook("onClose", () => similarity.close());

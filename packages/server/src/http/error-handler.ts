@@ -1,7 +1,7 @@
 import { ERROR_CODES, type ErrorCode } from "@prompt-service/protocol";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { ApiError, validationError } from "../errors.js";
-import { isDatabaseUnavailable, isDataException } from "../storage/errors.js";
+import { isDatabaseUnavailable, isDataException } from "../storage/index.js";
 import { fieldErrors } from "./validation.js";
 
 /** Fastify's own error codes that are the client's fault, with the API code each becomes. */

@@ -1,4 +1,4 @@
-import type { ChatMessage, TokenUsage } from "../storage/port.js";
+import type { ChatMessage, TokenUsage } from "../storage/index.js";
 
 // A chat and its cost are stored as the model took and reported them: one definition, the storage port's.
 export type { ChatMessage, TokenUsage };

@@ -12,7 +12,7 @@ import {
 import { IndexSync, type StoreVector } from "./index-sync.js";
 import { analyze, bestScores, combineScores, lexicalWeight } from "./ranking/index.js";
 import { type ResidentUser, SemanticIndex } from "./semantic-index.js";
-import { createVectorIndex, type VectorIndexKind } from "./vector-index/index.js";
+import type { VectorIndex } from "./vector-index/index.js";
 import { cosine } from "./vector-math/dot-product.js";
 
 export interface SimilarityOptions {
@@ -25,7 +25,8 @@ export interface SimilarityOptions {
   concurrency: number;
   /** EMBEDDING_QUEUE_LIMIT: texts waiting for the model, in total and per user. */
   queueLimit: QueueLimit;
-  vectorIndex: VectorIndexKind;
+  /** The users' vectors, as VECTOR_INDEX chose them (createVectorIndex, in plugin.ts): empty, this service fills it. */
+  vectors: VectorIndex;
   /** INDEX_MEMORY_BUDGET: estimated bytes of the users' indexes held in memory. */
   indexMemoryBudget: number;
   /** How often to look for prompts other instances created for the resident users. Default 500 ms. */
@@ -81,7 +82,7 @@ export class SimilarityService {
       onQueueLength: (length) => metrics.embeddingQueueLength.set(length),
     });
     const index = new SemanticIndex({
-      vectors: createVectorIndex(options.vectorIndex, model.dimensions),
+      vectors: options.vectors,
       budgetBytes: options.indexMemoryBudget,
       load: (userId) => options.storage.embeddings.ofUser(userId, model.id),
       onLoad: (seconds) => {

@@ -5,6 +5,7 @@ import type { Storage } from "./port.js";
 import { openPostgres } from "./postgres.js";
 import { SqlStorage } from "./sql-storage.js";
 
+export { isDatabaseUnavailable, isDataException } from "./errors.js";
 export type {
   ApiKeyRecord,
   ChatMessage,

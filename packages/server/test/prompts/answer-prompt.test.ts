@@ -9,6 +9,7 @@ import { answerPrompt } from "../../src/prompts/answer-prompt.js";
 import { createHub, type EventHub, userGroup } from "../../src/realtime/hub/index.js";
 import { WorkerPoolEmbedder } from "../../src/similarity/embeddings/index.js";
 import { SimilarityService } from "../../src/similarity/similarity-service.js";
+import { createExactVectorIndex } from "../../src/similarity/vector-index/index.js";
 import { openStorage, type Storage } from "../../src/storage/index.js";
 
 let dataDir: string;
@@ -29,7 +30,7 @@ beforeAll(async () => {
     model,
     concurrency: 1,
     queueLimit: { total: 10, perOwner: 10 },
-    vectorIndex: "exact",
+    vectors: createExactVectorIndex(model.dimensions),
     indexMemoryBudget: 64 * 1024 * 1024,
   });
 });

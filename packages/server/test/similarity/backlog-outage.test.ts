@@ -9,6 +9,7 @@ import { expect, it } from "vitest";
 import { Metrics } from "../../src/observability/metrics.js";
 import { WorkerPoolEmbedder } from "../../src/similarity/embeddings/index.js";
 import { SimilarityService } from "../../src/similarity/similarity-service.js";
+import { createExactVectorIndex } from "../../src/similarity/vector-index/index.js";
 import { openStorage } from "../../src/storage/index.js";
 
 it("stores the vector once PostgreSQL is back", async () => {
@@ -25,7 +26,7 @@ it("stores the vector once PostgreSQL is back", async () => {
     model,
     concurrency: 1,
     queueLimit: { total: 100, perOwner: 10 },
-    vectorIndex: "exact",
+    vectors: createExactVectorIndex(model.dimensions),
     indexMemoryBudget: 64 * 1024 * 1024,
   });
   try {

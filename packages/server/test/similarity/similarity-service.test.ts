@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Metrics } from "../../src/observability/metrics.js";
 import { WorkerPoolEmbedder } from "../../src/similarity/embeddings/index.js";
 import { SimilarityService } from "../../src/similarity/similarity-service.js";
+import { createExactVectorIndex } from "../../src/similarity/vector-index/index.js";
 import { openStorage, type Storage } from "../../src/storage/index.js";
 
 describe("SimilarityService with the model in worker threads", () => {
@@ -22,7 +23,7 @@ describe("SimilarityService with the model in worker threads", () => {
       model,
       concurrency: model.threads,
       queueLimit: { total: 100, perOwner: 10 },
-      vectorIndex: "exact",
+      vectors: createExactVectorIndex(model.dimensions),
       indexMemoryBudget: 64 * 1024 * 1024,
     });
   const vectorOf = async (id: number) => (await storage.embeddings.withEmbeddings([id], model.id))[0]?.vector;
