@@ -16,6 +16,8 @@ import { startTarget } from "./support/target.js";
 export interface BacklogOptions {
   users: number;
   seconds: number;
+  /** How long to wait for the backlog to drain after the writes (300 s in full; the smoke only proves the harness). */
+  drainLimitSeconds: number;
   dataDirs: DataDirs;
 }
 
@@ -28,7 +30,7 @@ export interface BacklogResult {
   heapEndMb: number;
   rssPeakMb: number;
   rssEndMb: number;
-  /** Prompts without a vector when the writes stopped, and when the run stopped waiting (DRAIN_LIMIT_MS). */
+  /** Prompts without a vector when the writes stopped, and when the run stopped waiting (drainLimitSeconds). */
   backlogAtStop: number;
   backlogLeft: number;
   /** Vectors stored per second while the writes ran, and while the backlog drained afterwards. */
@@ -40,7 +42,6 @@ export interface BacklogResult {
 
 /** The RSS is read as "warm" this far into the writes: the model and the connections are up by then. */
 const WARM_FRACTION = 0.2;
-const DRAIN_LIMIT_MS = 300_000;
 
 export async function benchBacklog(options: BacklogOptions): Promise<BacklogResult> {
   const schema = await createTestSchema("backlog");
@@ -99,7 +100,7 @@ export async function benchBacklog(options: BacklogOptions): Promise<BacklogResu
     await Promise.all([sampler, heapProbe]);
     const heapEnd = (await target.memory(true)).heapUsed;
     const storedAtStop = await storedVectors(target.url, agent);
-    const giveUp = stopped + DRAIN_LIMIT_MS;
+    const giveUp = stopped + options.drainLimitSeconds * 1000;
     let stored = storedAtStop;
     while (stored < created && performance.now() < giveUp) {
       await sleep(250);

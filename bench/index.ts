@@ -13,7 +13,7 @@ import { arch, cpus, loadavg, platform, release, totalmem } from "node:os";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { createTestSchema } from "../packages/testkit/src/services.js";
-import { type BacklogResult, backlogRows, benchBacklog } from "./backlog.js";
+import { type BacklogOptions, type BacklogResult, backlogRows, benchBacklog } from "./backlog.js";
 import { benchContention, type ContentionResult } from "./contention.js";
 import { benchEmbeddings, type EmbeddingBenchResult } from "./embeddings.js";
 import { benchExport, type ExportOptions, type ExportResult, exportRows } from "./export.js";
@@ -90,7 +90,7 @@ interface Sizes {
   keyOverhead: { rounds: number; seconds: number; connections: number; postgres: boolean };
   export: Omit<ExportOptions, "dataDirs" | "databaseUrl" | "schema"> & { postgres: boolean };
   gateway: Omit<GatewayOptions, "dataDirs" | "databaseUrl" | "schema">;
-  backlog: { users: number; seconds: number };
+  backlog: Omit<BacklogOptions, "dataDirs">;
 }
 
 const FULL: Sizes = {
@@ -123,7 +123,7 @@ const FULL: Sizes = {
     upstreamDelayMs: 200,
     searchableWithinSeconds: 300,
   },
-  backlog: { users: 20, seconds: 20 },
+  backlog: { users: 20, seconds: 20, drainLimitSeconds: 300 },
 };
 
 const SMOKE: Sizes = {
@@ -149,7 +149,7 @@ const SMOKE: Sizes = {
   keyOverhead: { rounds: 1, seconds: 0.5, connections: 10, postgres: false },
   export: { prompts: 1_000, warmupPrompts: 100, disconnectAfterLines: 100, postgres: false },
   gateway: { clients: 5, seconds: 2, warmupSeconds: 1, upstreamDelayMs: 200, searchableWithinSeconds: 60 },
-  backlog: { users: 4, seconds: 2 },
+  backlog: { users: 4, seconds: 2, drainLimitSeconds: 10 },
 };
 
 export function describeMachine(): string {
