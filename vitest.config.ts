@@ -9,21 +9,30 @@ const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
  * terminal (tmux), promtool, docker-compose, curl and jq, the faiss library built by scripts/build-faiss.sh, building
  * and packing the packages, or the packages `npm run test:system` installs first (package.json's
  * "systemTestDependencies": Transformers.js with its ONNX runtime, and the third-party OpenAPI tools). Each says what
- * is missing and how to install it. Also the slowest, which run the server as a process and kill, restart or cut it
- * (faults/, standalone.test.ts): they keep `npm test` within its five minutes.
+ * is missing and how to install it.
  */
 const SYSTEM_TESTS = [
   "packages/cli/test/e2e/**/*.test.ts",
   "packages/sdk/test/browser/**/*.test.ts",
   "packages/sdk/test/packaging.test.ts",
-  "packages/server/test/bench-smoke.test.ts",
-  "packages/server/test/faults/**/*.test.ts",
   "packages/server/test/observability/browser.test.ts",
   "packages/server/test/observability/metrics-promtool.test.ts",
   "packages/server/test/observability/openapi-tools.test.ts",
-  "packages/server/test/release/**/*.test.ts",
+  "packages/server/test/release/*-release.test.ts",
   "packages/server/test/similarity/embeddings/transformers.test.ts",
   "packages/server/test/similarity/vector-index/faiss*.test.ts",
+];
+/** `npm run bench -- --smoke`: about half the system tests' time, run beside the others (see the projects below). */
+const BENCH_SMOKE = "packages/server/test/bench-smoke.test.ts";
+/**
+ * System tests that run the server as a process and kill, restart or cut it, and bound how long it takes to recover or
+ * answer (ready within 3 s, a provider's timeout answered within its bound, the chaos run's 5 s recoveries): the
+ * slowest, kept out of `npm test` (within its five minutes), and run after the other system tests, one at a time, so
+ * that a build or the benchmark's smoke beside them cannot fail them by chance.
+ */
+const TIMED_SYSTEM_TESTS = [
+  "packages/server/test/faults/**/*.test.ts",
+  "packages/server/test/release/chaos.test.ts",
   "packages/server/test/standalone.test.ts",
 ];
 
@@ -58,10 +67,29 @@ export default defineConfig({
           // core keeps the cores busy, where vitest's default (one fewer) leaves one of two idle.
           maxWorkers: Math.max(2, availableParallelism()),
           include: ["packages/*/test/**/*.test.ts", "examples/**/*.test.ts"],
-          exclude: [...configDefaults.exclude, ...SYSTEM_TESTS],
+          exclude: [...configDefaults.exclude, ...SYSTEM_TESTS, BENCH_SMOKE, ...TIMED_SYSTEM_TESTS],
         },
       },
-      { extends: true, test: { name: "system", include: SYSTEM_TESTS } },
+      // The system tests that wait on builds, browsers, terminals and child processes, and the benchmark's smoke: two
+      // projects of one group run at the same time, one file each, so that the smoke keeps one core busy while the
+      // others take turns on the other, instead of running after them.
+      {
+        extends: true,
+        test: { name: "system", include: SYSTEM_TESTS, maxWorkers: 1, sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        test: { name: "system-bench", include: [BENCH_SMOKE], maxWorkers: 1, sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        test: {
+          name: "system-timed",
+          include: TIMED_SYSTEM_TESTS,
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });
