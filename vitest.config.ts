@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { configDefaults, defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -22,7 +23,7 @@ const SYSTEM_TESTS = [
   "packages/server/test/similarity/embeddings/transformers.test.ts",
   "packages/server/test/similarity/vector-index/faiss*.test.ts",
 ];
-/** `npm run bench -- --smoke`: about half the system tests' time, run beside the others (see the projects below). */
+/** `npm run bench -- --smoke`: about half the system tests' time, started first so that the others run beside it. */
 const BENCH_SMOKE = "packages/server/test/bench-smoke.test.ts";
 /**
  * System tests that run the server as a process and kill, restart or cut it, and bound how long it takes to recover or
@@ -35,6 +36,19 @@ const TIMED_SYSTEM_TESTS = [
   "packages/server/test/release/chaos.test.ts",
   "packages/server/test/standalone.test.ts",
 ];
+
+/**
+ * vitest's own order (what failed or took longest last time first, else the largest file first), with the benchmark's
+ * smoke ahead of everything: on a clean clone vitest knows no durations, and the smoke, started last, would run alone
+ * after the others instead of beside them.
+ */
+class SmokeFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const isSmoke = (spec: TestSpecification) => spec.moduleId.endsWith(BENCH_SMOKE);
+    return [...sorted.filter(isSmoke), ...sorted.filter((spec) => !isSmoke(spec))];
+  }
+}
 
 // Package names resolve to their TypeScript sources so that tests never need a build.
 export default defineConfig({
@@ -57,6 +71,7 @@ export default defineConfig({
     // Bounds against hangs, not measures of speed (benchmarks measure that): a test that takes 4 s alone took over
     // 20 s in npm test runs beside other work on a 2-core machine (load average 15), and failed by chance.
     testTimeout: 60_000,
+    sequence: { sequencer: SmokeFirst },
     hookTimeout: 120_000,
     projects: [
       {
@@ -70,16 +85,17 @@ export default defineConfig({
           exclude: [...configDefaults.exclude, ...SYSTEM_TESTS, BENCH_SMOKE, ...TIMED_SYSTEM_TESTS],
         },
       },
-      // The system tests that wait on builds, browsers, terminals and child processes, and the benchmark's smoke: two
-      // projects of one group run at the same time, one file each, so that the smoke keeps one core busy while the
-      // others take turns on the other, instead of running after them.
+      // The system tests that wait on builds, browsers, terminals and child processes, two files at once (a group's
+      // workers are shared by its projects), the benchmark's smoke first (see sequencer below); then, as a group of its
+      // own, the timed ones, one at a time.
       {
         extends: true,
-        test: { name: "system", include: SYSTEM_TESTS, maxWorkers: 1, sequence: { groupOrder: 0 } },
-      },
-      {
-        extends: true,
-        test: { name: "system-bench", include: [BENCH_SMOKE], maxWorkers: 1, sequence: { groupOrder: 0 } },
+        test: {
+          name: "system",
+          include: [BENCH_SMOKE, ...SYSTEM_TESTS],
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
+        },
       },
       {
         extends: true,
@@ -87,7 +103,7 @@ export default defineConfig({
           name: "system-timed",
           include: TIMED_SYSTEM_TESTS,
           maxWorkers: 1,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
         },
       },
     ],
