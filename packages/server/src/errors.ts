@@ -39,6 +39,20 @@ export function validationError(fields: FieldErrors): ApiError {
   return new ApiError("invalid", summary || ERROR_CODES.invalid.detail, { fields });
 }
 
+/**
+ * Work that a service below the routes cannot take now (a full queue), to be tried again after `retryAfterSeconds`.
+ * The services know nothing of HTTP: the error handler makes this a 503 `service_unavailable` with Retry-After.
+ */
+export class OverloadedError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+    this.name = "OverloadedError";
+  }
+}
+
 /** Thrown when configuration is invalid; names the offending variable or option. */
 export class ConfigError extends Error {
   constructor(

@@ -1,6 +1,6 @@
 import { ERROR_CODES, type ErrorCode } from "@prompt-service/protocol";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import { ApiError, validationError } from "../errors.js";
+import { ApiError, OverloadedError, validationError } from "../errors.js";
 import { isDatabaseUnavailable, isDataException } from "../storage/index.js";
 import { fieldErrors } from "./validation.js";
 
@@ -39,6 +39,12 @@ export function toApiError(error: FastifyError | ApiError, request?: FastifyRequ
   // the database's connection errors, which share the code: it is the client's connection that went.
   if (error.statusCode === 400 && error.code === "ECONNRESET") {
     return new ApiError("parse_error", "The request body was cut short: the client closed the connection.");
+  }
+  if (error instanceof OverloadedError) {
+    return new ApiError("service_unavailable", error.message, {
+      headers: { "retry-after": String(error.retryAfterSeconds) },
+      cause: error,
+    });
   }
   if (isDatabaseUnavailable(error)) {
     return new ApiError("service_unavailable", "The database is unavailable; try again shortly.", {

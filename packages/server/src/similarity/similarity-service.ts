@@ -1,5 +1,4 @@
 import type { FastifyBaseLogger } from "fastify";
-import { ApiError } from "../errors.js";
 import type { Metrics } from "../observability/metrics.js";
 import type { Storage, StoredPrompt } from "../storage/index.js";
 import { embeddableText } from "./embeddable-text.js";
@@ -171,8 +170,9 @@ export class SimilarityService {
   }
 
   /**
-   * The user's prompts most similar to `query`, best first; only ever the user's own. Throws a 503 ApiError with
-   * Retry-After when the model's queue is full, and an embeddings provider's errors as they are.
+   * The user's prompts most similar to `query`, best first; only ever the user's own. Throws an
+   * EmbeddingQueueFullError (an OverloadedError: 503 with Retry-After) when the model's queue is full, and an
+   * embeddings provider's errors as they are.
    */
   async search(userId: number, query: string, k: number, minScore = 0): Promise<SimilarResult[]> {
     // The user's index loads (when not resident) while the model embeds the query.
@@ -212,7 +212,7 @@ export class SimilarityService {
 
   /**
    * The model's vectors of a user's texts (POST /v1/embeddings), in order, through the same fair and bounded queue
-   * as the queries of searches: 503 with Retry-After when it is full. Texts are cut as queries are.
+   * as the queries of searches: EmbeddingQueueFullError when it is full. Texts are cut as queries are.
    */
   async embed(userId: number, texts: readonly string[]): Promise<Float32Array[]> {
     return this.#embedBounded(userId, texts.map(embeddableText));
@@ -228,20 +228,13 @@ export class SimilarityService {
     }
   }
 
-  /** Texts a user waits for, within the queue's bounds: past them, a 503 with the scheduler's Retry-After. */
+  /** Texts a user waits for, within the queue's bounds: past them, the scheduler's EmbeddingQueueFullError. */
   async #embedBounded(userId: number, texts: string[]): Promise<Float32Array[]> {
     try {
       return await this.scheduler.embed(ownerOf(userId), texts);
     } catch (error) {
-      if (!(error instanceof EmbeddingQueueFullError)) throw error;
-      this.options.metrics.embeddingRejections.inc();
-      throw new ApiError(
-        "service_unavailable",
-        "Too many texts are waiting for the embedding model; try again shortly.",
-        {
-          headers: { "retry-after": String(error.retryAfterSeconds) },
-        },
-      );
+      if (error instanceof EmbeddingQueueFullError) this.options.metrics.embeddingRejections.inc();
+      throw error;
     }
   }
 

@@ -1,4 +1,5 @@
 import { LRUCache } from "lru-cache";
+import { OverloadedError } from "../../errors.js";
 import type { Embedder } from "./port.js";
 
 /** Bound on the texts of searches waiting for the model (background work is bounded by its caller). */
@@ -31,10 +32,10 @@ export interface EmbedOptions {
   bounded?: boolean;
 }
 
-/** Refused because the queue is full: the caller answers 503 with Retry-After rather than wait without end. */
-export class EmbeddingQueueFullError extends Error {
-  constructor(readonly retryAfterSeconds: number) {
-    super("the embedding queue is full");
+/** Refused because the queue is full: the client is answered 503 with Retry-After rather than wait without end. */
+export class EmbeddingQueueFullError extends OverloadedError {
+  constructor(retryAfterSeconds: number) {
+    super("Too many texts are waiting for the embedding model; try again shortly.", retryAfterSeconds);
     this.name = "EmbeddingQueueFullError";
   }
 }
