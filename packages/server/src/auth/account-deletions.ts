@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from "fastify";
-import type { Storage } from "../storage/index.js";
+import type { MarkedIds, Storage } from "../storage/index.js";
 import { TombstonePoll } from "./tombstone-poll.js";
 
 interface AccountDeletionsOptions {
@@ -22,7 +22,7 @@ export class AccountDeletions {
   /** User id → when this instance learnt of the deletion (ms since the epoch). */
   readonly #deleted = new Map<number, number>();
   readonly #listeners = new Set<(userId: number) => void>();
-  readonly #poll: TombstonePoll;
+  readonly #poll: TombstonePoll<MarkedIds>;
 
   constructor(options: AccountDeletionsOptions) {
     this.#options = options;
@@ -31,7 +31,7 @@ export class AccountDeletions {
       log: options.log,
       what: "deleted accounts",
       read: (since) => options.storage.users.deletedSince(since),
-      found: (ids) => this.#found(ids),
+      found: ({ ids }) => this.#found(ids),
       // An instance that starts after a deletion still refuses the access tokens issued before it.
       lookBackMs: options.accessTokenTtlMs,
       ...(options.pollIntervalMs === undefined ? {} : { intervalMs: options.pollIntervalMs }),

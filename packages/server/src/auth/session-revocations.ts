@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Storage } from "../storage/index.js";
+import { TombstonePoll } from "./tombstone-poll.js";
 
 export interface SessionRevocationsOptions {
   storage: Storage;
@@ -21,31 +22,38 @@ export class SessionRevocations {
   /** Session id → when it was revoked (ms since the epoch, by the database's clock). */
   readonly #revoked = new Map<string, number>();
   readonly #listeners = new Set<(session: string) => void>();
-  #lastLook: Date | undefined;
   /**
    * The database's clock minus this instance's, as measured at the last look: instances compare times by the
    * database's clock only, since their own may differ by seconds.
    */
   #clockOffsetMs = 0;
-  #timer: NodeJS.Timeout | undefined;
-  #looking = false;
+  readonly #poll: TombstonePoll<RevokedSessions>;
 
   constructor(options: SessionRevocationsOptions) {
     this.#options = options;
+    this.#poll = new TombstonePoll({
+      storage: options.storage,
+      log: options.log,
+      what: "revoked sessions",
+      read: async (since) => {
+        const now = await options.storage.now();
+        this.#clockOffsetMs = now.getTime() - Date.now();
+        return { now, revoked: await options.storage.refreshTokens.revokedSince(since) };
+      },
+      found: (revocations) => this.#found(revocations),
+      // The sessions revoked within an access token's lifetime, whose tokens could still be presented here.
+      lookBackMs: options.accessTokenTtlMs,
+      ...(options.pollIntervalMs === undefined ? {} : { intervalMs: options.pollIntervalMs }),
+    });
   }
 
   /** Reads the sessions revoked within an access token's lifetime, then keeps looking. */
-  async start(): Promise<void> {
-    const { accessTokenTtlMs, pollIntervalMs = 500 } = this.#options;
-    const now = await this.#databaseNow();
-    this.#lastLook = new Date(now.getTime() - accessTokenTtlMs);
-    await this.#look();
-    this.#timer = setInterval(() => void this.#look(), pollIntervalMs);
-    this.#timer.unref();
+  start(): Promise<void> {
+    return this.#poll.start();
   }
 
   close(): void {
-    clearInterval(this.#timer);
+    this.#poll.close();
   }
 
   has(session: string): boolean {
@@ -65,32 +73,18 @@ export class SessionRevocations {
     return () => this.#listeners.delete(listener);
   }
 
-  async #look(): Promise<void> {
-    const { storage, log, accessTokenTtlMs } = this.#options;
-    if (this.#looking || !this.#lastLook) return;
-    this.#looking = true;
-    try {
-      const now = await this.#databaseNow();
-      // Overlapping looks: revoked_at is the start of the revoking transaction, which commits a little later.
-      const since = new Date(this.#lastLook.getTime() - LOOK_OVERLAP_MS);
-      for (const { familyId, revokedAt } of await storage.refreshTokens.revokedSince(since)) {
-        this.revoke(familyId, revokedAt.getTime());
-      }
-      this.#lastLook = now;
-      const forgetBefore = now.getTime() - accessTokenTtlMs - LOOK_OVERLAP_MS;
-      for (const [session, at] of this.#revoked) if (at < forgetBefore) this.#revoked.delete(session);
-    } catch (error) {
-      log.warn({ err: error }, "could not look for revoked sessions; retrying");
-    } finally {
-      this.#looking = false;
-    }
-  }
-
-  async #databaseNow(): Promise<Date> {
-    const now = await this.#options.storage.now();
-    this.#clockOffsetMs = now.getTime() - Date.now();
-    return now;
+  #found({ now, revoked }: RevokedSessions): void {
+    for (const { familyId, revokedAt } of revoked) this.revoke(familyId, revokedAt.getTime());
+    // Remembered as long as an access token of the session can still be valid.
+    const forgetBefore = now.getTime() - this.#options.accessTokenTtlMs - FORGET_MARGIN_MS;
+    for (const [session, at] of this.#revoked) if (at < forgetBefore) this.#revoked.delete(session);
   }
 }
 
-const LOOK_OVERLAP_MS = 5_000;
+/** What one look read: the refresh-token families revoked since, and the database's clock. */
+interface RevokedSessions {
+  now: Date;
+  revoked: Array<{ familyId: string; revokedAt: Date }>;
+}
+
+const FORGET_MARGIN_MS = 5_000;

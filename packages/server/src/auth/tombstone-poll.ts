@@ -7,15 +7,15 @@ import type { Storage } from "../storage/index.js";
  */
 const LOOK_OVERLAP_MS = 5_000;
 
-export interface TombstonePollOptions {
+export interface TombstonePollOptions<Marks extends { now: Date }> {
   storage: Storage;
   log: FastifyBaseLogger;
   /** What the poll looks for, for its warning when the database does not answer. */
   what: string;
-  /** The ids marked since `since`, and the database's clock when it read them. */
-  read: (since: Date) => Promise<{ now: Date; ids: number[] }>;
-  /** Called with what a look found (the same id may come again from the overlap). */
-  found: (ids: number[]) => void;
+  /** What was marked since `since`, and the database's clock when it was read. */
+  read: (since: Date) => Promise<Marks>;
+  /** Called with what a look found (the same mark may come again from the overlap). */
+  found: (marks: Marks) => void;
   /** Default 500 ms, so that every instance knows within a second. */
   intervalMs?: number;
   /**
@@ -26,16 +26,17 @@ export interface TombstonePollOptions {
 }
 
 /**
- * What other instances marked in the database (a key revoked, an account deleted), read every interval by the
- * database's clock, so that instances whose clocks differ still agree. A look is skipped while the previous one runs.
+ * What other instances marked in the database (a session ended, a key revoked, an account deleted), read every
+ * interval by the database's clock, so that instances whose clocks differ still agree. A look is skipped while the
+ * previous one runs.
  */
-export class TombstonePoll {
-  readonly #options: TombstonePollOptions;
+export class TombstonePoll<Marks extends { now: Date }> {
+  readonly #options: TombstonePollOptions<Marks>;
   #since: Date | undefined;
   #timer: NodeJS.Timeout | undefined;
   #looking = false;
 
-  constructor(options: TombstonePollOptions) {
+  constructor(options: TombstonePollOptions<Marks>) {
     this.#options = options;
   }
 
@@ -56,9 +57,9 @@ export class TombstonePoll {
     if (this.#looking || !this.#since) return;
     this.#looking = true;
     try {
-      const { now, ids } = await this.#options.read(new Date(this.#since.getTime() - LOOK_OVERLAP_MS));
-      this.#options.found(ids);
-      this.#since = now;
+      const marks = await this.#options.read(new Date(this.#since.getTime() - LOOK_OVERLAP_MS));
+      this.#options.found(marks);
+      this.#since = marks.now;
     } catch (error) {
       this.#options.log.warn({ err: error }, `could not look for ${this.#options.what}; retrying`);
     } finally {

@@ -13,6 +13,7 @@ export type {
   ImportedPrompt,
   IndexablePrompt,
   IndexedPromptRow,
+  MarkedIds,
   NewPrompt,
   PromptCursor,
   Storage,

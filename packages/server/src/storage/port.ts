@@ -81,6 +81,12 @@ export type RotationOutcome =
   | { status: "reused"; userId: number }
   | { status: "revoked" | "expired" | "unknown" };
 
+/** The ids of rows marked (deleted, revoked) since a time, and the database's clock when they were read. */
+export interface MarkedIds {
+  now: Date;
+  ids: number[];
+}
+
 export interface UserRepository {
   /** Throws UniqueViolationError naming the field when the username is taken. */
   create(user: { username: string; email: string; passwordHash: string }): Promise<User>;
@@ -95,7 +101,7 @@ export interface UserRepository {
    */
   delete(id: number): Promise<boolean>;
   /** Users deleted at or after `since`, and the database's clock when it looked. */
-  deletedSince(since: Date): Promise<{ now: Date; ids: number[] }>;
+  deletedSince(since: Date): Promise<MarkedIds>;
 }
 
 export interface RefreshTokenRepository {
@@ -276,7 +282,7 @@ export interface ApiKeyRepository {
   /** Revokes one of the user's keys; false when the user has no such live key. */
   revoke(userId: number, id: number): Promise<boolean>;
   /** Keys revoked at or after `since`, by the database's clock, with the time it read. */
-  revokedSince(since: Date): Promise<{ now: Date; ids: number[] }>;
+  revokedSince(since: Date): Promise<MarkedIds>;
   touch(id: number): Promise<void>;
 }
 

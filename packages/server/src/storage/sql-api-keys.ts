@@ -1,4 +1,4 @@
-import type { ApiKeyRecord, ApiKeyRepository } from "./port.js";
+import type { ApiKeyRecord, ApiKeyRepository, MarkedIds } from "./port.js";
 import { markedSince, type SqlExecutor, toId } from "./sql.js";
 
 interface ApiKeyRow {
@@ -68,7 +68,7 @@ export class SqlApiKeys implements ApiKeyRepository {
     return rows.length > 0;
   }
 
-  revokedSince(since: Date): Promise<{ now: Date; ids: number[] }> {
+  revokedSince(since: Date): Promise<MarkedIds> {
     return markedSince(this.db, { table: "api_keys", id: "id", marked: "revoked_at" }, since);
   }
 

@@ -6,6 +6,7 @@ import type {
   ImportedPrompt,
   IndexablePrompt,
   IndexedPromptRow,
+  MarkedIds,
   NewPrompt,
   PromptCursor,
   PromptEmbedding,
@@ -133,7 +134,7 @@ class SqlUsers implements UserRepository {
     return rows.length > 0;
   }
 
-  deletedSince(since: Date): Promise<{ now: Date; ids: number[] }> {
+  deletedSince(since: Date): Promise<MarkedIds> {
     return markedSince(this.db, { table: "account_deletions", id: "user_id", marked: "deleted_at" }, since);
   }
 }

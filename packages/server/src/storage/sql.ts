@@ -1,3 +1,4 @@
+import type { MarkedIds } from "./port.js";
 /**
  * The little both adapters must offer so that one SQL implementation of the repositories (and one set of
  * migrations) serves PostgreSQL and PGlite alike.
@@ -45,7 +46,7 @@ export async function markedSince(
   db: SqlExecutor,
   mark: { table: string; id: string; marked: string },
   since: Date,
-): Promise<{ now: Date; ids: number[] }> {
+): Promise<MarkedIds> {
   const { rows } = await db.query<{ id: string | number | null; now: Date }>(
     `SELECT m.${mark.id} AS id, t.now FROM (SELECT now() AS now) t
        LEFT JOIN ${mark.table} m ON m.${mark.marked} >= $1`,

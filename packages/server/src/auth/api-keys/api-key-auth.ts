@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
 import { LRUCache } from "lru-cache";
-import type { ApiKeyRecord, Storage } from "../../storage/index.js";
+import type { ApiKeyRecord, MarkedIds, Storage } from "../../storage/index.js";
 import type { SessionRevocations } from "../session-revocations.js";
 import { invalidToken } from "../tokens.js";
 import { TombstonePoll } from "../tombstone-poll.js";
@@ -48,7 +48,7 @@ export class ApiKeyAuth {
   readonly #keyOf = new Map<number, string>();
   /** Key id → when its last_used_at was last written (ms since the epoch). */
   readonly #touched = new LRUCache<number, number>({ max: 10_000 });
-  readonly #poll: TombstonePoll;
+  readonly #poll: TombstonePoll<MarkedIds>;
 
   constructor(options: ApiKeyAuthOptions) {
     this.#options = options;
@@ -57,7 +57,7 @@ export class ApiKeyAuth {
       log: options.log,
       what: "revoked API keys",
       read: (since) => options.storage.apiKeys.revokedSince(since),
-      found: (ids) => {
+      found: ({ ids }) => {
         for (const id of ids) this.forget(id);
       },
       ...(options.pollIntervalMs === undefined ? {} : { intervalMs: options.pollIntervalMs }),
