@@ -2,14 +2,14 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Static } from "typebox";
 import { userIdOf } from "../auth/authenticate.js";
-import { ApiError } from "../errors.js";
 import { slashVariants } from "../http/slash-variants.js";
 import { type AnsweredPrompt, answerPrompt, type Chat } from "../prompts/answer-prompt.js";
 import { ClientGoneError, clientGoneSignal } from "../prompts/client-gone.js";
 import { replayEvents } from "../prompts/events.js";
-import { fingerprintOf, type IdempotentRun, idempotencyKeyOf } from "../prompts/idempotency.js";
+import type { IdempotentRun } from "../prompts/idempotency.js";
 import { throttle } from "../ratelimit/throttle.js";
 import type { ServiceContext } from "../service-context.js";
+import type { StoredPrompt } from "../storage/index.js";
 import { ChunkStream } from "./chunk-stream.js";
 import { completionId, completionOf } from "./completion-objects.js";
 import { modelNotFound, toOpenAiError } from "./errors.js";
@@ -59,12 +59,8 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<ServiceContext> = a
     const userId = userIdOf(request);
     if (body.model !== llm.model) throw modelNotFound(body.model);
     const chat = receiveChat(body.messages, config.promptMaxLength);
-    const key = idempotencyKeyOf(request);
-    const idempotent =
-      key === undefined
-        ? undefined
-        : await idempotency.begin(userId, key, fingerprintOf("createChatCompletion", body));
-    if (idempotent?.kind === "replay") return replay(idempotent.promptId, body, request, reply);
+    const idempotent = await idempotency.begin(request, userId, "createChatCompletion", "completion");
+    if (idempotent?.kind === "replay") return replay(idempotent.prompt, body, reply);
     try {
       return await answer(userId, chat, body, request, reply, clientGone, idempotent);
     } finally {
@@ -73,9 +69,7 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<ServiceContext> = a
   }
 
   /** The first result of an Idempotency-Key again: the stored prompt as a completion, or as a short stream of one. */
-  async function replay(promptId: number, body: Body, request: FastifyRequest, reply: FastifyReply) {
-    const earlier = await storage.prompts.get(userIdOf(request), promptId);
-    if (!earlier) throw new ApiError("not_found", "The completion this Idempotency-Key created was deleted.");
+  function replay(earlier: StoredPrompt, body: Body, reply: FastifyReply) {
     // Why the first answer ended is not stored: a replay says "stop".
     const answered: AnsweredPrompt = { ...earlier, finishReason: "stop" };
     const created = Math.floor(earlier.createdAt.getTime() / 1000);

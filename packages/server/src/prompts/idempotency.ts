@@ -7,6 +7,7 @@ import {
   IdempotencyLeaseLostError,
   type NewPrompt,
   type Storage,
+  type StoredPrompt,
 } from "../storage/index.js";
 
 /** How long a key's result is replayed: the IETF httpapi draft leaves it to the server; Stripe's is 24 hours too. */
@@ -19,7 +20,7 @@ const KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
 const IDEMPOTENCY_HEADER = "idempotency-key";
 
 /** The Idempotency-Key of a request, or undefined without one; 400 for a malformed key. */
-export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
+function idempotencyKeyOf(request: FastifyRequest): string | undefined {
   const value = request.headers[IDEMPOTENCY_HEADER];
   if (value === undefined) return undefined;
   if (typeof value !== "string" || !KEY_PATTERN.test(value)) {
@@ -31,7 +32,7 @@ export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
 }
 
 /** What identifies "the same request" under one key: the operation and its body, whatever its keys' order. */
-export const fingerprintOf = (operation: string, body: unknown): string =>
+const fingerprintOf = (operation: string, body: unknown): string =>
   createHash("sha256")
     .update(`${operation}\n${stringify(body) ?? ""}`)
     .digest("base64url");
@@ -47,11 +48,11 @@ export interface IdempotentRun {
   end(): void;
 }
 
-/** A request that already ran: its result is replayed. */
+/** A request that already ran: its result, the prompt it stored and the status it was answered with, is replayed. */
 interface IdempotentReplay {
   kind: "replay";
   responseStatus: number;
-  promptId: number;
+  prompt: StoredPrompt;
 }
 
 /**
@@ -86,19 +87,33 @@ export class IdempotentRequests {
     clearInterval(this.#timer);
   }
 
-  async begin(userId: number, key: string, fingerprint: string): Promise<IdempotentRun | IdempotentReplay> {
+  /**
+   * Claims the request's Idempotency-Key for `operation` (undefined for a request without one). `what` names what
+   * the operation creates, for the 404 of a replay whose prompt was deleted since.
+   */
+  async begin(
+    request: FastifyRequest,
+    userId: number,
+    operation: string,
+    what: string,
+  ): Promise<IdempotentRun | IdempotentReplay | undefined> {
+    const key = idempotencyKeyOf(request);
+    if (key === undefined) return undefined;
     const claim = await this.storage.idempotency.claim(
       userId,
       key,
-      fingerprint,
+      fingerprintOf(operation, request.body),
       IDEMPOTENCY_TTL_MS,
       this.leaseMs,
     );
     switch (claim.status) {
       case "claimed":
         return this.#run(claim.lease);
-      case "completed":
-        return { kind: "replay", responseStatus: claim.responseStatus, promptId: claim.promptId };
+      case "completed": {
+        const prompt = await this.storage.prompts.get(userId, claim.promptId);
+        if (!prompt) throw new ApiError("not_found", `The ${what} this Idempotency-Key created was deleted.`);
+        return { kind: "replay", responseStatus: claim.responseStatus, prompt };
+      }
       case "mismatch":
         throw new ApiError("idempotency_key_reused");
       case "running":

@@ -21,7 +21,6 @@ import { ClientGoneError, clientGoneSignal } from "./client-gone.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { PromptEventStream } from "./event-stream-reply.js";
 import { deletedEvent, type PromptEvent, replayEvents } from "./events.js";
-import { fingerprintOf, idempotencyKeyOf } from "./idempotency.js";
 import { PromptIdParams, toPromptBody } from "./schemas.js";
 
 const tags = ["prompts"];
@@ -78,15 +77,9 @@ export const promptRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (ap
             prompt: [`Ensure this field has no more than ${config.promptMaxLength} characters.`],
           });
         }
-        const key = idempotencyKeyOf(request);
-        const idempotent =
-          key === undefined
-            ? undefined
-            : await idempotency.begin(userId, key, fingerprintOf("createPrompt", request.body));
+        const idempotent = await idempotency.begin(request, userId, "createPrompt", "prompt");
         if (idempotent?.kind === "replay") {
-          const earlier = await storage.prompts.get(userId, idempotent.promptId);
-          if (!earlier)
-            throw new ApiError("not_found", "The prompt this Idempotency-Key created was deleted.");
+          const earlier = idempotent.prompt;
           reply.header("idempotent-replayed", "true");
           if (request.body.stream !== true)
             return reply.code(idempotent.responseStatus).send(toPromptBody(earlier));
