@@ -1,4 +1,4 @@
-import { Type } from "typebox";
+import { type TSchema, Type } from "typebox";
 import { PromptBody } from "./prompts.js";
 
 /*
@@ -32,36 +32,19 @@ export const PromptDeletion = Type.Object(
   { description: "A prompt that its user deleted: gone from history and search." },
 );
 
-export const PromptStartedEvent = Type.Object({
-  type: Type.Literal("prompt.start"),
-  event: Type.Literal("prompt_started"),
-  data: PromptStart,
-});
+/** One event's envelope: its `type` (the original service's), its `event` name, and what it carries. */
+const envelope = <Kind extends string, Name extends string, Data extends TSchema>(
+  type: Kind,
+  event: Name,
+  data: Data,
+) => Type.Object({ type: Type.Literal(type), event: Type.Literal(event), data });
 
-export const PromptDeltaEvent = Type.Object({
-  type: Type.Literal("prompt.delta"),
-  event: Type.Literal("prompt_delta"),
-  data: PromptDelta,
-});
-
-export const PromptCompletedEvent = Type.Object({
-  type: Type.Literal("prompt.message"),
-  event: Type.Literal("prompt_completed"),
-  data: PromptBody,
-});
-
-export const PromptFailedEvent = Type.Object({
-  type: Type.Literal("prompt.error"),
-  event: Type.Literal("prompt_failed"),
-  data: PromptFailure,
-});
-
+export const PromptStartedEvent = envelope("prompt.start", "prompt_started", PromptStart);
+export const PromptDeltaEvent = envelope("prompt.delta", "prompt_delta", PromptDelta);
+export const PromptCompletedEvent = envelope("prompt.message", "prompt_completed", PromptBody);
+export const PromptFailedEvent = envelope("prompt.error", "prompt_failed", PromptFailure);
 /** The user deleted the prompt: clients drop it from what they show. */
-export const PromptDeletedEvent = Type.Object({
-  type: Type.Literal("prompt.message"),
-  event: Type.Literal("prompt_deleted"),
-  data: PromptDeletion,
-});
+export const PromptDeletedEvent = envelope("prompt.message", "prompt_deleted", PromptDeletion);
 
 export const PromptEvent = Type.Union(
   [PromptStartedEvent, PromptDeltaEvent, PromptCompletedEvent, PromptFailedEvent, PromptDeletedEvent],
