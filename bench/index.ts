@@ -249,20 +249,14 @@ export async function runBench(options: {
     () => run("idle-memory", () => benchIdleMemory({ ...sizes.idleMemory, dataDirs })),
     () => run("load", () => benchLoad({ ...sizes.load, dataDirs })),
     () =>
-      run("key-overhead", async () => {
+      run("key-overhead", () => {
         const { postgres, ...keyOverhead } = sizes.keyOverhead;
-        const results = [await benchKeyOverhead({ ...keyOverhead, dataDirs })];
-        if (postgres)
-          results.push(await onPostgres((db) => benchKeyOverhead({ ...keyOverhead, dataDirs, ...db })));
-        return results;
+        return embeddedThenPostgres(postgres, (db) => benchKeyOverhead({ ...keyOverhead, dataDirs, ...db }));
       }),
     () =>
-      run("export", async () => {
+      run("export", () => {
         const { postgres, ...exportSizes } = sizes.export;
-        const results = [await benchExport({ ...exportSizes, dataDirs })];
-        if (postgres)
-          results.push(await onPostgres((db) => benchExport({ ...exportSizes, dataDirs, ...db })));
-        return results;
+        return embeddedThenPostgres(postgres, (db) => benchExport({ ...exportSizes, dataDirs, ...db }));
       }),
     () => run("gateway", () => onPostgres((db) => benchGateway({ ...sizes.gateway, dataDirs, ...db }))),
     () => run("backlog", () => benchBacklog({ ...sizes.backlog, dataDirs })),
@@ -618,6 +612,16 @@ async function onPostgres<T>(work: (db: { databaseUrl: string; schema: string })
   } finally {
     await schema.drop();
   }
+}
+
+/** Runs `work` on the embedded database, then, when `postgres`, on a PostgreSQL schema of its own: both results. */
+async function embeddedThenPostgres<T>(
+  postgres: boolean,
+  work: (db: { databaseUrl?: string; schema?: string }) => Promise<T>,
+): Promise<T[]> {
+  const results = [await work({})];
+  if (postgres) results.push(await onPostgres(work));
+  return results;
 }
 
 /** The report as Markdown: a header with the date and machine, then the table. */
