@@ -62,6 +62,9 @@ const storageFaceRule = {
   to: { path: `${SERVER}storage/`, pathNot: `${SERVER}storage/index\\.ts$` },
 };
 
+/** The workspace packages named (a regex alternative), whether reached by a path or by their @prompt-service name. */
+const packages = (names) => [`^packages/(${names})/`, `^node_modules/@prompt-service/(${names})`];
+
 module.exports = {
   forbidden: [
     {
@@ -91,7 +94,7 @@ module.exports = {
         "@prompt-service/protocol.",
       severity: "error",
       from: { path: "^packages/server/" },
-      to: { path: ["^packages/(sdk|cli)/", "^node_modules/@prompt-service/(sdk|cli)"] },
+      to: { path: packages("sdk|cli") },
     },
     {
       name: "sdk-imports-no-server-or-cli",
@@ -99,7 +102,7 @@ module.exports = {
         "The SDK never imports the server or the CLI: what it shares with the server is @prompt-service/protocol.",
       severity: "error",
       from: { path: "^packages/sdk/src/" },
-      to: { path: ["^packages/(server|cli|testkit)/", "^node_modules/@prompt-service/(server|cli|testkit)"] },
+      to: { path: packages("server|cli|testkit") },
     },
     {
       name: "sdk-types-generated-from-protocol",
@@ -108,7 +111,7 @@ module.exports = {
         "the server.",
       severity: "error",
       from: { path: "^packages/sdk/test/api-types/" },
-      to: { path: ["^packages/server/", "^node_modules/@prompt-service/server"] },
+      to: { path: packages("server") },
     },
     {
       name: "cli-imports-sdk-entry-only",

@@ -25,6 +25,16 @@ afterAll(async () => {
   await schema?.drop();
 });
 
+type User = Awaited<ReturnType<typeof registerUser>>;
+
+const deleteAccount = (server: TestServer, user: User) =>
+  server.app.inject({
+    method: "DELETE",
+    url: "/api/auth/me/",
+    headers: user.headers,
+    payload: { password: user.password },
+  });
+
 const similar = async (server: TestServer, headers: Record<string, string>, q: string) =>
   (
     await server.app.inject({
@@ -64,13 +74,7 @@ it("an account deleted on one instance is refused on the other within 1 s, thoug
   const user = await registerUser(first.app);
   const me = () => second.app.inject({ method: "GET", url: "/api/auth/me/", headers: user.headers });
   expect((await me()).statusCode).toBe(200);
-  const deleted = await first.app.inject({
-    method: "DELETE",
-    url: "/api/auth/me/",
-    headers: user.headers,
-    payload: { password: user.password },
-  });
-  expect(deleted.statusCode).toBe(204);
+  expect((await deleteAccount(first, user)).statusCode).toBe(204);
   const started = Date.now();
   await expect.poll(async () => (await me()).statusCode, { timeout: 5_000, interval: 50 }).toBe(401);
   expect(Date.now() - started).toBeLessThan(1_000);
@@ -80,13 +84,7 @@ it("an account deleted on one instance is refused on the other within 1 s, thoug
 
 it("an instance started after an account was deleted still refuses the access tokens issued before", async () => {
   const user = await registerUser(first.app);
-  const deleted = await first.app.inject({
-    method: "DELETE",
-    url: "/api/auth/me/",
-    headers: user.headers,
-    payload: { password: user.password },
-  });
-  expect(deleted.statusCode).toBe(204);
+  expect((await deleteAccount(first, user)).statusCode).toBe(204);
   // A minute ago, as a deletion made well before this instance started: within the token's 5-minute life.
   const db = new pg.Client({ connectionString: schema.databaseUrl });
   await db.connect();
