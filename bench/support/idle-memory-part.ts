@@ -40,7 +40,7 @@ switch (part) {
   case "model": {
     // One worker thread, as EMBEDDING_THREADS' default gives a 2-core machine: the model loaded and warmed up.
     const { WorkerPoolEmbedder } = await import("../../packages/server/src/similarity/embeddings/index.js");
-    await WorkerPoolEmbedder.start({ kind: "bundled" }, 1);
+    await WorkerPoolEmbedder.start({ kind: "bundled" }, { threads: 1 });
     break;
   }
   case "tokenizer": {

@@ -101,6 +101,7 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
     openai: config,
     cacheDir: `${config.dataDir}/models`,
     threads: config.embeddingThreads,
+    maxThreads: config.embeddingMaxThreads,
   });
   // Closed last (onClose hooks run in reverse), whatever fails after this point; awaited below.
   app.addHook("onClose", async () => (await modelLoading.catch(() => undefined))?.close());
@@ -185,7 +186,11 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
 
   const model = await modelLoading;
   app.log.info(
-    { model: model.id, threads: model instanceof WorkerPoolEmbedder ? model.threads : 0 },
+    {
+      model: model.id,
+      threads: model instanceof WorkerPoolEmbedder ? model.threads : 0,
+      maxThreads: model instanceof WorkerPoolEmbedder ? model.maxThreads : 0,
+    },
     "embedding model ready",
   );
   const similarity = await SimilarityService.open({
@@ -193,8 +198,10 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
     log: app.log,
     metrics,
     model,
-    // A remote model takes a few calls at once; a local one, one per worker thread.
+    // A remote model takes a few calls at once; a local one, one per worker thread, and one per thread the pool may
+    // add while a backlog waits.
     concurrency: model instanceof WorkerPoolEmbedder ? model.threads : REMOTE_EMBEDDING_CONCURRENCY,
+    burstConcurrency: model instanceof WorkerPoolEmbedder ? model.maxThreads : REMOTE_EMBEDDING_CONCURRENCY,
     queueLimit: config.embeddingQueueLimit,
     vectors: createVectorIndex(config.vectorIndex, model.dimensions),
     indexMemoryBudget: config.indexMemoryBudget,

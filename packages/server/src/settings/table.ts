@@ -1,5 +1,5 @@
 import { ConfigError } from "../errors.js";
-import { defaultEmbeddingThreads } from "../similarity/embeddings/spec.js";
+import { defaultEmbeddingMaxThreads, defaultEmbeddingThreads } from "../similarity/embeddings/spec.js";
 import {
   duration,
   embeddingsSpec,
@@ -212,6 +212,15 @@ export const SETTINGS = [
     shownDefault: "cores − 1 (at least 1)",
     placeholder: "n",
     description: "worker threads that run a local embedding model",
+  },
+  {
+    env: "EMBEDDING_MAX_THREADS",
+    kind: integer(),
+    default: defaultEmbeddingMaxThreads,
+    shownDefault: "cores",
+    placeholder: "n",
+    description:
+      "most such threads while texts wait for the model (a backlog of vectors); those beyond EMBEDDING_THREADS end after 30 s idle",
   },
   {
     env: "EMBEDDING_QUEUE_LIMIT",

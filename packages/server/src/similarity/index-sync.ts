@@ -109,10 +109,14 @@ export class IndexSync {
       for (let afterId = 0; !this.#closed; ) {
         const page = await storage.embeddings.withoutVector(modelId, afterId, REEMBED_PAGE);
         if (page.length === 0) break;
-        for (let start = 0; start < page.length && !this.#closed; start += REEMBED_BATCH) {
-          await this.#reembed(page.slice(start, start + REEMBED_BATCH));
-          done += Math.min(REEMBED_BATCH, page.length - start);
+        // The page's batches go to the model at once: a pool with more than one thread runs them side by side,
+        // and each batch's vectors are stored while the next batch is embedded.
+        const batches: Array<Promise<void>> = [];
+        for (let start = 0; start < page.length; start += REEMBED_BATCH) {
+          batches.push(this.#reembed(page.slice(start, start + REEMBED_BATCH)));
         }
+        await Promise.all(batches);
+        done += page.length;
         log.debug({ done, model: modelId }, "embedding the backlog of stored prompts");
         afterId = (page.at(-1) as IndexablePrompt).id;
       }

@@ -22,6 +22,8 @@ export interface SimilarityOptions {
   model: Embedder;
   /** Model calls at once: its worker threads, or a few for a remote model. */
   concurrency: number;
+  /** Model calls at once while a backlog waits: the most threads its pool may have (see FairScheduler). */
+  burstConcurrency?: number;
   /** EMBEDDING_QUEUE_LIMIT: texts waiting for the model, in total and per user. */
   queueLimit: QueueLimit;
   /** The users' vectors, as VECTOR_INDEX chose them (createVectorIndex, in plugin.ts): empty, this service fills it. */
@@ -77,6 +79,7 @@ export class SimilarityService {
     const { model, metrics } = options;
     const scheduler = new FairScheduler(model, {
       concurrency: options.concurrency,
+      burstConcurrency: options.burstConcurrency,
       queueLimit: options.queueLimit,
       onQueueLength: (length) => metrics.embeddingQueueLength.set(length),
     });

@@ -22,7 +22,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "answer-prompt-"));
   storage = await openStorage({ dataDir });
   hub = await createHub();
-  model = await WorkerPoolEmbedder.start({ kind: "bundled" }, 1);
+  model = await WorkerPoolEmbedder.start({ kind: "bundled" }, { threads: 1 });
   similarity = await SimilarityService.open({
     storage,
     log: pino({ level: "silent" }),

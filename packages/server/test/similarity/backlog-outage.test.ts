@@ -16,7 +16,7 @@ it("stores the vector once PostgreSQL is back", async () => {
   const schema = await createTestSchema("backlog");
   const proxy = await startTcpProxy(TEST_DATABASE_URL, 5432);
   const storage = await openStorage({ databaseUrl: proxy.url, schema: schema.name });
-  const model = await WorkerPoolEmbedder.start({ kind: "bundled" }, 1);
+  const model = await WorkerPoolEmbedder.start({ kind: "bundled" }, { threads: 1 });
   const lines: Array<{ msg: string }> = [];
   const log = pino({ level: "warn" }, { write: (line: string) => lines.push(JSON.parse(line)) });
   const similarity = await SimilarityService.open({

@@ -31,7 +31,7 @@ describe("SimilarityService with the model in worker threads", () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "similarity-service-"));
     storage = await openStorage({ dataDir });
-    model = await WorkerPoolEmbedder.start({ kind: "bundled" }, 1);
+    model = await WorkerPoolEmbedder.start({ kind: "bundled" }, { threads: 1 });
     userId = (await storage.users.create({ username: "ana", email: "a@example.com", passwordHash: "x" })).id;
   });
   afterAll(async () => {

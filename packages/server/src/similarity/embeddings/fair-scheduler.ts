@@ -13,6 +13,11 @@ export interface QueueLimit {
 export interface FairSchedulerOptions {
   /** Batches given to the model at once: one per worker thread (more only for a remote model). */
   concurrency: number;
+  /**
+   * Batches at once while a backlog waits (at least two full batches): one per thread a worker pool may add then
+   * (see WorkerPoolEmbedder). Default: `concurrency`.
+   */
+  burstConcurrency?: number;
   /** Most texts in one model call. Default 32. */
   maxBatchSize?: number;
   /** Bound on waiting work; past it `embed` refuses at once with EmbeddingQueueFullError. */
@@ -40,6 +45,9 @@ export class EmbeddingQueueFullError extends OverloadedError {
   }
 }
 
+/** Full batches that must wait before the scheduler runs `burstConcurrency` batches at once. */
+const BURST_WAITING_BATCHES = 2;
+
 interface Waiting {
   key: string;
   text: string;
@@ -66,6 +74,7 @@ interface Waiting {
 export class FairScheduler {
   readonly #model: Embedder;
   readonly #concurrency: number;
+  readonly #burstConcurrency: number;
   readonly #maxBatchSize: number;
   readonly #limit: QueueLimit;
   readonly #cache: LRUCache<string, Float32Array> | undefined;
@@ -87,6 +96,7 @@ export class FairScheduler {
   constructor(model: Embedder, options: FairSchedulerOptions) {
     this.#model = model;
     this.#concurrency = options.concurrency;
+    this.#burstConcurrency = Math.max(options.concurrency, options.burstConcurrency ?? options.concurrency);
     this.#maxBatchSize = options.maxBatchSize ?? 32;
     this.#limit = options.queueLimit;
     const cacheSize = options.cacheSize ?? 1000;
@@ -165,7 +175,7 @@ export class FairScheduler {
   }
 
   #dispatch(): void {
-    while (this.#batches.size < this.#concurrency && this.#waiting > 0) {
+    while (this.#batches.size < this.#concurrencyNow() && this.#waiting > 0) {
       const batch = this.#takeBatch();
       const running = this.#run(batch).finally(() => {
         this.#batches.delete(running);
@@ -173,6 +183,16 @@ export class FairScheduler {
       });
       this.#batches.add(running);
     }
+  }
+
+  /**
+   * A batch per kept thread; while a backlog waits, one per thread the pool may add too. A few searches at once never
+   * start a thread (and load a model) that they would not keep busy.
+   */
+  #concurrencyNow(): number {
+    return this.#waiting >= BURST_WAITING_BATCHES * this.#maxBatchSize
+      ? this.#burstConcurrency
+      : this.#concurrency;
   }
 
   /** One text from each owner in turn, until the batch is full or nothing waits. */

@@ -14,9 +14,14 @@ export {
 } from "./fair-scheduler.js";
 export { OpenAiEmbedder, type OpenAiEmbedderOptions } from "./openai.js";
 export type { Embedder } from "./port.js";
-export { defaultEmbeddingThreads, type EmbeddingsSpec, parseEmbeddingsSpec } from "./spec.js";
+export {
+  defaultEmbeddingMaxThreads,
+  defaultEmbeddingThreads,
+  type EmbeddingsSpec,
+  parseEmbeddingsSpec,
+} from "./spec.js";
 export { TransformersEmbedder } from "./transformers.js";
-export { WorkerPoolEmbedder } from "./worker-pool.js";
+export { WorkerPoolEmbedder, type WorkerPoolSize } from "./worker-pool.js";
 
 /** The resolved settings of the OpenAI-compatible API (the server's options carry them under these names). */
 interface OpenAiSettings {
@@ -33,6 +38,8 @@ interface EmbedderOptions {
   cacheDir?: string;
   /** Worker threads that run a local model (bundled, Transformers.js). Default: cores − 1, at least 1. */
   threads?: number;
+  /** Most such threads while batches wait (see WorkerPoolEmbedder). Default: `threads`. */
+  maxThreads?: number;
 }
 
 /**
@@ -42,16 +49,16 @@ interface EmbedderOptions {
  */
 export async function createEmbedder(spec: string, options: EmbedderOptions = {}): Promise<Embedder> {
   const parsed = parseEmbeddingsSpec(spec);
-  const threads = options.threads ?? defaultEmbeddingThreads();
+  const size = { threads: options.threads ?? defaultEmbeddingThreads(), maxThreads: options.maxThreads };
   switch (parsed.kind) {
     case "bundled":
-      return WorkerPoolEmbedder.start({ kind: "bundled" }, threads);
+      return WorkerPoolEmbedder.start({ kind: "bundled" }, size);
     case "transformers":
       // Checked here, where a ConfigError keeps its class: a worker's error reaches this thread as a plain Error.
       await localModelFolder(parsed.model);
       return WorkerPoolEmbedder.start(
         { kind: "transformers", model: parsed.model, cacheDir: options.cacheDir },
-        threads,
+        size,
       );
     case "openai": {
       const { openai } = options;

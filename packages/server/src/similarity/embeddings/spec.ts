@@ -25,3 +25,9 @@ export function parseEmbeddingsSpec(spec: string): EmbeddingsSpec {
 
 /** EMBEDDING_THREADS' default: every core but the one that serves requests, and at least one. */
 export const defaultEmbeddingThreads = (): number => Math.max(1, availableParallelism() - 1);
+
+/**
+ * EMBEDDING_MAX_THREADS' default: one thread per core while a backlog waits. Those beyond EMBEDDING_THREADS run at the
+ * same low priority as the others, so the thread serving requests still comes first, and end when idle.
+ */
+export const defaultEmbeddingMaxThreads = (): number => availableParallelism();

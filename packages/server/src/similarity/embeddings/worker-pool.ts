@@ -5,10 +5,26 @@ import type { Embedder } from "./port.js";
 /** How much lower than the process's the model threads' CPU priority is (nice 0 → 10: about a tenth of a busy core). */
 export const EMBEDDING_NICE_INCREMENT = 10;
 
+/** How long a thread beyond the kept ones may stay idle before it ends and gives back its model's memory. */
+const EXTRA_THREAD_IDLE_MS = 30_000;
+
+export interface WorkerPoolSize {
+  /** Threads kept for the pool's life (EMBEDDING_THREADS). */
+  threads: number;
+  /**
+   * Most threads at once (EMBEDDING_MAX_THREADS); at most `threads` when absent or smaller. The threads beyond
+   * `threads` start when batches wait for a free one, and end after `idleTimeoutMs` without work (default 30 s).
+   */
+  maxThreads?: number;
+  idleTimeoutMs?: number;
+}
+
 /**
  * A local model (bundled, Transformers.js) run by a pool of worker threads, so that inference never holds the thread
  * that serves requests, logins and heartbeats. Each worker loads the model once when it starts; `start` resolves when
- * one has, and the others load meanwhile. A worker that dies is replaced by piscina and the batch it was running
+ * one has, and the others load meanwhile. Beyond the threads it keeps, the pool may grow to `maxThreads` while batches
+ * wait for a thread (a backlog of vectors after a burst of prompts: see FairScheduler's `burstConcurrency`), and
+ * shrinks back when they have been idle a while. A worker that dies is replaced by piscina and the batch it was running
  * fails (its callers see the error; see FairScheduler and IndexSync for what is retried).
  *
  * Piscina is the maintained worker pool of the Node ecosystem (it is Fastify's and Node's own benchmarks' choice):
@@ -18,29 +34,33 @@ export class WorkerPoolEmbedder implements Embedder {
   readonly id: string;
   readonly dimensions: number;
   readonly languages: readonly string[] | undefined;
+  /** Threads kept for the pool's life. */
   readonly threads: number;
+  /** Most threads at once, while batches wait. */
+  readonly maxThreads: number;
   readonly #pool: Piscina;
 
-  private constructor(
-    pool: Piscina,
-    threads: number,
-    description: Pick<Embedder, "id" | "dimensions" | "languages">,
-  ) {
+  private constructor(pool: Piscina, description: Pick<Embedder, "id" | "dimensions" | "languages">) {
     this.#pool = pool;
-    this.threads = threads;
+    this.threads = pool.options.minThreads;
+    this.maxThreads = pool.options.maxThreads;
     this.id = description.id;
     this.dimensions = description.dimensions;
     this.languages = description.languages;
   }
 
-  static async start(spec: LocalModelSpec, threads: number): Promise<WorkerPoolEmbedder> {
+  static async start(spec: LocalModelSpec, size: WorkerPoolSize): Promise<WorkerPoolEmbedder> {
+    const { threads } = size;
+    const maxThreads = Math.max(threads, size.maxThreads ?? threads);
     const pool = new Piscina({
       filename: workerFile(),
       workerData: spec,
       minThreads: threads,
-      maxThreads: threads,
-      // Workers hold a loaded model: they live as long as the pool.
-      idleTimeout: Number.POSITIVE_INFINITY,
+      maxThreads,
+      // The kept workers hold a loaded model for the pool's life (piscina never ends the first minThreads); the extra
+      // ones end once idle this long, since each holds a model of its own (tens of megabytes).
+      idleTimeout:
+        maxThreads > threads ? (size.idleTimeoutMs ?? EXTRA_THREAD_IDLE_MS) : Number.POSITIVE_INFINITY,
       // The scheduler gives each worker one batch at a time, so piscina's own queue only holds a batch a moment.
       concurrentTasksPerWorker: 1,
       // The model's work is in WebAssembly; its JavaScript garbage is small. V8's default young generation grows to
@@ -57,7 +77,7 @@ export class WorkerPoolEmbedder implements Embedder {
         Embedder,
         "id" | "dimensions" | "languages"
       >;
-      return new WorkerPoolEmbedder(pool, threads, description);
+      return new WorkerPoolEmbedder(pool, description);
     } catch (error) {
       await pool.destroy();
       throw error;

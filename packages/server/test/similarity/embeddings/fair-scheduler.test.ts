@@ -63,6 +63,39 @@ describe("FairScheduler", () => {
     await Promise.all(all);
   });
 
+  it("runs more batches at once only while a backlog of at least two full batches waits", async () => {
+    const model = new GatedModel();
+    const scheduler = new FairScheduler(model, {
+      concurrency: 1,
+      burstConcurrency: 2,
+      maxBatchSize: 4,
+      queueLimit: roomy,
+    });
+    // A few searches: one batch at a time, as many as the kept threads.
+    const searches = [scheduler.embed("a", ["a1"]), scheduler.embed("b", ["b1", "b2"])];
+    expect(model.batches).toEqual([["a1"]]);
+    await model.release();
+    expect(model.batches).toHaveLength(2);
+    await model.release();
+    await Promise.all(searches);
+    // A backlog: 12 texts wait (three full batches) behind the running one, so a second batch runs beside it.
+    const backlog = scheduler.embed("c", ["c0"], { bounded: false });
+    const rest = scheduler.embed(
+      "c",
+      Array.from({ length: 12 }, (_, index) => `c${index + 1}`),
+      { bounded: false },
+    );
+    expect(model.batches.slice(2)).toEqual([["c0"], ["c1", "c2", "c3", "c4"]]);
+    // When c0's batch ends, eight still wait: a batch starts beside the running one. When the next ends, four are
+    // left, fewer than two batches: the scheduler is back to one batch at a time.
+    await model.release();
+    await model.release();
+    expect(model.batches.slice(4)).toEqual([["c5", "c6", "c7", "c8"]]);
+    await model.release();
+    await model.release();
+    await expect(Promise.all([backlog, rest])).resolves.toHaveLength(2);
+  });
+
   it("refuses at once past the user's bound or the total, with a time to come back", async () => {
     const model = new GatedModel();
     const scheduler = new FairScheduler(model, {

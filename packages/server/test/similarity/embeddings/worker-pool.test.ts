@@ -1,16 +1,20 @@
 import { readdir, readFile } from "node:fs/promises";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { WorkerPoolEmbedder } from "../../../src/similarity/embeddings/index.js";
 import { EMBEDDING_NICE_INCREMENT } from "../../../src/similarity/embeddings/worker-pool.js";
 import { embedderContract, PARAPHRASES } from "./contract.js";
 
-embedderContract("bundled model in worker threads", () => WorkerPoolEmbedder.start({ kind: "bundled" }, 1), {
-  orderings: PARAPHRASES,
-});
+embedderContract(
+  "bundled model in worker threads",
+  () => WorkerPoolEmbedder.start({ kind: "bundled" }, { threads: 1 }),
+  {
+    orderings: PARAPHRASES,
+  },
+);
 
 describe("embedding worker pool", () => {
   it("loads the model in each of its threads and gives the vectors the model gives", async () => {
-    const pool = await WorkerPoolEmbedder.start({ kind: "bundled" }, 2);
+    const pool = await WorkerPoolEmbedder.start({ kind: "bundled" }, { threads: 2 });
     try {
       expect(pool).toMatchObject({ id: "bundled:use-lite", dimensions: 512, languages: ["en"], threads: 2 });
       expect(pool.workers).toHaveLength(2);
@@ -23,8 +27,34 @@ describe("embedding worker pool", () => {
     }
   });
 
+  it("adds threads up to its most while batches wait for one, and ends them once idle", async () => {
+    const pool = await WorkerPoolEmbedder.start(
+      { kind: "bundled" },
+      { threads: 1, maxThreads: 2, idleTimeoutMs: 200 },
+    );
+    try {
+      expect(pool).toMatchObject({ threads: 1, maxThreads: 2 });
+      expect(pool.workers).toHaveLength(1);
+      const texts = Array.from({ length: 16 }, (_, index) => `a text waiting for a thread ${index}`);
+      const first = pool.embed(texts);
+      // The second batch finds the kept thread busy: the pool starts another at once (whichever is free first
+      // takes the batch).
+      const second = pool.embed(texts);
+      expect(pool.workers).toHaveLength(2);
+      const [firstVectors, secondVectors] = await Promise.all([first, second]);
+      expect(secondVectors?.map((vector) => Array.from(vector))).toEqual(
+        firstVectors?.map((vector) => Array.from(vector)),
+      );
+      // Idle past its timeout, the added thread ends; the kept one stays and still embeds.
+      await vi.waitFor(() => expect(pool.workers).toHaveLength(1), { timeout: 10_000, interval: 50 });
+      await expect(pool.embed(["still served"])).resolves.toHaveLength(1);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("fails the batch of a thread that dies, replaces the thread, and embeds again", async () => {
-    const pool = await WorkerPoolEmbedder.start({ kind: "bundled" }, 1);
+    const pool = await WorkerPoolEmbedder.start({ kind: "bundled" }, { threads: 1 });
     try {
       const texts = Array.from(
         { length: 64 },
@@ -50,7 +80,7 @@ describe("embedding worker pool", () => {
       return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
     };
     const main = await niceOf(String(process.pid));
-    const pool = await WorkerPoolEmbedder.start({ kind: "bundled" }, 2);
+    const pool = await WorkerPoolEmbedder.start({ kind: "bundled" }, { threads: 2 });
     try {
       const nices = await Promise.all((await readdir("/proc/self/task")).map(niceOf));
       // Each worker thread, and the threads it starts after lowering its priority, which inherit it.
@@ -64,7 +94,7 @@ describe("embedding worker pool", () => {
   });
 
   it("ends its threads when closed", async () => {
-    const pool = await WorkerPoolEmbedder.start({ kind: "bundled" }, 2);
+    const pool = await WorkerPoolEmbedder.start({ kind: "bundled" }, { threads: 2 });
     const threads = [...pool.workers];
     const exits = threads.map(
       (thread) => new Promise((resolve) => (thread as unknown as NodeJS.EventEmitter).once("exit", resolve)),
