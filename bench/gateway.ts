@@ -14,7 +14,13 @@
 import { loadavg } from "node:os";
 import pg from "pg";
 import type { BenchRow } from "./index.js";
-import { type ApiTarget, cpuMs, residentBytes, startApiTarget } from "./support/api-target.js";
+import {
+  type ApiTarget,
+  type ApiTargetStalls,
+  cpuMs,
+  residentBytes,
+  startApiTarget,
+} from "./support/api-target.js";
 import type { DataDirs } from "./support/data-dirs.js";
 import {
   type PacedLoadConfig,
@@ -81,7 +87,9 @@ export interface GatewayResult {
   statementsPerCall: number;
   topStatements: Array<{ perCall: number; statement: string }>;
   /** The statements that took the most time per call sent, ms (from the call: a wait for a pooled connection too). */
-  slowestStatements: Array<{ msPerCall: number; statement: string }>;
+  slowestStatements: Array<{ msPerCall: number; p99Ms: number; statement: string }>;
+  /** What held the service's requests up over the measured window (after the warm-up): see ApiTargetStalls. */
+  stalls: Omit<ApiTargetStalls, "statementP99Ms">;
   /** Users whose first stored prompt a similar search (with their key, k=5) found among its results. */
   usersFound: number;
   usersSearched: number;
@@ -122,14 +130,24 @@ export async function benchGateway(options: GatewayOptions): Promise<GatewayResu
       connectionsPerClient: 4,
       textSeed: TEXT_SEED,
     } satisfies Partial<PacedLoadConfig>;
-    const side = async (config: PacedLoadConfig, pid?: number): Promise<GatewaySide> => {
+    /** `atMeasureStart` runs at the first sample after the warm-up (within a second of its end). */
+    const side = async (
+      config: PacedLoadConfig,
+      pid?: number,
+      atMeasureStart?: () => Promise<unknown>,
+    ): Promise<GatewaySide> => {
       const loadStart = round(loadavg()[0] ?? 0, 1);
+      const measureFrom = config.warmupSeconds * 1000 + 100;
       const samples: Array<{ at: number; rss: number; cpu?: number; mainCpu?: number }> = [];
       let sampling = pid !== undefined;
       const started = performance.now();
       const sampler = (async () => {
         while (sampling && pid !== undefined) {
           const at = performance.now() - started;
+          if (atMeasureStart && at >= measureFrom) {
+            await atMeasureStart();
+            atMeasureStart = undefined;
+          }
           const [rss, cpu, mainCpu] = await Promise.all([residentBytes(pid), cpuMs(pid), cpuMs(pid, pid)]);
           if (rss !== undefined)
             samples.push({
@@ -145,7 +163,6 @@ export async function benchGateway(options: GatewayOptions): Promise<GatewayResu
       sampling = false;
       await sampler;
       const end = pid !== undefined ? await residentBytes(pid) : undefined;
-      const measureFrom = config.warmupSeconds * 1000 + 100;
       const afterWarmup = samples.find((sample) => sample.at >= measureFrom);
       // CPU over the measured window: from the first sample in it to the last before the load's end.
       const inWindow = samples.filter(
@@ -216,8 +233,10 @@ export async function benchGateway(options: GatewayOptions): Promise<GatewayResu
         clients: target.users.map((user) => ({ authorization: `Bearer ${user.key}` })),
       },
       target.pid,
+      () => (target as ApiTarget).stalls(),
     );
     const loadEnded = performance.now();
+    const stalls = await target.stalls();
     const statementsAfter = await target.queries();
     const statementMsAfter = await target.statementMs();
     // Per call sent, answered or not: a call refused while waiting for the database ran statements too.
@@ -231,7 +250,11 @@ export async function benchGateway(options: GatewayOptions): Promise<GatewayResu
       .map(([statement, ms]) => ({ statement, ms: ms - (statementMsBefore[statement] ?? 0) }))
       .sort((a, b) => b.ms - a.ms)
       .slice(0, 4)
-      .map(({ statement, ms }) => ({ msPerCall: round(ms / calls, 1), statement: statement.slice(0, 90) }));
+      .map(({ statement, ms }) => ({
+        msPerCall: round(ms / calls, 1),
+        p99Ms: stalls.statementP99Ms[statement] ?? 0,
+        statement: statement.slice(0, 90),
+      }));
     const topStatements = statementCounts.slice(0, 6).map(({ statement, count }) => ({
       perCall: round(count / calls, 3),
       statement: statement.slice(0, 90),
@@ -290,6 +313,7 @@ export async function benchGateway(options: GatewayOptions): Promise<GatewayResu
       statementsPerCall,
       topStatements,
       slowestStatements,
+      stalls: { loopDelayMs: stalls.loopDelayMs, gcPauses: stalls.gcPauses },
       ...(searchableAfterSeconds !== undefined ? { searchableAfterSeconds } : {}),
       unsearchable,
       usersFound: found,
@@ -431,7 +455,21 @@ export function gatewayRows(result: GatewayResult): BenchRow[] {
     measurement:
       "database time per call sent, from each statement's call to its result (a wait for one of the pool's connections included), the largest: " +
       result.slowestStatements.map(({ statement }) => statement.split(" ").slice(0, 4).join(" ")).join("; "),
-    result: result.slowestStatements.map(({ msPerCall }) => `${n(msPerCall, 1)} ms`).join("; "),
+    result: result.slowestStatements
+      .map(({ msPerCall, p99Ms }) => `${n(msPerCall, 1)} ms (p99 ${n(p99Ms, 1)} ms)`)
+      .join("; "),
+    goal: "",
+    verdict: "",
+  });
+  const { loopDelayMs, gcPauses } = result.stalls;
+  rows.push({
+    id: "gateway",
+    measurement:
+      "what held the service's event loop over the measured window: its delay (Node's monitorEventLoopDelay) p50 / p99 / " +
+      "max; garbage collections, their pauses in all, the longest, and those over 10 ms",
+    result:
+      `${n(loopDelayMs.p50, 1)} / ${n(loopDelayMs.p99, 1)} / ${n(loopDelayMs.max, 1)} ms; ${n(gcPauses.count)} GCs, ` +
+      `${n(gcPauses.totalMs)} ms, longest ${n(gcPauses.maxMs, 1)} ms, ${n(gcPauses.over10Ms)} over 10 ms`,
     goal: "",
     verdict: "",
   });

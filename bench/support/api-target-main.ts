@@ -7,6 +7,12 @@
  */
 
 import { join } from "node:path";
+import {
+  createHistogram,
+  monitorEventLoopDelay,
+  PerformanceObserver,
+  type RecordableHistogram,
+} from "node:perf_hooks";
 import { createServer, type ServerOptions } from "../../packages/server/src/app.js";
 import { TokenService } from "../../packages/server/src/auth/tokens.js";
 import { openEmbedded } from "../../packages/server/src/storage/embedded.js";
@@ -14,7 +20,13 @@ import { migrate } from "../../packages/server/src/storage/migrate.js";
 import { openPostgres } from "../../packages/server/src/storage/postgres.js";
 import type { SqlDatabase, SqlExecutor } from "../../packages/server/src/storage/sql.js";
 import { SqlStorage } from "../../packages/server/src/storage/sql-storage.js";
-import type { ApiTargetConfig, ApiTargetReady, ApiTargetReply, ApiTargetRequest } from "./api-target.js";
+import type {
+  ApiTargetConfig,
+  ApiTargetReady,
+  ApiTargetReply,
+  ApiTargetRequest,
+  ApiTargetStalls,
+} from "./api-target.js";
 import { memoryUsage } from "./stats.js";
 
 const config = JSON.parse(process.env.BENCH_API_TARGET ?? "{}") as ApiTargetConfig;
@@ -24,14 +36,54 @@ const started = performance.now();
 const queries = new Map<string, number>();
 /** Statement text → the time its runs took in all, ms, from the call (waiting for a pooled connection included). */
 const queryMs = new Map<string, number>();
+/** Statement text → its runs' times since the last look at the stalls, µs: for their tail. */
+const queryTimes = new Map<string, RecordableHistogram>();
 const timed = async <T>(key: string, work: () => Promise<T>): Promise<T> => {
   const started = performance.now();
   try {
     return await work();
   } finally {
-    queryMs.set(key, (queryMs.get(key) ?? 0) + performance.now() - started);
+    const took = performance.now() - started;
+    queryMs.set(key, (queryMs.get(key) ?? 0) + took);
+    const times = queryTimes.get(key) ?? createHistogram();
+    queryTimes.set(key, times);
+    times.record(Math.max(1, Math.round(took * 1000)));
   }
 };
+
+// Where a request's time may go besides its own work: the event loop held by other work (a long synchronous task,
+// a garbage collection's pause), measured by Node's own monitor, and the collections' pauses one by one.
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
+const pauses = { count: 0, totalMs: 0, maxMs: 0, over10Ms: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    pauses.count++;
+    pauses.totalMs += entry.duration;
+    pauses.maxMs = Math.max(pauses.maxMs, entry.duration);
+    if (entry.duration > 10) pauses.over10Ms++;
+  }
+}).observe({ entryTypes: ["gc"] });
+
+/** What held requests up since the last call, which starts a new count. */
+function stalls(): ApiTargetStalls {
+  const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+  const result: ApiTargetStalls = {
+    loopDelayMs: {
+      p50: ms(loopDelay.percentile(50)),
+      p99: ms(loopDelay.percentile(99)),
+      max: ms(loopDelay.max),
+    },
+    gcPauses: { ...pauses, totalMs: Math.round(pauses.totalMs), maxMs: Math.round(pauses.maxMs * 10) / 10 },
+    statementP99Ms: Object.fromEntries(
+      [...queryTimes].map(([key, times]) => [key, Math.round(times.percentile(99) / 100) / 10]),
+    ),
+  };
+  loopDelay.reset();
+  Object.assign(pauses, { count: 0, totalMs: 0, maxMs: 0, over10Ms: 0 });
+  queryTimes.clear();
+  return result;
+}
 /** The label under which transactions (their BEGIN and COMMIT) are counted. */
 const TRANSACTION = "BEGIN … COMMIT (one transaction)";
 const label = (text: string) => text.replace(/\s+/g, " ").trim().slice(0, 400);
@@ -130,6 +182,8 @@ process.on("message", async (message: ApiTargetRequest) => {
       queries: Object.fromEntries(queries),
       queryMs: Object.fromEntries(queryMs),
     });
+  } else if (message.type === "stalls") {
+    send({ type: "stalls", id: message.id, stalls: stalls() });
   } else if (message.type === "stop") {
     await stop();
     send({ type: "stopped", id: message.id });

@@ -33,7 +33,18 @@ export interface ApiBenchUser {
 export type ApiTargetRequest =
   | { type: "memory"; id: number; gc: boolean }
   | { type: "queries"; id: number }
+  | { type: "stalls"; id: number }
   | { type: "stop"; id: number };
+
+/** What held the target's requests up over a stretch of load (see api-target-main.ts). */
+export interface ApiTargetStalls {
+  /** How late the event loop ran its timers (Node's monitorEventLoopDelay, 5 ms resolution), ms. */
+  loopDelayMs: { p50: number; p99: number; max: number };
+  /** Garbage collections: how many, their pauses in all, the longest, and how many paused over 10 ms. */
+  gcPauses: { count: number; totalMs: number; maxMs: number; over10Ms: number };
+  /** Each SQL statement's 99th percentile time, ms, from the call (a wait for a pooled connection too). */
+  statementP99Ms: Record<string, number>;
+}
 
 export interface ApiTargetReady {
   type: "ready";
@@ -45,6 +56,7 @@ export interface ApiTargetReady {
 export type ApiTargetReply =
   | { type: "memory"; id: number; memory: NodeJS.MemoryUsage }
   | { type: "queries"; id: number; queries: Record<string, number>; queryMs: Record<string, number> }
+  | { type: "stalls"; id: number; stalls: ApiTargetStalls }
   | { type: "stopped"; id: number };
 
 export interface ApiTarget {
@@ -60,6 +72,8 @@ export interface ApiTarget {
   queries(): Promise<Record<string, number>>;
   /** The same statements → the time their runs took in all (ms, from the call: a wait for a pooled connection too). */
   statementMs(): Promise<Record<string, number>>;
+  /** What held its requests up since the last call (the first counts from start); each call starts a new count. */
+  stalls(): Promise<ApiTargetStalls>;
   stop(): Promise<void>;
 }
 
@@ -127,6 +141,10 @@ export async function startApiTarget(
         id: nextId++,
       });
       return reply.queryMs;
+    },
+    async stalls() {
+      const reply = await ask<Extract<ApiTargetReply, { type: "stalls" }>>({ type: "stalls", id: nextId++ });
+      return reply.stalls;
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
