@@ -41,14 +41,19 @@ const plugin: FastifyPluginAsync<ConnectionCapOptions> = async (app, { maxPerAdd
     });
   });
 
-  app.addHook("onRequest", async (request, reply) => {
-    if (!overCap.has(request.raw.socket)) return;
+  // The callback form, as every hook on each request's path (see request-logging.ts).
+  app.addHook("onRequest", (request, reply, done) => {
+    if (!overCap.has(request.raw.socket)) {
+      done();
+      return;
+    }
     const refusal = new ApiError(
       "throttled",
       `Too many open connections from your address (at most ${maxPerAddress}); close some and try again.`,
     );
     // Answered here rather than thrown: the API's error handler belongs to the plugin, and this hook to the server.
-    return reply
+    // A hook that sends its answer does not call done.
+    reply
       .code(refusal.statusCode)
       .headers({ connection: "close", "retry-after": "1" })
       .send(refusal.toBody());

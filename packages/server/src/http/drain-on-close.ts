@@ -11,8 +11,10 @@ const plugin: FastifyPluginAsync = async (app) => {
   app.addHook("preClose", async () => {
     closing = true;
   });
-  app.addHook("onSend", async (_request, reply) => {
+  // The callback form, as every hook on each request's path (see request-logging.ts).
+  app.addHook("onSend", (_request, reply, payload, done) => {
     if (closing) reply.header("connection", "close");
+    done(null, payload);
   });
 };
 

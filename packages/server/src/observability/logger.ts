@@ -1,4 +1,5 @@
 import type { FastifyServerOptions } from "fastify";
+import { destination } from "pino";
 
 /** Fields that hold a secret, whatever object of a log line carries them. */
 const SECRET_FIELDS = ["password", "access", "refresh", "token", "jwtSecret", "openaiApiKey", "metricsToken"];
@@ -26,7 +27,11 @@ function redactUrl(url: string): string {
 export function loggerOptions(level: string, stream?: NodeJS.WritableStream): FastifyServerOptions["logger"] {
   return {
     level,
-    ...(stream ? { stream } : {}),
+    // Standard output, written asynchronously: a line is handed to the operating system at once when nothing else is
+    // being written, and the lines of a busy moment go out together, rather than one blocking write(2) per request on
+    // the thread that serves them (a tenth of a light request's cost: BENCHMARKS.md, (a)). pino writes what is left
+    // synchronously when the process exits; only a process killed outright can lose the lines of its last moment.
+    stream: stream ?? destination({ dest: 1, sync: false }),
     redact: { paths: REDACTED_PATHS, censor: "[Redacted]" },
     serializers: {
       req: (request: { method: string; url: string; id: string }) => ({

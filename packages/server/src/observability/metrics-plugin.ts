@@ -42,11 +42,13 @@ const plugin: FastifyPluginAsync<MetricsPluginOptions> = async (app, { metrics, 
     return url === undefined ? "unmatched" : (canonical.get(url) ?? url);
   };
 
-  app.addHook("onResponse", async (request, reply) => {
+  // The callback form, as every hook on each request's path (see request-logging.ts).
+  app.addHook("onResponse", (request, reply, done) => {
     metrics.httpRequestDuration.observe(
       { method: request.method, route: routeLabel(request), status_code: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    done();
   });
 
   const requireToken = async (request: FastifyRequest) => {
