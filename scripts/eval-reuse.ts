@@ -19,6 +19,10 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { loadConfig, resolveOptions } from "../packages/server/src/config.js";
 import { mayReuse } from "../packages/server/src/prompts/reuse/answer-reuse.js";
+import {
+  type QuestionDifference,
+  questionDifferences,
+} from "../packages/server/src/prompts/reuse/same-question.js";
 import { createEmbedder, type Embedder } from "../packages/server/src/similarity/embeddings/index.js";
 import { LexicalIndex, rankHybrid } from "../packages/server/src/similarity/ranking/index.js";
 
@@ -33,11 +37,14 @@ export interface ReusePair {
 /** What the later question of one pair found in its user's history. */
 export interface PairOutcome {
   pair: ReusePair;
-  /** The best match's score, and whether it is the pair's earlier question (rather than a distractor). */
+  /** The best match's text and score, and whether it is the pair's earlier question (rather than a distractor). */
+  matched: string;
   score: number;
   isEarlier: boolean;
   /** Whether the question checks let the best match be reused (the score aside). */
   checksPass: boolean;
+  /** Every question check that tells the best match from the later question (none when checksPass). */
+  differences: QuestionDifference[];
 }
 
 export interface ThresholdRow {
@@ -101,9 +108,11 @@ export async function evaluateReuse(pairs: readonly ReusePair[], embedder: Embed
     const bestText = (pairs[best?.id ?? index] as ReusePair).earlier;
     return {
       pair,
+      matched: bestText,
       score: best?.score ?? 0,
       isEarlier: best?.id === index,
       checksPass: mayReuse({ prompt: bestText, score: 1 }, pair.later, 0),
+      differences: questionDifferences(bestText, pair.later),
     };
   });
 }
@@ -180,6 +189,59 @@ function printAt(path: string, outcomes: readonly PairOutcome[], threshold: numb
   }
 }
 
+export interface CheckCount {
+  check: QuestionDifference;
+  /** Paraphrases found (their own earlier question, scoring at the threshold) that the check refuses: first of the
+   * checks that do, and alone. */
+  paraphrasesRefused: number;
+  paraphrasesRefusedAlone: number;
+  /** Near misses scoring at the threshold that the check blocks: first of the checks that do, and alone (without
+   * it they would be reused). */
+  nearMissesBlocked: number;
+  nearMissesBlockedAlone: number;
+}
+
+/** Per question check, what it costs (paraphrases it refuses) and what it saves (near misses it blocks). */
+export function countsByCheck(outcomes: readonly PairOutcome[], threshold: number): CheckCount[] {
+  const counts = new Map<QuestionDifference, CheckCount>();
+  const countOf = (check: QuestionDifference) => {
+    const count = counts.get(check) ?? {
+      check,
+      paraphrasesRefused: 0,
+      paraphrasesRefusedAlone: 0,
+      nearMissesBlocked: 0,
+      nearMissesBlockedAlone: 0,
+    };
+    counts.set(check, count);
+    return count;
+  };
+  for (const outcome of outcomes) {
+    const [first] = outcome.differences;
+    if (first === undefined || outcome.score < threshold) continue;
+    const alone = outcome.differences.length === 1;
+    if (outcome.pair.same && outcome.isEarlier) {
+      countOf(first).paraphrasesRefused++;
+      if (alone) countOf(first).paraphrasesRefusedAlone++;
+    } else if (!outcome.pair.same) {
+      countOf(first).nearMissesBlocked++;
+      if (alone) countOf(first).nearMissesBlockedAlone++;
+    }
+  }
+  return [...counts.values()];
+}
+
+function printChecks(outcomes: readonly PairOutcome[], threshold: number): void {
+  const paraphrases = outcomes.filter((outcome) => outcome.pair.same).length;
+  console.log(
+    `  per check at ${threshold} (first check that refuses / the only one): paraphrases refused of ${paraphrases}, near misses blocked of ${outcomes.length - paraphrases}`,
+  );
+  for (const count of countsByCheck(outcomes, threshold)) {
+    console.log(
+      `  ${count.check.padEnd(10)}  paraphrases refused ${String(count.paraphrasesRefused).padStart(3)} / ${String(count.paraphrasesRefusedAlone).padStart(3)}  near misses blocked ${String(count.nearMissesBlocked).padStart(3)} / ${String(count.nearMissesBlockedAlone).padStart(3)}`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const [tuning = REUSE_SET, ...heldOut] = process.argv.slice(2).map((path) => resolve(path));
   const spec = process.env.EMBEDDINGS ?? "bundled";
@@ -201,6 +263,8 @@ async function main(): Promise<void> {
       `\nrecommended ANSWER_REUSE_MIN_SCORE=${recommended.threshold} (chosen on the tuning set alone)`,
     );
     printAt(tuning, outcomes, recommended.threshold);
+    // The tuning set only: the held-out sets give their final figures and nothing to tune on.
+    printChecks(outcomes, recommended.threshold);
     for (const path of heldOut.length > 0 ? heldOut : HELD_OUT_SETS) {
       printAt(path, await evaluateReuse(await readReusePairs(path), embedder), recommended.threshold);
     }

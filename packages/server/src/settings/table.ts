@@ -251,7 +251,7 @@ export const SETTINGS = [
     shownDefault: "unset (off)",
     placeholder: "score",
     description:
-      "reuse the same user's earlier answer to the same question when it scores at least this (0–1); `0.35` is what `npm run eval:reuse` recommends for the bundled model (no false reuse on its tuning set, a third of the paraphrases reused)",
+      "reuse the same user's earlier answer to the same question when it scores at least this (0–1); `0.35` is what `npm run eval:reuse` recommends for the bundled model (no false reuse on its tuning set, two thirds of the paraphrases reused)",
   },
   {
     env: "USER_TOKEN_BUDGET",

@@ -4,4 +4,4 @@
  */
 export { type AnalyzedText, analyze, stems } from "./analyze.js";
 export { detectLanguage, type Language, splitWords } from "./language.js";
-export { ENGLISH_STOPWORDS, foldWord, SPANISH_STOPWORDS } from "./stopwords.js";
+export { ENGLISH_STOPWORDS, foldWord, isStopword, SPANISH_STOPWORDS } from "./stopwords.js";

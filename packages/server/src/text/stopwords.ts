@@ -48,3 +48,17 @@ function wordSet(list: string): ReadonlySet<string> {
 
 export const ENGLISH_STOPWORDS = wordSet(ENGLISH);
 export const SPANISH_STOPWORDS = wordSet(SPANISH);
+/** The lists' words as written, accents kept. */
+const AS_WRITTEN = new Set(`${ENGLISH} ${SPANISH}`.trim().split(/\s+/));
+
+/**
+ * Whether a word (lowercase, as splitWords leaves it) is a stop word of either language, its written accent heard:
+ * Spanish marks with an accent the content word that is spelled like a function word ("té", tea, and "te"; "sé"
+ * and "se"), so an accented word is a stop word only when the list writes it so ("más", "él", "qué"); an unaccented
+ * one is whenever its folded form is listed, since people leave accents out.
+ */
+export function isStopword(word: string): boolean {
+  const folded = foldWord(word);
+  if (!ENGLISH_STOPWORDS.has(folded) && !SPANISH_STOPWORDS.has(folded)) return false;
+  return folded === word || AS_WRITTEN.has(word);
+}

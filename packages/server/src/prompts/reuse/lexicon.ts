@@ -95,6 +95,13 @@ export const RELATION_MARKERS = grammar([
 ]);
 
 /**
+ * Conjunctions that join their terms symmetrically ("rent or buy" is "buy or rent"): two words trading places around
+ * them alone is no reversed relation. English and Spanish grammar's coordinators ("e" and "u" are "y" and "o" before
+ * some sounds).
+ */
+export const COORDINATORS = grammar(["and", "or", "nor", "versus", "vs", "y", "e", "o", "u", "ni"]);
+
+/**
  * Pairs of opposites: a word of one side in one question and a word of the other side in the other make them
  * different questions ("enable" / "turn off"). Words are compared by their stems, so one form of each is enough
  * unless the stemmer leaves a form apart (Spanish verbs that change their root: "enciendo", "cierra"). Opposites

@@ -2,12 +2,14 @@ import {
   analyze,
   ENGLISH_STOPWORDS,
   foldWord,
+  isStopword,
   SPANISH_STOPWORDS,
   splitWords,
   stems as stemsIn,
 } from "../../text/index.js";
 import {
   CONCORD_NEGATORS,
+  COORDINATORS,
   FRAME_WORDS,
   LIGHT_VERBS,
   MIN_ROOT_LENGTH,
@@ -42,37 +44,83 @@ export type QuestionDifference =
  *   prefix ("install" / "uninstall");
  * - entity: each names something the other does not (capitalised words past the first: "Python" / "Java");
  * - reversed: the same words fill a relation's roles the other way round ("celsius to fahrenheit" / "fahrenheit to
- *   celsius", "from Paris to Rome" / "from Rome to Paris");
- * - topic: each has a content word the other lacks ("boil an egg" / "boil pasta");
- * - qualifier: one has a content word the other lacks, a restriction, a platform or a detail ("install python" /
- *   "install python on windows", "reset my router" / "reset my router password").
+ *   celsius", "from Paris to Rome" / "from Rome to Paris"), or two of them trade places around a word that stays
+ *   ("why do cats hate dogs" / "why do dogs hate cats");
+ * - qualifier: one says everything the other says, in the same order, and more: a restriction, a platform or a
+ *   detail ("install python" / "install python on windows", "reset my router" / "reset my router password");
+ * - topic: no content word in common, or the same sentence word for word but for one short span of each, another
+ *   thing put in its place ("boil an egg" / "boil pasta").
  * Words that only frame a question ("explain", "best way") and the lexicon's synonyms ("fix" / "repair") are not
- * differences; a paraphrase that puts one word for another the lexicon does not know is taken for another question,
- * which is the safe side: the model answers.
+ * differences. A sentence reworded around its words (the frame changed, the words reordered, one word put for
+ * another) is a paraphrase as far as the checks go: the similarity threshold judges it.
  */
 export function questionDifference(earlier: string, later: string): QuestionDifference | undefined {
+  return questionDifferences(earlier, later)[0];
+}
+
+/**
+ * Every check of questionDifference that tells `earlier` and `later` apart, in the order questionDifference tries
+ * them (its answer is the first): the evaluation counts which checks refuse which pairs.
+ */
+export function questionDifferences(earlier: string, later: string): QuestionDifference[] {
   const [a, b] = [describe(earlier), describe(later)];
-  if (!a.hasContent || !b.hasContent) return "no content";
-  if (a.negated !== b.negated) return "negation";
-  if (a.quantities.join(" ") !== b.quantities.join(" ")) return "number";
-  if (opposed(a, b)) return "antonym";
-  if (substituted(a.entities, b.entities)) return "entity";
-  if (reversed(a, b)) return "reversed";
+  if (!a.hasContent || !b.hasContent) return ["no content"];
+  const found: QuestionDifference[] = [];
+  if (a.negated !== b.negated) found.push("negation");
+  if (a.quantities.join(" ") !== b.quantities.join(" ")) found.push("number");
+  if (opposed(a, b)) found.push("antonym");
+  if (substituted(a.entities, b.entities)) found.push("entity");
+  if (reversed(a, b) || transposed(a.words, b.words)) found.push("reversed");
   const onlyA = a.content.filter((word) => !covered(word, b)).length;
   const onlyB = b.content.filter((word) => !covered(word, a)).length;
-  // One side says everything the other says and more: a restriction, a platform, a detail of its own.
-  if ((onlyA === 0) !== (onlyB === 0)) return "qualifier";
-  // One or two words put in place of each other amid the same words: another thing asked about in the same words.
-  // More words apart on both sides is a rewording, for the similarity threshold to judge.
-  const shared = a.content.length - onlyA;
+  if ((onlyA === 0) !== (onlyB === 0)) {
+    // One side says everything the other says and more: a restriction, a platform, a detail of its own. Unless the
+    // words it shares come in another order: a sentence built anew ("Canada's capital" / "the capital of Canada"),
+    // whose extra word is as likely a rewording ("which city is…") as a restriction.
+    const [shorter, longer] = onlyA === 0 ? [a, b] : [b, a];
+    if (inOrder(shorter.content, longer.content)) found.push("qualifier");
+  } else if (anotherTopic(a, b, onlyA)) found.push("topic");
+  return found;
+}
+
+/**
+ * Whether both sides ask about different things: not one content word in common, or the same words but for one span
+ * of each. A count of words apart alone does not tell: a paraphrase puts one or two words for others as often as
+ * another question does ("how does a heat pump work" / "…operate"), but it rewords the sentence around them, while
+ * a question about another thing keeps the sentence and changes the thing.
+ */
+function anotherTopic(a: Described, b: Described, onlyA: number): boolean {
   // Not one content word in common: another subject, whatever the embeddings say.
-  if (shared === 0) return "topic";
-  if (onlyA > 0 && onlyA <= MAX_SWAPPED && onlyB <= MAX_SWAPPED && shared >= Math.max(onlyA, onlyB))
-    return "topic";
-  // The same words around one span that differs, whatever its length: "sharpen a kitchen knife" / "sharpen a lawn
-  // mower blade".
-  if (onlyA > 0 && onlyB > 0 && oneSpanApart(a.words, b.words)) return "topic";
-  return undefined;
+  if (a.content.length === onlyA) return true;
+  // The same words around one span that differs: "boil an egg" / "boil pasta", "sharpen a kitchen knife" / "sharpen
+  // a lawn mower blade".
+  return onlyA > 0 && (oneSpanApart(a.words, b.words) || oneContentSpanApart(a.content, b.content));
+}
+
+/** Whether every word of `shorter` is in `longer`, in the same order (each word once, synonyms counting). */
+function inOrder(shorter: readonly Stems[], longer: readonly Stems[]): boolean {
+  let from = 0;
+  for (const word of shorter) {
+    while (from < longer.length && !sameWord(word, longer[from] as Stems)) from++;
+    if (from === longer.length) return false;
+    from++;
+  }
+  return true;
+}
+
+/**
+ * Whether two sentences are the same words but for two content words that trade places around at least one word
+ * that stays and joins them asymmetrically: subject and object exchanged ("cats hate dogs" / "dogs hate cats"). Not
+ * around a coordinator alone ("rent or buy" / "buy or rent"), which joins its terms symmetrically.
+ */
+function transposed(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const apart = a.flatMap((word, index) => (word === b[index] ? [] : [index]));
+  if (apart.length !== 2) return false;
+  const [i, j] = apart as [number, number];
+  const [x, y] = [a[i] as string, a[j] as string];
+  if (b[i] !== y || b[j] !== x || STOPWORDS.has(x) || STOPWORDS.has(y)) return false;
+  return a.slice(i + 1, j).some((word) => !COORDINATOR_SET.has(word));
 }
 
 /**
@@ -80,25 +128,41 @@ export function questionDifference(earlier: string, later: string): QuestionDiff
  * around it outnumbering it: one thing put in the place of another within the same sentence.
  */
 function oneSpanApart(a: readonly string[], b: readonly string[]): boolean {
+  const { span, around } = differingSpan(a, b, (x, y) => x === y);
+  return span <= MAX_SPAN && around > span;
+}
+
+/**
+ * The same for content words, synonyms counting as one: the same sentence about another thing, its frame reworded
+ * ("How do I bake salmon?" / "What's the way to bake chicken thighs?"). The content words around the span need only
+ * be as many as it, since the frame words are not counted.
+ */
+function oneContentSpanApart(a: readonly Stems[], b: readonly Stems[]): boolean {
+  const { span, around } = differingSpan(a, b, sameWord);
+  return span <= MAX_SPAN && around >= span;
+}
+
+/** The longest differing run of two sequences once their common beginning and end are set aside, and their length. */
+function differingSpan<T>(
+  a: readonly T[],
+  b: readonly T[],
+  same: (x: T, y: T) => boolean,
+): { span: number; around: number } {
   let prefix = 0;
-  while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
+  while (prefix < a.length && prefix < b.length && same(a[prefix] as T, b[prefix] as T)) prefix++;
   let suffix = 0;
   while (
     suffix < a.length - prefix &&
     suffix < b.length - prefix &&
-    a[a.length - 1 - suffix] === b[b.length - 1 - suffix]
+    same(a[a.length - 1 - suffix] as T, b[b.length - 1 - suffix] as T)
   ) {
     suffix++;
   }
-  const span = Math.max(a.length, b.length) - prefix - suffix;
-  return span <= MAX_SPAN && prefix + suffix > span;
+  return { span: Math.max(a.length, b.length) - prefix - suffix, around: prefix + suffix };
 }
 
 /** The longest span of words that may differ in a question about another thing in the same words. */
 const MAX_SPAN = 3;
-
-/** Content words of each side that may differ in a question about another thing. */
-const MAX_SWAPPED = 2;
 
 /** A word's stems: the text's language's, or both languages' when it cannot be told. */
 type Stems = readonly string[];
@@ -115,8 +179,6 @@ interface Described {
   entities: Set<string>;
   /** The content words (stop words, frame words, numbers and number words left out), as the lexical search stems them. */
   content: Stems[];
-  /** Every stem of `content`, for lookups. */
-  contentStems: Set<string>;
   /** Every word, folded, in order. */
   words: readonly string[];
   /** Per relation marker ("to", "from", "de"…), the stems of the content words it introduces. */
@@ -156,8 +218,7 @@ function describe(text: string): Described {
     terms,
     entities: entitiesOf(text),
     content,
-    contentStems: new Set(content.flat()),
-    roles: rolesOf(words),
+    roles: rolesOf(spelled),
     words,
   };
 }
@@ -170,6 +231,7 @@ const bothStems = (word: string): Stems => stemsIn(word, undefined);
 const NEGATOR_SET = new Set(NEGATORS.words);
 const CONCORD_SET = new Set(CONCORD_NEGATORS.words);
 const MARKER_SET = new Set(RELATION_MARKERS.words);
+const COORDINATOR_SET = new Set(COORDINATORS.words);
 const STOPWORDS = new Set([...ENGLISH_STOPWORDS, ...SPANISH_STOPWORDS]);
 const FRAME_TERMS = new Set(
   [...FRAME_WORDS.words, ...LIGHT_VERBS.words].flatMap((word) => bothStems(foldWord(word))),
@@ -204,23 +266,31 @@ const SYNONYM_LISTS = new Map<string, Set<number>>();
 
 /** Whether the other question has this content word, or a synonym of it. */
 function covered(word: Stems, other: Described): boolean {
-  if (word.some((stem) => other.contentStems.has(stem))) return true;
-  const lists = word.flatMap((stem) => [...(SYNONYM_LISTS.get(stem) ?? [])]);
-  return [...other.contentStems].some((stem) => lists.some((list) => SYNONYM_LISTS.get(stem)?.has(list)));
+  return other.content.some((their) => sameWord(word, their));
+}
+
+/** Whether two content words are one: a stem in common, or a synonym list that holds both. */
+function sameWord(x: Stems, y: Stems): boolean {
+  if (x.some((stem) => y.includes(stem))) return true;
+  const lists = x.flatMap((stem) => [...(SYNONYM_LISTS.get(stem) ?? [])]);
+  return y.some((stem) => lists.some((list) => SYNONYM_LISTS.get(stem)?.has(list)));
 }
 
 /**
  * The content word each relation marker introduces, by marker: "from Paris to Rome" gives from → paris, to → rome.
- * Stop words between them ("to my Mac") are skipped.
+ * Stop words between them ("to my Mac") are skipped, but not a word whose accent tells it from one ("que el té").
  */
-function rolesOf(words: readonly string[]): Map<string, Set<string>> {
+function rolesOf(spelled: readonly string[]): Map<string, Set<string>> {
   const roles = new Map<string, Set<string>>();
-  words.forEach((marker, index) => {
+  const folded = spelled.map(foldWord);
+  folded.forEach((marker, index) => {
     if (!MARKER_SET.has(marker)) return;
-    const filler = words.slice(index + 1).find((word) => !STOPWORDS.has(word) && !MARKER_SET.has(word));
+    const filler = spelled
+      .slice(index + 1)
+      .find((word) => !isStopword(word) && !MARKER_SET.has(foldWord(word)));
     if (filler === undefined) return;
     const fillers = roles.get(marker) ?? new Set<string>();
-    for (const stem of bothStems(filler)) fillers.add(stem);
+    for (const stem of bothStems(foldWord(filler))) fillers.add(stem);
     roles.set(marker, fillers);
   });
   return roles;

@@ -12,9 +12,10 @@ import { BundledEmbedder, type Embedder } from "../../../src/similarity/embeddin
 
 /**
  * `npm run eval:reuse`: the threshold is chosen on pairs.json alone, by the sweep; the held-out sets, written apart
- * from the checks and never tuned on, are judged at that threshold against the issue's goals. Reuse of paraphrases
- * misses its goal of 60 % (see BENCHMARKS.md): it is held at the measured floor, so that a change that loses reuse
- * shows, while the false-reuse goal is asserted as it stands.
+ * from the checks and never tuned on, are judged at that threshold against the issue's goals. False reuse meets its
+ * goal (≤ 1 %) and is asserted as the goal. Reuse of paraphrases misses its goal of 60 % (48.0 % and 47.5 %, see
+ * BENCHMARKS.md): it is asserted at the measured figure, so that a change that loses reuse fails, and the goal itself
+ * is a skipped test that says why.
  */
 describe("answer reuse on the held-out sets, at the threshold the tuning set recommends (npm run eval:reuse)", () => {
   let embedder: Embedder;
@@ -34,7 +35,8 @@ describe("answer reuse on the held-out sets, at the threshold the tuning set rec
     );
     expect(recommended).toBeDefined();
     const threshold = recommended?.threshold ?? 1;
-    const measuredFloor: Record<string, number> = { "held-out.json": 0.2, "written-apart.json": 0.35 };
+    // Measured with the bundled model (deterministic): 24 of 50 and 38 of 80 paraphrases reused.
+    const measuredFloor: Record<string, number> = { "held-out.json": 0.48, "written-apart.json": 0.475 };
     for (const path of HELD_OUT_SETS) {
       const [row] = rowsByThreshold(await evaluateReuse(await readReusePairs(path), embedder), [threshold]);
       expect(row?.falseReuse, path).toBeLessThanOrEqual(0.01);
@@ -44,5 +46,17 @@ describe("answer reuse on the held-out sets, at the threshold the tuning set rec
     // What the setting's description tells users is what the sweep recommends.
     const table = await readFile(new URL("../../../src/settings/table.ts", import.meta.url), "utf8");
     expect(table).toContain(`\`${threshold}\` is what \`npm run eval:reuse\` recommends`);
+  }, 180_000);
+
+  // Missed with the bundled model: 48.0 % and 47.5 %. The design that reaches it (a word put for another amid a
+  // reworded frame taken for a paraphrase) let 2.9 % and 1.8 % of the held-out near misses through (BENCHMARKS.md).
+  it.skip("reuses at least 60 % of the paraphrases of every held-out set (the issue's goal, not met)", async () => {
+    const threshold =
+      recommendedThreshold(rowsByThreshold(await evaluateReuse(await readReusePairs(), embedder)))
+        ?.threshold ?? 1;
+    for (const path of HELD_OUT_SETS) {
+      const [row] = rowsByThreshold(await evaluateReuse(await readReusePairs(path), embedder), [threshold]);
+      expect(row?.reuse, path).toBeGreaterThanOrEqual(0.6);
+    }
   }, 180_000);
 });
