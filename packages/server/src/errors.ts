@@ -53,6 +53,28 @@ export class OverloadedError extends Error {
   }
 }
 
+/** The providers the server calls out to, as error details name them: "the language model provider". */
+export type ProviderKind = "language model" | "embeddings";
+
+/**
+ * A provider call that failed: unreachable, refused, answered what cannot be read, or (`timedOut`) out of its time
+ * budget. The message is safe to show, as it never quotes the provider's text (which can echo the prompt or the key).
+ * The error handler makes it a 502 or 504 whose code tells a failed search from a failed answer.
+ */
+export class ProviderError extends Error {
+  readonly timedOut: boolean;
+
+  constructor(
+    readonly provider: ProviderKind,
+    message: string,
+    options: { timedOut?: boolean; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = "ProviderError";
+    this.timedOut = options.timedOut ?? false;
+  }
+}
+
 /** Thrown when configuration is invalid; names the offending variable or option. */
 export class ConfigError extends Error {
   constructor(

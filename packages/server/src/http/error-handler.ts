@@ -1,6 +1,6 @@
 import { ERROR_CODES, type ErrorCode } from "@prompt-service/protocol";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import { ApiError, OverloadedError, validationError } from "../errors.js";
+import { ApiError, OverloadedError, ProviderError, type ProviderKind, validationError } from "../errors.js";
 import { isDatabaseUnavailable, isDataException } from "../storage/index.js";
 import { fieldErrors } from "./validation.js";
 
@@ -31,6 +31,12 @@ const CODE_OF_STATUS: Partial<Record<number, ErrorCode>> = {
   429: "throttled",
 };
 
+/** The codes of a provider's failures: a client tells a search that failed from an answer that did. */
+const PROVIDER_CODES: Record<ProviderKind, { failed: ErrorCode; timedOut: ErrorCode }> = {
+  "language model": { failed: "llm_error", timedOut: "llm_timeout" },
+  embeddings: { failed: "embedding_error", timedOut: "embedding_timeout" },
+};
+
 /** Any error → an ApiError whose body is safe to send; `request`, when given, lets its detail name the route's limits. */
 export function toApiError(error: FastifyError | ApiError, request?: FastifyRequest): ApiError {
   if (error instanceof ApiError) return error;
@@ -45,6 +51,10 @@ export function toApiError(error: FastifyError | ApiError, request?: FastifyRequ
       headers: { "retry-after": String(error.retryAfterSeconds) },
       cause: error,
     });
+  }
+  if (error instanceof ProviderError) {
+    const codes = PROVIDER_CODES[error.provider];
+    return new ApiError(error.timedOut ? codes.timedOut : codes.failed, error.message, { cause: error });
   }
   if (isDatabaseUnavailable(error)) {
     return new ApiError("service_unavailable", "The database is unavailable; try again shortly.", {
