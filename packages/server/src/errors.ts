@@ -53,6 +53,26 @@ export class OverloadedError extends Error {
   }
 }
 
+/**
+ * A user at or over USER_TOKEN_BUDGET, refused until the budget's window resets at `resetsAt`, `retryAfterSeconds`
+ * from now. The error handler makes it a 429 `quota_exceeded` with Retry-After.
+ */
+export class TokenBudgetExceededError extends Error {
+  constructor(
+    readonly used: number,
+    readonly limit: number,
+    readonly period: "day" | "month",
+    readonly resetsAt: Date,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(
+      `Token budget exhausted: ${used} of ${limit} tokens used this ${period}. ` +
+        `It resets at ${resetsAt.toISOString()}.`,
+    );
+    this.name = "TokenBudgetExceededError";
+  }
+}
+
 /** The providers the server calls out to, as error details name them: "the language model provider". */
 export type ProviderKind = "language model" | "embeddings";
 

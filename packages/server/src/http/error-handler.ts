@@ -1,6 +1,13 @@
 import { ERROR_CODES, type ErrorCode } from "@prompt-service/protocol";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import { ApiError, OverloadedError, ProviderError, type ProviderKind, validationError } from "../errors.js";
+import {
+  ApiError,
+  OverloadedError,
+  ProviderError,
+  type ProviderKind,
+  TokenBudgetExceededError,
+  validationError,
+} from "../errors.js";
 import { isDatabaseUnavailable, isDataException } from "../storage/index.js";
 import { fieldErrors } from "./validation.js";
 
@@ -46,12 +53,8 @@ export function toApiError(error: FastifyError | ApiError, request?: FastifyRequ
   if (error.statusCode === 400 && error.code === "ECONNRESET") {
     return new ApiError("parse_error", "The request body was cut short: the client closed the connection.");
   }
-  if (error instanceof OverloadedError) {
-    return new ApiError("service_unavailable", error.message, {
-      headers: { "retry-after": String(error.retryAfterSeconds) },
-      cause: error,
-    });
-  }
+  if (error instanceof OverloadedError) return refusedForNow("service_unavailable", error);
+  if (error instanceof TokenBudgetExceededError) return refusedForNow("quota_exceeded", error);
   if (error instanceof ProviderError) {
     const codes = PROVIDER_CODES[error.provider];
     return new ApiError(error.timedOut ? codes.timedOut : codes.failed, error.message, { cause: error });
@@ -69,6 +72,14 @@ export function toApiError(error: FastifyError | ApiError, request?: FastifyRequ
   const code = FASTIFY_CODES[error.code] ?? (error.statusCode ? CODE_OF_STATUS[error.statusCode] : undefined);
   if (code) return new ApiError(code, DETAIL_OF[code]?.(error, request) ?? ERROR_CODES[code].detail);
   return new ApiError("internal_error", ERROR_CODES.internal_error.detail, { cause: error });
+}
+
+/** A refusal that lasts until the error's Retry-After, in its own words: a full queue, a spent budget. */
+function refusedForNow(code: ErrorCode, error: Error & { retryAfterSeconds: number }): ApiError {
+  return new ApiError(code, error.message, {
+    headers: { "retry-after": String(error.retryAfterSeconds) },
+    cause: error,
+  });
 }
 
 /** Details that tell the client what to change, where the table's one-liner would leave it guessing. */
