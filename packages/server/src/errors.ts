@@ -54,6 +54,17 @@ export class OverloadedError extends Error {
 }
 
 /**
+ * A bearer credential that proves nothing: forged, expired, of the wrong type, revoked, or of an account that is gone.
+ * The error handler makes it a 401 `token_not_valid` with RFC 6750's challenge.
+ */
+export class InvalidTokenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidTokenError";
+  }
+}
+
+/**
  * A user at or over USER_TOKEN_BUDGET, refused until the budget's window resets at `resetsAt`, `retryAfterSeconds`
  * from now. The error handler makes it a 429 `quota_exceeded` with Retry-After.
  */

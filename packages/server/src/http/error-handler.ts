@@ -2,6 +2,7 @@ import { ERROR_CODES, type ErrorCode } from "@prompt-service/protocol";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import {
   ApiError,
+  InvalidTokenError,
   OverloadedError,
   ProviderError,
   type ProviderKind,
@@ -55,6 +56,13 @@ export function toApiError(error: FastifyError | ApiError, request?: FastifyRequ
   }
   if (error instanceof OverloadedError) return refusedForNow("service_unavailable", error);
   if (error instanceof TokenBudgetExceededError) return refusedForNow("quota_exceeded", error);
+  if (error instanceof InvalidTokenError) {
+    // RFC 6750's challenge tells the client to refresh its token or log in again.
+    return new ApiError("token_not_valid", error.message, {
+      headers: { "www-authenticate": 'Bearer realm="api", error="invalid_token"' },
+      cause: error,
+    });
+  }
   if (error instanceof ProviderError) {
     const codes = PROVIDER_CODES[error.provider];
     return new ApiError(error.timedOut ? codes.timedOut : codes.failed, error.message, { cause: error });
