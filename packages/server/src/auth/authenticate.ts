@@ -1,5 +1,6 @@
 import type { FastifyRequest } from "fastify";
-import { ApiError, InvalidTokenError } from "../errors.js";
+import { InvalidTokenError } from "../errors.js";
+import { ApiError } from "../http/api-error.js";
 import type { AccountDeletions } from "./account-deletions.js";
 import type { ApiKeyAuth } from "./api-keys/api-key-auth.js";
 import { isApiKey } from "./api-keys/key-material.js";

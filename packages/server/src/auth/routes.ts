@@ -8,7 +8,8 @@ import {
   TokenPair,
   UserBody,
 } from "@prompt-service/protocol/schemas";
-import { ApiError, InvalidTokenError, validationError } from "../errors.js";
+import { InvalidTokenError } from "../errors.js";
+import { ApiError, validationError } from "../http/api-error.js";
 import { authenticatedErrors } from "../http/schemas.js";
 import { slashVariants } from "../http/slash-variants.js";
 import { type ThrottleCheck, throttle } from "../ratelimit/throttle.js";

@@ -1,15 +1,14 @@
 import { ERROR_CODES, type ErrorCode } from "@prompt-service/protocol";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import {
-  ApiError,
   InvalidTokenError,
   OverloadedError,
   ProviderError,
   type ProviderKind,
   TokenBudgetExceededError,
-  validationError,
 } from "../errors.js";
 import { isDatabaseUnavailable, isDataException } from "../storage/index.js";
+import { ApiError, validationError } from "./api-error.js";
 import { fieldErrors } from "./validation.js";
 
 /** Fastify's own error codes that are the client's fault, with the API code each becomes. */

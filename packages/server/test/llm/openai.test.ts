@@ -1,7 +1,8 @@
 import type { FastifyError } from "fastify";
 import { encodeChat } from "gpt-tokenizer/encoding/o200k_base";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type ApiError, ProviderError } from "../../src/errors.js";
+import { ProviderError } from "../../src/errors.js";
+import type { ApiError } from "../../src/http/api-error.js";
 import { toApiError } from "../../src/http/error-handler.js";
 import { singlePrompt } from "../../src/llm/chat.js";
 import { OpenAiCompatibleLlm, type OpenAiCompatibleOptions } from "../../src/llm/openai.js";
