@@ -51,7 +51,7 @@ export class Credentials {
     private readonly deletions: AccountDeletions,
   ) {}
 
-  /** Throws `token_not_valid` for a forged, expired, revoked or ended credential, or one of a deleted account. */
+  /** Throws InvalidTokenError for a forged, expired, revoked or ended credential, or one of a deleted account. */
   async verify(token: string): Promise<Caller> {
     const caller = await this.#verify(token);
     if (this.deletions.has(caller.userId)) throw new InvalidTokenError("User not found.");

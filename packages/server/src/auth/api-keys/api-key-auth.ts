@@ -72,7 +72,7 @@ export class ApiKeyAuth {
     this.#poll.close();
   }
 
-  /** Throws `token_not_valid` for a malformed, unknown, revoked or expired key. */
+  /** Throws InvalidTokenError for a malformed, unknown, revoked or expired key. */
   async verify(key: string): Promise<KeyCaller> {
     if (!isWellFormedKey(key)) throw new InvalidTokenError("API key is invalid.");
     // A key not in use here, known to the database or not, is hashed and looked up the same way: the time taken
