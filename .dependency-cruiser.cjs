@@ -62,6 +62,19 @@ const storageFaceRule = {
   to: { path: `${SERVER}storage/`, pathNot: `${SERVER}storage/index\\.ts$` },
 };
 
+/** The services below the routes throw errors.ts's errors, which know no HTTP; toApiError alone makes them ApiErrors. */
+const servicesThrowNoApiErrorRule = {
+  name: "server-services-throw-no-api-error",
+  comment:
+    "Storage, the providers' adapters, the search, the token budget and token verification never build an ApiError: " +
+    "http/error-handler.ts's toApiError gives their errors a status, code and headers in one place.",
+  severity: "error",
+  from: {
+    path: `${SERVER}(storage/|openai-http/|llm/|similarity/|usage/token-budget\\.ts$|auth/(tokens|api-keys/api-key-auth)\\.ts$)`,
+  },
+  to: { path: `${SERVER}http/api-error\\.ts$` },
+};
+
 /** The workspace packages named (a regex alternative), whether reached by a path or by their @prompt-service name. */
 const packages = (names) => [`^packages/(${names})/`, `^node_modules/@prompt-service/(${names})`];
 
@@ -77,6 +90,7 @@ module.exports = {
     ...serverLayerRules,
     ...serviceContextRules,
     storageFaceRule,
+    servicesThrowNoApiErrorRule,
     {
       name: "protocol-imports-no-other-package",
       comment:

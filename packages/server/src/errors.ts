@@ -1,43 +1,5 @@
-import { ERROR_CODES, type ErrorCode, type FieldErrors } from "@prompt-service/protocol";
-import type { ErrorBody as ErrorBodySchema } from "@prompt-service/protocol/schemas";
-import type { Static } from "typebox";
-
-/** Every error response's body: `{detail, code}`, plus `fields` for validation errors. */
-export type ErrorBody = Static<typeof ErrorBodySchema>;
-
-/** An error meant for the client: its code fixes the status, its detail is safe to show. */
-export class ApiError extends Error {
-  readonly code: ErrorCode;
-  readonly statusCode: number;
-  readonly fields: FieldErrors | undefined;
-  readonly headers: Record<string, string>;
-
-  constructor(
-    code: ErrorCode,
-    detail: string = ERROR_CODES[code].detail,
-    options: { fields?: FieldErrors; headers?: Record<string, string>; cause?: unknown } = {},
-  ) {
-    super(detail, { cause: options.cause });
-    this.name = "ApiError";
-    this.code = code;
-    this.statusCode = ERROR_CODES[code].status;
-    this.fields = options.fields;
-    this.headers = options.headers ?? {};
-  }
-
-  toBody(): ErrorBody {
-    return this.fields
-      ? { detail: this.message, code: this.code, fields: this.fields }
-      : { detail: this.message, code: this.code };
-  }
-}
-
-export function validationError(fields: FieldErrors): ApiError {
-  const summary = Object.entries(fields)
-    .map(([field, messages]) => `${field}: ${messages.join(" ")}`)
-    .join("; ");
-  return new ApiError("invalid", summary || ERROR_CODES.invalid.detail, { fields });
-}
+// The errors of the services below the routes, which know nothing of HTTP: http/error-handler.ts's toApiError alone
+// turns each into the API's status, code and headers.
 
 /**
  * Work that a service below the routes cannot take now (a full queue), to be tried again after `retryAfterSeconds`.
@@ -50,6 +12,59 @@ export class OverloadedError extends Error {
   ) {
     super(message);
     this.name = "OverloadedError";
+  }
+}
+
+/**
+ * A bearer credential that proves nothing: forged, expired, of the wrong type, revoked, or of an account that is gone.
+ * The error handler makes it a 401 `token_not_valid` with RFC 6750's challenge.
+ */
+export class InvalidTokenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidTokenError";
+  }
+}
+
+/**
+ * A user at or over USER_TOKEN_BUDGET, refused until the budget's window resets at `resetsAt`, `retryAfterSeconds`
+ * from now. The error handler makes it a 429 `quota_exceeded` with Retry-After.
+ */
+export class TokenBudgetExceededError extends Error {
+  constructor(
+    readonly used: number,
+    readonly limit: number,
+    readonly period: "day" | "month",
+    readonly resetsAt: Date,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(
+      `Token budget exhausted: ${used} of ${limit} tokens used this ${period}. ` +
+        `It resets at ${resetsAt.toISOString()}.`,
+    );
+    this.name = "TokenBudgetExceededError";
+  }
+}
+
+/** The providers the server calls out to, as error details name them: "the language model provider". */
+export type ProviderKind = "language model" | "embeddings";
+
+/**
+ * A provider call that failed: unreachable, refused, answered what cannot be read, or (`timedOut`) out of its time
+ * budget. The message is safe to show, as it never quotes the provider's text (which can echo the prompt or the key).
+ * The error handler makes it a 502 or 504 whose code tells a failed search from a failed answer.
+ */
+export class ProviderError extends Error {
+  readonly timedOut: boolean;
+
+  constructor(
+    readonly provider: ProviderKind,
+    message: string,
+    options: { timedOut?: boolean; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = "ProviderError";
+    this.timedOut = options.timedOut ?? false;
   }
 }
 

@@ -3,7 +3,8 @@
 export { ERROR_CODES, type ErrorCode } from "@prompt-service/protocol";
 export { createServer, type ServerOptions } from "./app.js";
 export { loadConfig, type PromptServiceOptions, resolveOptions } from "./config.js";
-export { ApiError, ConfigError, type ErrorBody } from "./errors.js";
+export { ConfigError } from "./errors.js";
+export { ApiError, type ErrorBody } from "./http/api-error.js";
 export type { LlmProvider } from "./llm/port.js";
 export { type PromptServicePluginOptions, promptService, promptService as default } from "./plugin.js";
 export { runServer } from "./run.js";

@@ -1,10 +1,11 @@
 import type { FastifyRequest } from "fastify";
-import { ApiError } from "../errors.js";
+import { InvalidTokenError } from "../errors.js";
+import { ApiError } from "../http/api-error.js";
 import type { AccountDeletions } from "./account-deletions.js";
 import type { ApiKeyAuth } from "./api-keys/api-key-auth.js";
 import { isApiKey } from "./api-keys/key-material.js";
 import type { SessionRevocations } from "./session-revocations.js";
-import { invalidToken, type TokenService } from "./tokens.js";
+import type { TokenService } from "./tokens.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -50,10 +51,10 @@ export class Credentials {
     private readonly deletions: AccountDeletions,
   ) {}
 
-  /** Throws `token_not_valid` for a forged, expired, revoked or ended credential, or one of a deleted account. */
+  /** Throws InvalidTokenError for a forged, expired, revoked or ended credential, or one of a deleted account. */
   async verify(token: string): Promise<Caller> {
     const caller = await this.#verify(token);
-    if (this.deletions.has(caller.userId)) throw invalidToken("User not found.");
+    if (this.deletions.has(caller.userId)) throw new InvalidTokenError("User not found.");
     return caller;
   }
 
@@ -65,7 +66,7 @@ export class Credentials {
     const verified = await this.tokens.verify(token, "access");
     // An access token of a session that has ended (logged out, or its refresh token stolen) is refused.
     if (verified.session !== undefined && this.revocations.has(verified.session)) {
-      throw invalidToken("Token is blacklisted.");
+      throw new InvalidTokenError("Token is blacklisted.");
     }
     return { userId: verified.userId, session: verified.session, exp: verified.exp };
   }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { DeleteAccountBody, ErrorBody } from "@prompt-service/protocol/schemas";
-import { ApiError } from "../errors.js";
+import { ApiError } from "../http/api-error.js";
 import { authenticatedErrors } from "../http/schemas.js";
 import { slashVariants } from "../http/slash-variants.js";
 import { throttle } from "../ratelimit/throttle.js";

@@ -8,14 +8,14 @@ import {
   TokenPair,
   UserBody,
 } from "@prompt-service/protocol/schemas";
-import { ApiError, validationError } from "../errors.js";
+import { InvalidTokenError } from "../errors.js";
+import { ApiError, validationError } from "../http/api-error.js";
 import { authenticatedErrors } from "../http/schemas.js";
 import { slashVariants } from "../http/slash-variants.js";
 import { type ThrottleCheck, throttle } from "../ratelimit/throttle.js";
 import type { ServiceContext } from "../service-context.js";
 import { UniqueViolationError } from "../storage/index.js";
 import { hashForUnknownUsers, hashPassword, verifyPassword } from "./passwords.js";
-import { invalidToken } from "./tokens.js";
 import { UserLookup } from "./user-lookup.js";
 
 const tags = ["auth"];
@@ -134,7 +134,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app,
         request.log.warn({ userId: outcome.userId }, "refresh token re-used: token family revoked");
         if (presented.session) revocations.revoke(presented.session);
       }
-      if (outcome.status !== "rotated") throw invalidToken("Token is blacklisted.");
+      if (outcome.status !== "rotated") throw new InvalidTokenError("Token is blacklisted.");
       const [access, refresh] = await Promise.all([
         tokens.issue("access", outcome.userId, { session: outcome.familyId }),
         tokens.issue("refresh", outcome.userId, { session: outcome.familyId, id: outcome.successor }),
@@ -175,7 +175,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<ServiceContext> = async (app,
   for (const route of slashVariants("/api/auth/me/", meSchema)) {
     app.get(route.url, { schema: route.schema, onRequest: authenticate }, async (request) => {
       const user = request.userId === undefined ? undefined : await users.byId(request.userId);
-      if (!user) throw invalidToken("User not found.");
+      if (!user) throw new InvalidTokenError("User not found.");
       return user;
     });
   }

@@ -1,7 +1,7 @@
 import { createSecretKey, type KeyObject, randomUUID } from "node:crypto";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { LRUCache } from "lru-cache";
-import { ApiError } from "../errors.js";
+import { InvalidTokenError } from "../errors.js";
 
 type TokenType = "access" | "refresh";
 
@@ -19,13 +19,6 @@ interface IssuedToken {
   token: string;
   jti: string;
   expiresAt: Date;
-}
-
-/** 401 with the RFC 6750 challenge, so that clients know to refresh or log in again. */
-export function invalidToken(detail: string): ApiError {
-  return new ApiError("token_not_valid", detail, {
-    headers: { "www-authenticate": 'Bearer realm="api", error="invalid_token"' },
-  });
 }
 
 /** HS256 JSON Web Tokens with the claims sub, type, jti, iat, exp and sid (the session). */
@@ -75,7 +68,7 @@ export class TokenService {
     return { token, jti, expiresAt: new Date(expiresAt * 1000) };
   }
 
-  /** Throws ApiError `token_not_valid` for a forged, expired, malformed or wrong-type token. */
+  /** Throws InvalidTokenError for a forged, expired, malformed or wrong-type token. */
   async verify(token: string, expected: TokenType): Promise<VerifiedToken> {
     const known = this.verified.get(token);
     if (known && known.type === expected && known.exp * 1000 > Date.now()) return known;
@@ -88,11 +81,11 @@ export class TokenService {
       }));
     } catch (error) {
       const expired = error instanceof joseErrors.JWTExpired;
-      throw invalidToken(expired ? "Token is expired." : "Token is invalid.");
+      throw new InvalidTokenError(expired ? "Token is expired." : "Token is invalid.");
     }
     const userId = Number(payload.sub);
     if (payload.type !== expected || !Number.isSafeInteger(userId) || typeof payload.jti !== "string") {
-      throw invalidToken(
+      throw new InvalidTokenError(
         `Token has wrong type; expected ${expected === "access" ? "an" : "a"} ${expected} token.`,
       );
     }

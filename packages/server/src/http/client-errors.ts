@@ -1,7 +1,7 @@
 import { maxHeaderSize, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import type { FastifyInstance } from "fastify";
-import { ApiError } from "../errors.js";
+import { ApiError } from "./api-error.js";
 
 type ConnectionError = Error & { code?: string };
 

@@ -1,7 +1,7 @@
 import type { Socket } from "node:net";
 import type { FastifyPluginAsync } from "fastify";
 import fp from "fastify-plugin";
-import { ApiError } from "../errors.js";
+import { ApiError } from "./api-error.js";
 
 /**
  * Whether the peer `address`, `hop` proxies away from the server (0: the connection's own peer), is a proxy whose

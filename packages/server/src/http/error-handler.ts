@@ -1,7 +1,14 @@
 import { ERROR_CODES, type ErrorCode } from "@prompt-service/protocol";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import { ApiError, OverloadedError, validationError } from "../errors.js";
+import {
+  InvalidTokenError,
+  OverloadedError,
+  ProviderError,
+  type ProviderKind,
+  TokenBudgetExceededError,
+} from "../errors.js";
 import { isDatabaseUnavailable, isDataException } from "../storage/index.js";
+import { ApiError, validationError } from "./api-error.js";
 import { fieldErrors } from "./validation.js";
 
 /** Fastify's own error codes that are the client's fault, with the API code each becomes. */
@@ -31,6 +38,12 @@ const CODE_OF_STATUS: Partial<Record<number, ErrorCode>> = {
   429: "throttled",
 };
 
+/** The codes of a provider's failures: a client tells a search that failed from an answer that did. */
+const PROVIDER_CODES: Record<ProviderKind, { failed: ErrorCode; timedOut: ErrorCode }> = {
+  "language model": { failed: "llm_error", timedOut: "llm_timeout" },
+  embeddings: { failed: "embedding_error", timedOut: "embedding_timeout" },
+};
+
 /** Any error → an ApiError whose body is safe to send; `request`, when given, lets its detail name the route's limits. */
 export function toApiError(error: FastifyError | ApiError, request?: FastifyRequest): ApiError {
   if (error instanceof ApiError) return error;
@@ -40,11 +53,18 @@ export function toApiError(error: FastifyError | ApiError, request?: FastifyRequ
   if (error.statusCode === 400 && error.code === "ECONNRESET") {
     return new ApiError("parse_error", "The request body was cut short: the client closed the connection.");
   }
-  if (error instanceof OverloadedError) {
-    return new ApiError("service_unavailable", error.message, {
-      headers: { "retry-after": String(error.retryAfterSeconds) },
+  if (error instanceof OverloadedError) return refusedForNow("service_unavailable", error);
+  if (error instanceof TokenBudgetExceededError) return refusedForNow("quota_exceeded", error);
+  if (error instanceof InvalidTokenError) {
+    // RFC 6750's challenge tells the client to refresh its token or log in again.
+    return new ApiError("token_not_valid", error.message, {
+      headers: { "www-authenticate": 'Bearer realm="api", error="invalid_token"' },
       cause: error,
     });
+  }
+  if (error instanceof ProviderError) {
+    const codes = PROVIDER_CODES[error.provider];
+    return new ApiError(error.timedOut ? codes.timedOut : codes.failed, error.message, { cause: error });
   }
   if (isDatabaseUnavailable(error)) {
     return new ApiError("service_unavailable", "The database is unavailable; try again shortly.", {
@@ -59,6 +79,14 @@ export function toApiError(error: FastifyError | ApiError, request?: FastifyRequ
   const code = FASTIFY_CODES[error.code] ?? (error.statusCode ? CODE_OF_STATUS[error.statusCode] : undefined);
   if (code) return new ApiError(code, DETAIL_OF[code]?.(error, request) ?? ERROR_CODES[code].detail);
   return new ApiError("internal_error", ERROR_CODES.internal_error.detail, { cause: error });
+}
+
+/** A refusal that lasts until the error's Retry-After, in its own words: a full queue, a spent budget. */
+function refusedForNow(code: ErrorCode, error: Error & { retryAfterSeconds: number }): ApiError {
+  return new ApiError(code, error.message, {
+    headers: { "retry-after": String(error.retryAfterSeconds) },
+    cause: error,
+  });
 }
 
 /** Details that tell the client what to change, where the table's one-liner would leave it guessing. */

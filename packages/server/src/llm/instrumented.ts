@@ -1,9 +1,9 @@
-import { ApiError } from "../errors.js";
+import { ProviderError } from "../errors.js";
 import type { Metrics } from "../observability/metrics.js";
 import type { LlmProvider, TokenUsage } from "./port.js";
 
 function outcomeOf(error: unknown): "timeout" | "error" {
-  return error instanceof ApiError && error.code === "llm_timeout" ? "timeout" : "error";
+  return error instanceof ProviderError && error.timedOut ? "timeout" : "error";
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ApiError } from "../errors.js";
+import { ProviderError } from "../errors.js";
 import { codeSuffix } from "../openai-http/provider-post.js";
 import type { ChatRequest, FinishReason, TokenUsage } from "./port.js";
 
@@ -44,8 +44,8 @@ export function completionOf(body: string): ProviderAnswer {
   const payload = parseJson(body, "body");
   const content = at(payload, "choices", 0, "message", "content");
   if (typeof content !== "string") {
-    throw new ApiError(
-      "llm_error",
+    throw new ProviderError(
+      "language model",
       "The language model provider's answer has no choices[0].message.content.",
     );
   }
@@ -60,7 +60,10 @@ export function completionOf(body: string): ProviderAnswer {
 export function streamChunkOf(data: string): StreamChunk {
   const chunk = parseJson(data, "stream event");
   if (isObject(at(chunk, "error"))) {
-    throw new ApiError("llm_error", `The language model provider failed mid-stream${codeSuffix(chunk)}.`);
+    throw new ProviderError(
+      "language model",
+      `The language model provider failed mid-stream${codeSuffix(chunk)}.`,
+    );
   }
   const content = at(chunk, "choices", 0, "delta", "content");
   return {
@@ -92,7 +95,7 @@ function parseJson(text: string, what: string): unknown {
     return JSON.parse(text);
   } catch {
     // The SyntaxError quotes the text, so it is not kept as the cause.
-    throw new ApiError("llm_error", `The language model provider sent a malformed JSON ${what}.`);
+    throw new ProviderError("language model", `The language model provider sent a malformed JSON ${what}.`);
   }
 }
 

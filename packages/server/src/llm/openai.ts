@@ -1,7 +1,6 @@
 import { Agent } from "undici";
-import { ApiError } from "../errors.js";
+import { ProviderError } from "../errors.js";
 import { CallScope } from "../openai-http/call-scope.js";
-import { LANGUAGE_MODEL_ERRORS } from "../openai-http/provider-errors.js";
 import { postWithRetries, type ResponseBody } from "../openai-http/provider-post.js";
 import { chatRequest, completionOf, type ProviderUsage, streamChunkOf } from "./openai-wire.js";
 import type { AnswerEnd, ChatAnswer, ChatRequest, FinishReason, LlmProvider } from "./port.js";
@@ -21,7 +20,7 @@ export interface OpenAiCompatibleOptions {
 }
 
 /**
- * A chat completions client for OpenAI and compatible servers. Errors are ApiErrors `llm_error` and `llm_timeout`;
+ * A chat completions client for OpenAI and compatible servers. Errors are ProviderErrors of the "language model";
  * a call the caller aborts through its signal rejects with the signal's reason instead. Usage is the provider's
  * (asked for in streams too, with `stream_options.include_usage`), or estimated here when it reports none.
  */
@@ -43,7 +42,7 @@ export class OpenAiCompatibleLlm implements LlmProvider {
   }
 
   async complete(chat: ChatRequest): Promise<ChatAnswer> {
-    const scope = new CallScope(LANGUAGE_MODEL_ERRORS, this.#timeoutMs, chat.signal);
+    const scope = new CallScope("language model", this.#timeoutMs, chat.signal);
     try {
       const body = await this.#post(chat, false, scope);
       const { content, finishReason, usage } = completionOf(await body.text());
@@ -56,7 +55,7 @@ export class OpenAiCompatibleLlm implements LlmProvider {
   }
 
   async *stream(chat: ChatRequest): AsyncGenerator<string, AnswerEnd, undefined> {
-    const scope = new CallScope(LANGUAGE_MODEL_ERRORS, this.#timeoutMs, chat.signal);
+    const scope = new CallScope("language model", this.#timeoutMs, chat.signal);
     try {
       const body = await this.#post(chat, true, scope);
       let content = "";
@@ -73,7 +72,10 @@ export class OpenAiCompatibleLlm implements LlmProvider {
           yield chunk.content;
         }
       }
-      throw new ApiError("llm_error", "The language model provider ended the stream before [DONE].");
+      throw new ProviderError(
+        "language model",
+        "The language model provider ended the stream before [DONE].",
+      );
     } catch (error) {
       throw scope.toCallerError(error);
     } finally {

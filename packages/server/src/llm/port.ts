@@ -37,8 +37,8 @@ export interface LlmProvider {
   /** Model id stored next to every answer, and the one model `/v1` answers for. */
   readonly model: string;
   /**
-   * The whole answer. Rejects with an ApiError `llm_error` (502) or `llm_timeout` (504), or with the signal's
-   * reason when the caller aborts.
+   * The whole answer. Rejects with a ProviderError (which the API answers 502 `llm_error`, or 504 `llm_timeout`
+   * when it timed out), or with the signal's reason when the caller aborts.
    */
   complete(chat: ChatRequest): Promise<ChatAnswer>;
   /**

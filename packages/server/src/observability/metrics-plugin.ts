@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { ErrorBody } from "@prompt-service/protocol/schemas";
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
-import { ApiError } from "../errors.js";
+import { ApiError } from "../http/api-error.js";
 import { slashVariants } from "../http/slash-variants.js";
 import type { Metrics } from "./metrics.js";
 

@@ -1,7 +1,7 @@
 import type { ErrorCode } from "@prompt-service/protocol";
 import type { ErrorObject } from "ajv";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import { ApiError } from "../errors.js";
+import { ApiError } from "../http/api-error.js";
 import { toApiError } from "../http/error-handler.js";
 
 /** OpenAI's error object: `{"error": {message, type, param, code}}` is what its clients parse into typed errors. */

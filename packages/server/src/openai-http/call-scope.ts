@@ -1,13 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { ApiError } from "../errors.js";
-import type { ProviderErrors } from "./provider-errors.js";
+import { ProviderError, type ProviderKind } from "../errors.js";
 
 /**
  * The lifetime of one provider call. Its single signal fires when the caller aborts or the time budget runs out, so
  * the request, the body read and any retry wait stop together; `dispose()` leaves no timer or listener behind.
  */
 export class CallScope {
-  readonly errors: ProviderErrors;
+  readonly provider: ProviderKind;
   readonly #controller = new AbortController();
   readonly #timeoutMs: number;
   readonly #callerSignal: AbortSignal | undefined;
@@ -15,8 +14,8 @@ export class CallScope {
   #deadline = 0;
   #timedOut = false;
 
-  constructor(errors: ProviderErrors, timeoutMs: number, callerSignal?: AbortSignal) {
-    this.errors = errors;
+  constructor(provider: ProviderKind, timeoutMs: number, callerSignal?: AbortSignal) {
+    this.provider = provider;
     this.#timeoutMs = timeoutMs;
     this.#callerSignal = callerSignal;
     if (callerSignal?.aborted) this.#controller.abort(callerSignal.reason);
@@ -54,14 +53,18 @@ export class CallScope {
    * provider's failure.
    */
   toCallerError(error: unknown): unknown {
-    const { providerName, failed, timedOut } = this.errors;
     if (this.#timedOut) {
-      return new ApiError(timedOut, `The ${providerName} did not answer within ${this.#timeoutMs} ms.`, {
-        cause: error,
-      });
+      return new ProviderError(
+        this.provider,
+        `The ${this.provider} provider did not answer within ${this.#timeoutMs} ms.`,
+        { timedOut: true, cause: error },
+      );
     }
     if (this.#callerSignal?.aborted) return this.#callerSignal.reason;
-    return error instanceof ApiError ? error : new ApiError(failed, undefined, { cause: error });
+    if (error instanceof ProviderError) return error;
+    return new ProviderError(this.provider, `The ${this.provider} provider failed to answer.`, {
+      cause: error,
+    });
   }
 
   /** Cancels whatever the call still has running (e.g. a stream its consumer left early) and releases the timer. */

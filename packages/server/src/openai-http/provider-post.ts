@@ -1,7 +1,6 @@
 import { type Dispatcher, request } from "undici";
-import { ApiError } from "../errors.js";
+import { ProviderError, type ProviderKind } from "../errors.js";
 import type { CallScope } from "./call-scope.js";
-import type { ProviderErrors } from "./provider-errors.js";
 import { isConnectionReset, isRetryableStatus, retryDelayMs } from "./retry.js";
 
 export type ResponseBody = Dispatcher.ResponseData["body"];
@@ -20,12 +19,12 @@ export interface ProviderPost {
 
 type Attempt =
   | { body: ResponseBody }
-  | { failure: ApiError; retryable: boolean; headers: Dispatcher.ResponseData["headers"] };
+  | { failure: ProviderError; retryable: boolean; headers: Dispatcher.ResponseData["headers"] };
 
 /**
  * Sends the request, retrying as the policy allows (Retry-After first, else jittered backoff, never past the
- * scope's budget), and returns the body of the first 2xx answer, unread. Failures are ApiErrors of the scope's
- * provider (`failed`) whose detail names the status but never quotes the provider's text.
+ * scope's budget), and returns the body of the first 2xx answer, unread. Failures are ProviderErrors of the scope's
+ * provider whose message names the status but never quotes the provider's text.
  */
 export async function postWithRetries(post: ProviderPost, scope: CallScope): Promise<ResponseBody> {
   for (let attempt = 0; ; attempt++) {
@@ -57,30 +56,31 @@ async function sendOnce(post: ProviderPost, scope: CallScope): Promise<Attempt> 
   } catch (error) {
     if (scope.signal.aborted) throw error;
     const reason = (error as { code?: unknown } | null)?.code ?? "connection failed";
-    const { failed, providerName } = scope.errors;
-    const failure = new ApiError(failed, `Could not reach the ${providerName} (${reason}).`, {
-      cause: error,
-    });
+    const failure = new ProviderError(
+      scope.provider,
+      `Could not reach the ${scope.provider} provider (${reason}).`,
+      { cause: error },
+    );
     return { failure, retryable: isConnectionReset(error), headers: {} };
   }
   const { statusCode, headers, body } = response;
   if (statusCode >= 200 && statusCode < 300) return { body };
   // Reading the error body to its end also lets the connection be reused for the retry.
-  const failure = statusError(scope.errors, statusCode, await body.text());
+  const failure = statusError(scope.provider, statusCode, await body.text());
   return { failure, retryable: isRetryableStatus(statusCode), headers };
 }
 
 /** For a non-2xx answer: its status and, when the body has one, OpenAI's machine-readable error code. */
-export function statusError(errors: ProviderErrors, status: number, body: string): ApiError {
+export function statusError(provider: ProviderKind, status: number, body: string): ProviderError {
   let payload: unknown;
   try {
     payload = JSON.parse(body);
   } catch {
     // Not JSON (e.g. a proxy's HTML page): the status alone has to do.
   }
-  return new ApiError(
-    errors.failed,
-    `The ${errors.providerName} answered HTTP ${status}${codeSuffix(payload)}.`,
+  return new ProviderError(
+    provider,
+    `The ${provider} provider answered HTTP ${status}${codeSuffix(payload)}.`,
   );
 }
 

@@ -154,7 +154,7 @@ async function streamAnswer(
       emit(deltaEvent(id, index++, next.value));
     }
   } catch (error) {
-    // The provider's failures are ApiErrors; anything else is the abort of a client that has gone.
+    // The provider's failures are ProviderErrors; anything else is the abort of a client that has gone.
     const failure = toApiError(error as FastifyError);
     emit(failedEvent(id, failure.code, failure.message));
     throw error;

@@ -1,4 +1,4 @@
-import { validationError } from "../errors.js";
+import { validationError } from "../http/api-error.js";
 import type { PromptCursor } from "../storage/index.js";
 
 /** Opaque to clients: base64url of `[created_at ISO, id]`, the keyset of the last prompt of a page. */

@@ -5,7 +5,7 @@ import { ErrorBody, ExportLine, ImportResult } from "@prompt-service/protocol/sc
 import type { FastifyReply } from "fastify";
 import { Type } from "typebox";
 import { userIdOf } from "../auth/authenticate.js";
-import { validationError } from "../errors.js";
+import { validationError } from "../http/api-error.js";
 import { authenticatedErrors } from "../http/schemas.js";
 import { slashVariants } from "../http/slash-variants.js";
 import { fieldErrors, validatorCompiler } from "../http/validation.js";

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { FastifyBaseLogger, FastifyRequest } from "fastify";
 import stringify from "safe-stable-stringify";
-import { ApiError, validationError } from "../errors.js";
+import { ApiError, validationError } from "../http/api-error.js";
 import {
   type IdempotencyLease,
   IdempotencyLeaseLostError,

@@ -9,7 +9,7 @@ import {
   PromptPage,
 } from "@prompt-service/protocol/schemas";
 import { userIdOf } from "../auth/authenticate.js";
-import { ApiError, validationError } from "../errors.js";
+import { ApiError, validationError } from "../http/api-error.js";
 import { authenticatedErrors, providerErrors } from "../http/schemas.js";
 import { slashVariants } from "../http/slash-variants.js";
 import { throttle } from "../ratelimit/throttle.js";

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { DEFAULT_K, ErrorBody, SimilarQuery, SimilarResponse } from "@prompt-service/protocol/schemas";
 import { userIdOf } from "../auth/authenticate.js";
-import { validationError } from "../errors.js";
+import { validationError } from "../http/api-error.js";
 import { authenticatedErrors, providerErrors } from "../http/schemas.js";
 import { slashVariants } from "../http/slash-variants.js";
 import { throttle } from "../ratelimit/throttle.js";

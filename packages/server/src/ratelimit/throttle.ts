@@ -5,7 +5,7 @@ import type {
   RateLimitPluginOptions,
 } from "@fastify/rate-limit";
 import type { FastifyRequest } from "fastify";
-import { ApiError } from "../errors.js";
+import { ApiError } from "../http/api-error.js";
 import { tighter } from "./decision.js";
 import type { Admitted, RateLimitDecision, RateLimiter } from "./port.js";
 import type { RateLimitRule } from "./rules.js";

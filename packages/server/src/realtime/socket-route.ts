@@ -1,7 +1,7 @@
 import websocket from "@fastify/websocket";
 import { CLOSE_CODES } from "@prompt-service/protocol";
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
-import { ApiError } from "../errors.js";
+import { ApiError } from "../http/api-error.js";
 import { slashVariants } from "../http/slash-variants.js";
 import { throttle } from "../ratelimit/throttle.js";
 import type { ServiceContext } from "../service-context.js";

@@ -1,4 +1,4 @@
-import { ApiError } from "../errors.js";
+import { TokenBudgetExceededError } from "../errors.js";
 import type { TokenBudgetRule } from "../settings/kinds.js";
 import type { Storage } from "../storage/index.js";
 
@@ -42,17 +42,12 @@ export class TokenBudget {
     return { limit: this.rule.limit, used: tokens, resetsAt: nextWindowStart(now, this.rule.period) };
   }
 
-  /** Throws `quota_exceeded` (429, Retry-After until the window resets) when the user is at or over the budget. */
+  /** Throws TokenBudgetExceededError, until the window resets, when the user is at or over the budget. */
   async assertWithin(userId: number): Promise<void> {
     const status = await this.statusOf(userId);
-    if (!status || status.used < status.limit) return;
-    const now = Date.now();
-    const retryAfter = Math.max(1, Math.ceil((status.resetsAt.getTime() - now) / 1000));
-    throw new ApiError(
-      "quota_exceeded",
-      `Token budget exhausted: ${status.used} of ${status.limit} tokens used this ${this.rule?.period}. ` +
-        `It resets at ${status.resetsAt.toISOString()}.`,
-      { headers: { "retry-after": String(retryAfter) } },
-    );
+    if (!this.rule || !status || status.used < status.limit) return;
+    const { used, limit, resetsAt } = status;
+    const retryAfter = Math.max(1, Math.ceil((resetsAt.getTime() - Date.now()) / 1000));
+    throw new TokenBudgetExceededError(used, limit, this.rule.period, resetsAt, retryAfter);
   }
 }

@@ -1,6 +1,9 @@
+import type { FastifyError } from "fastify";
 import { encodeChat } from "gpt-tokenizer/encoding/o200k_base";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ApiError } from "../../src/errors.js";
+import { ProviderError } from "../../src/errors.js";
+import type { ApiError } from "../../src/http/api-error.js";
+import { toApiError } from "../../src/http/error-handler.js";
 import { singlePrompt } from "../../src/llm/chat.js";
 import { OpenAiCompatibleLlm, type OpenAiCompatibleOptions } from "../../src/llm/openai.js";
 import type { AnswerEnd, ChatRequest } from "../../src/llm/port.js";
@@ -41,8 +44,9 @@ async function rejection(promise: Promise<unknown>): Promise<ApiError> {
     () => expect.fail("expected a rejection"),
     (reason: unknown) => reason,
   );
-  expect(error).toBeInstanceOf(ApiError);
-  return error as ApiError;
+  expect(error).toBeInstanceOf(ProviderError);
+  // What the client gets: the error handler's answer.
+  return toApiError(error as FastifyError);
 }
 
 /** The test's chat: the prompt alone, as POST /api/prompts asks it. */
@@ -67,9 +71,11 @@ async function drain(
   }
 }
 
-/** Everything an error exposes, to check that neither the key nor the prompt leaks through any of it. */
+/** Everything an error exposes, its causes included, to check that neither the key nor the prompt leaks through any. */
 function exposed(error: ApiError): string {
-  return [error.message, JSON.stringify(error.toBody()), String(error.cause), error.stack].join("\n");
+  const causes: unknown[] = [];
+  for (let cause = error.cause; cause !== undefined; cause = (cause as Error).cause) causes.push(cause);
+  return [error.message, JSON.stringify(error.toBody()), ...causes.map(String), error.stack].join("\n");
 }
 
 /** Node's timers; undici's own clock timer may come and go, so the tests only check that none were left behind. */

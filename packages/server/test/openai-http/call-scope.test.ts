@@ -1,8 +1,9 @@
 import { getEventListeners } from "node:events";
+import type { FastifyError } from "fastify";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ApiError } from "../../src/errors.js";
+import { ProviderError } from "../../src/errors.js";
+import { toApiError } from "../../src/http/error-handler.js";
 import { CallScope } from "../../src/openai-http/call-scope.js";
-import { LANGUAGE_MODEL_ERRORS } from "../../src/openai-http/provider-errors.js";
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -14,19 +15,19 @@ afterEach(() => {
 
 describe("CallScope", () => {
   it("aborts when the budget runs out and reports llm_timeout", () => {
-    const scope = new CallScope(LANGUAGE_MODEL_ERRORS, 300);
+    const scope = new CallScope("language model", 300);
     vi.advanceTimersByTime(299);
     expect(scope.signal.aborted).toBe(false);
     vi.advanceTimersByTime(1);
     expect(scope.signal.aborted).toBe(true);
     const error = scope.toCallerError(new Error("socket aborted"));
-    expect(error).toBeInstanceOf(ApiError);
-    expect((error as ApiError).code).toBe("llm_timeout");
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(toApiError(error as FastifyError).code).toBe("llm_timeout");
     scope.dispose();
   });
 
   it("restarts the budget, which makes it an idle timeout", () => {
-    const scope = new CallScope(LANGUAGE_MODEL_ERRORS, 300);
+    const scope = new CallScope("language model", 300);
     vi.advanceTimersByTime(200);
     scope.restart();
     expect(scope.remainingMs()).toBe(300);
@@ -37,7 +38,7 @@ describe("CallScope", () => {
 
   it("passes the caller's abort reason through, not as a provider failure", () => {
     const caller = new AbortController();
-    const scope = new CallScope(LANGUAGE_MODEL_ERRORS, 300, caller.signal);
+    const scope = new CallScope("language model", 300, caller.signal);
     const reason = new Error("caller gave up");
     caller.abort(reason);
     expect(scope.signal.aborted).toBe(true);
@@ -47,24 +48,24 @@ describe("CallScope", () => {
 
   it("starts aborted when the caller's signal already is", () => {
     const reason = new Error("too late");
-    const scope = new CallScope(LANGUAGE_MODEL_ERRORS, 300, AbortSignal.abort(reason));
+    const scope = new CallScope("language model", 300, AbortSignal.abort(reason));
     expect(scope.signal.aborted).toBe(true);
     expect(scope.toCallerError(new Error("request aborted"))).toBe(reason);
     scope.dispose();
   });
 
-  it("maps other errors to llm_error and keeps ApiErrors as they are", () => {
-    const scope = new CallScope(LANGUAGE_MODEL_ERRORS, 300);
-    const apiError = new ApiError("llm_error", "The language model provider answered HTTP 500.");
-    expect(scope.toCallerError(apiError)).toBe(apiError);
+  it("maps other errors to llm_error and keeps ProviderErrors as they are", () => {
+    const scope = new CallScope("language model", 300);
+    const failure = new ProviderError("language model", "The language model provider answered HTTP 500.");
+    expect(scope.toCallerError(failure)).toBe(failure);
     const mapped = scope.toCallerError(new TypeError("terminated"));
-    expect((mapped as ApiError).code).toBe("llm_error");
+    expect(toApiError(mapped as FastifyError).code).toBe("llm_error");
     scope.dispose();
   });
 
   it("leaves no timer or listener behind and cancels what is still running", () => {
     const caller = new AbortController();
-    const scope = new CallScope(LANGUAGE_MODEL_ERRORS, 300, caller.signal);
+    const scope = new CallScope("language model", 300, caller.signal);
     expect(vi.getTimerCount()).toBe(1);
     scope.dispose();
     expect(vi.getTimerCount()).toBe(0);
@@ -73,7 +74,7 @@ describe("CallScope", () => {
   });
 
   it("sleeps, and stops sleeping when the call ends", async () => {
-    const scope = new CallScope(LANGUAGE_MODEL_ERRORS, 10_000);
+    const scope = new CallScope("language model", 10_000);
     const slept = scope.sleep(100);
     vi.advanceTimersByTime(100);
     await expect(slept).resolves.toBeUndefined();

@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger } from "fastify";
 import { LRUCache } from "lru-cache";
+import { InvalidTokenError } from "../../errors.js";
 import type { ApiKeyRecord, MarkedIds, Storage } from "../../storage/index.js";
 import type { SessionRevocations } from "../session-revocations.js";
-import { invalidToken } from "../tokens.js";
 import { TombstonePoll } from "../tombstone-poll.js";
 import { hashKey, isWellFormedKey } from "./key-material.js";
 
@@ -72,16 +72,16 @@ export class ApiKeyAuth {
     this.#poll.close();
   }
 
-  /** Throws `token_not_valid` for a malformed, unknown, revoked or expired key. */
+  /** Throws InvalidTokenError for a malformed, unknown, revoked or expired key. */
   async verify(key: string): Promise<KeyCaller> {
-    if (!isWellFormedKey(key)) throw invalidToken("API key is invalid.");
+    if (!isWellFormedKey(key)) throw new InvalidTokenError("API key is invalid.");
     // A key not in use here, known to the database or not, is hashed and looked up the same way: the time taken
     // says nothing of whether its prefix exists.
     const record = this.#known.get(key) ?? (await this.#lookUp(key));
-    if (!record) throw invalidToken("API key is invalid, revoked or expired.");
+    if (!record) throw new InvalidTokenError("API key is invalid, revoked or expired.");
     if (record.expiresAt && record.expiresAt.getTime() <= Date.now()) {
       this.forget(record.id);
-      throw invalidToken("API key is invalid, revoked or expired.");
+      throw new InvalidTokenError("API key is invalid, revoked or expired.");
     }
     this.#touch(record.id);
     return {

@@ -6,7 +6,7 @@ import {
   MAX_KEY_NAME_LENGTH,
   NewApiKeyBody,
 } from "@prompt-service/protocol/schemas";
-import { ApiError, validationError } from "../../errors.js";
+import { ApiError, validationError } from "../../http/api-error.js";
 import { authenticatedErrors } from "../../http/schemas.js";
 import { slashVariants } from "../../http/slash-variants.js";
 import type { ServiceContext } from "../../service-context.js";

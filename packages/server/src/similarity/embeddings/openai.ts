@@ -1,7 +1,6 @@
 import { Agent } from "undici";
-import { ApiError } from "../../errors.js";
+import { ProviderError } from "../../errors.js";
 import { CallScope } from "../../openai-http/call-scope.js";
-import { EMBEDDINGS_ERRORS } from "../../openai-http/provider-errors.js";
 import { postWithRetries } from "../../openai-http/provider-post.js";
 import type { Embedder } from "./port.js";
 import { toUnitVector } from "./unit-vector.js";
@@ -23,8 +22,8 @@ const MAX_INPUTS_PER_REQUEST = 2048;
 
 /**
  * Embeddings from OpenAI's POST /embeddings, or a compatible server's. Timeouts and retries are those of the chat
- * adapter (../../llm/openai.ts); failures are ApiErrors `embedding_error` (502) or `embedding_timeout` (504) whose
- * detail never quotes the provider's text.
+ * adapter (../../llm/openai.ts); failures are ProviderErrors of the "embeddings" (the API answers 502
+ * `embedding_error` or 504 `embedding_timeout`) whose message never quotes the provider's text.
  */
 export class OpenAiEmbedder implements Embedder {
   readonly id: string;
@@ -68,7 +67,7 @@ export class OpenAiEmbedder implements Embedder {
   }
 
   async #call(texts: string[]): Promise<Float32Array[]> {
-    const scope = new CallScope(EMBEDDINGS_ERRORS, this.#options.timeoutMs);
+    const scope = new CallScope("embeddings", this.#options.timeoutMs);
     try {
       // OpenAI refuses an empty input; a blank embeds like an empty one would.
       const input = texts.map((text) => text || " ");
@@ -100,7 +99,7 @@ function parseEmbeddings(body: string, count: number): Float32Array[] {
     data = (JSON.parse(body) as { data?: unknown }).data;
   } catch {
     // The SyntaxError quotes the body, so it is not kept as the cause.
-    throw new ApiError("embedding_error", "The embeddings provider sent a malformed JSON body.");
+    throw new ProviderError("embeddings", "The embeddings provider sent a malformed JSON body.");
   }
   const vectors = new Array<Float32Array | undefined>(count);
   for (const item of Array.isArray(data) ? data : []) {
@@ -112,8 +111,8 @@ function parseEmbeddings(body: string, count: number): Float32Array[] {
   // Holes (a missing index) read as undefined; an index past the end lengthens the array.
   const complete = vectors.length === count && !vectors.includes(undefined);
   if (!complete || new Set(vectors.map((vector) => vector?.length)).size !== 1) {
-    throw new ApiError(
-      "embedding_error",
+    throw new ProviderError(
+      "embeddings",
       `The embeddings provider did not return ${count} embeddings of one length.`,
     );
   }

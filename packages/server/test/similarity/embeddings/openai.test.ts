@@ -1,7 +1,10 @@
 import type { ServerResponse } from "node:http";
+import type { FastifyError } from "fastify";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resolveOptions } from "../../../src/config.js";
-import { ApiError, ConfigError } from "../../../src/errors.js";
+import { ConfigError, ProviderError } from "../../../src/errors.js";
+import type { ApiError } from "../../../src/http/api-error.js";
+import { toApiError } from "../../../src/http/error-handler.js";
 import { createEmbedder, type Embedder, OpenAiEmbedder } from "../../../src/similarity/embeddings/index.js";
 import { type FakeOpenAi, json, startFakeOpenAi } from "../../llm/fake-openai.js";
 import { embedderContract, PARAPHRASES } from "./contract.js";
@@ -57,8 +60,9 @@ async function rejection(promise: Promise<unknown>): Promise<ApiError> {
     () => expect.fail("expected a rejection"),
     (reason: unknown) => reason,
   );
-  expect(error).toBeInstanceOf(ApiError);
-  return error as ApiError;
+  expect(error).toBeInstanceOf(ProviderError);
+  // What the client gets: the error handler's answer.
+  return toApiError(error as FastifyError);
 }
 
 beforeAll(async () => {
