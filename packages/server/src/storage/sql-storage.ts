@@ -153,10 +153,12 @@ class SqlRefreshTokens implements RefreshTokenRepository {
     return this.db.transaction(async (tx) => {
       // FOR UPDATE makes concurrent refreshes with the same token queue up: the first rotates it, and those within
       // the grace window then read the successor it recorded. Times are compared by the database's clock, which
-      // every instance shares, whatever their own clocks say.
+      // every instance shares, whatever their own clocks say. The grace is measured to this statement's own time
+      // (clock_timestamp), not to its transaction's start (now()): a refresh that began before the first and waited
+      // for its lock would otherwise find the token used a negative time ago, within any grace, even none.
       const { rows } = await tx.query<RefreshTokenRow>(
         `SELECT user_id, family_id, used_at, revoked_at, successor_jti,
-            used_at IS NOT NULL AND now() - used_at < make_interval(secs => $2::double precision / 1000)
+            used_at IS NOT NULL AND clock_timestamp() - used_at < make_interval(secs => $2::double precision / 1000)
               AS within_grace,
             expires_at <= now() AS expired
           FROM refresh_tokens WHERE jti = $1 FOR UPDATE`,
