@@ -1,5 +1,5 @@
 import { readdir, readFile } from "node:fs/promises";
-import { describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { WorkerPoolEmbedder } from "../../../src/similarity/embeddings/index.js";
 import { EMBEDDING_NICE_INCREMENT } from "../../../src/similarity/embeddings/worker-pool.js";
 import { embedderContract, PARAPHRASES } from "./contract.js";
@@ -13,18 +13,53 @@ embedderContract(
 );
 
 describe("embedding worker pool", () => {
-  it("loads the model in each of its threads and gives the vectors the model gives", async () => {
-    const pool = await WorkerPoolEmbedder.start({ kind: "bundled" }, { threads: 2 });
-    try {
+  // One pool of two threads for what any such pool shows, ended by the last of these tests: each pool started loads
+  // the model once per thread, which is most of this file's time.
+  describe("of two threads", () => {
+    let pool: WorkerPoolEmbedder;
+    beforeAll(async () => {
+      pool = await WorkerPoolEmbedder.start({ kind: "bundled" }, { threads: 2 });
+    });
+    afterAll(async () => {
+      await pool.close();
+    });
+
+    it("loads the model in each of its threads and gives the vectors the model gives", async () => {
       expect(pool).toMatchObject({ id: "bundled:use-lite", dimensions: 512, languages: ["en"], threads: 2 });
       expect(pool.workers).toHaveLength(2);
       const texts = Array.from({ length: 8 }, (_, index) => `text number ${index}`);
       // Two batches at once, one per thread: each thread answers with the same model.
       const [first, second] = await Promise.all([pool.embed(texts), pool.embed(texts)]);
       expect(first?.map((vector) => Array.from(vector))).toEqual(second?.map((vector) => Array.from(vector)));
-    } finally {
+    });
+
+    // Thread priorities are read from /proc: Linux's, where the service runs (its Docker image, CI) and where the
+    // nice value is a thread's own.
+    it("runs the model's threads at a lower CPU priority than the thread that serves requests", async () => {
+      const niceOf = async (task: string) => {
+        const stat = await readFile(`/proc/self/task/${task}/stat`, "utf8");
+        // The fields after the command's closing parenthesis start at the state (field 3); nice is field 19.
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+      };
+      const main = await niceOf(String(process.pid));
+      const nices = await Promise.all((await readdir("/proc/self/task")).map(niceOf));
+      // Each worker thread, and the threads it starts after lowering its priority, which inherit it.
+      expect(nices.filter((nice) => nice === main + EMBEDDING_NICE_INCREMENT).length).toBeGreaterThanOrEqual(
+        2,
+      );
+      expect(await niceOf(String(process.pid))).toBe(main);
+    });
+
+    it("ends its threads when closed", async () => {
+      const threads = [...pool.workers];
+      const exits = threads.map(
+        (thread) =>
+          new Promise((resolve) => (thread as unknown as NodeJS.EventEmitter).once("exit", resolve)),
+      );
       await pool.close();
-    }
+      await Promise.all(exits);
+      expect(pool.workers).toHaveLength(0);
+    });
   });
 
   it("adds threads up to its most while batches wait for one, and ends them once idle", async () => {
@@ -69,38 +104,5 @@ describe("embedding worker pool", () => {
     } finally {
       await pool.close();
     }
-  });
-
-  // Thread priorities are read from /proc: Linux's, where the service runs (its Docker image, CI) and where the nice
-  // value is a thread's own.
-  it("runs the model's threads at a lower CPU priority than the thread that serves requests", async () => {
-    const niceOf = async (task: string) => {
-      const stat = await readFile(`/proc/self/task/${task}/stat`, "utf8");
-      // The fields after the command's closing parenthesis start at the state (field 3); nice is field 19.
-      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
-    };
-    const main = await niceOf(String(process.pid));
-    const pool = await WorkerPoolEmbedder.start({ kind: "bundled" }, { threads: 2 });
-    try {
-      const nices = await Promise.all((await readdir("/proc/self/task")).map(niceOf));
-      // Each worker thread, and the threads it starts after lowering its priority, which inherit it.
-      expect(nices.filter((nice) => nice === main + EMBEDDING_NICE_INCREMENT).length).toBeGreaterThanOrEqual(
-        2,
-      );
-      expect(await niceOf(String(process.pid))).toBe(main);
-    } finally {
-      await pool.close();
-    }
-  });
-
-  it("ends its threads when closed", async () => {
-    const pool = await WorkerPoolEmbedder.start({ kind: "bundled" }, { threads: 2 });
-    const threads = [...pool.workers];
-    const exits = threads.map(
-      (thread) => new Promise((resolve) => (thread as unknown as NodeJS.EventEmitter).once("exit", resolve)),
-    );
-    await pool.close();
-    await Promise.all(exits);
-    expect(pool.workers).toHaveLength(0);
   });
 });
