@@ -9,4 +9,5 @@ export type { LlmProvider } from "./llm/port.js";
 export { type PromptServicePluginOptions, promptService, promptService as default } from "./plugin.js";
 export { runServer } from "./run.js";
 export { SETTINGS, type Setting } from "./settings/table.js";
+export { createEmbedder, type Embedder } from "./similarity/embeddings/index.js";
 export { openStorage, type Storage } from "./storage/index.js";

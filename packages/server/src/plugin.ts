@@ -30,7 +30,7 @@ import { rateLimitPluginOptions } from "./ratelimit/throttle.js";
 import { createHub, type EventHub } from "./realtime/hub/index.js";
 import { socketRoutes } from "./realtime/socket-route.js";
 import type { ServiceContext } from "./service-context.js";
-import { createEmbedder, WorkerPoolEmbedder } from "./similarity/embeddings/index.js";
+import { createEmbedder, type Embedder, WorkerPoolEmbedder } from "./similarity/embeddings/index.js";
 import { SimilarityService } from "./similarity/similarity-service.js";
 import { createVectorIndex } from "./similarity/vector-index/index.js";
 import { openStorage, type Storage } from "./storage/index.js";
@@ -44,6 +44,12 @@ export interface PromptServicePluginOptions extends PromptServiceOptions {
   llm?: LlmProvider;
   /** An event hub; otherwise Redis when `redisUrl` is set, else in-process. */
   hub?: EventHub;
+  /**
+   * A loaded embedding model (createEmbedder), which its owner closes: several servers of one process (tests, an app
+   * mounting the plugin twice) can share one instead of loading one each. Otherwise the one `embeddings` names is
+   * loaded and closed with the app.
+   */
+  embedder?: Embedder;
 }
 
 /** The headers the official OpenAI SDKs add to every request, which a browser must be allowed to send. */
@@ -97,14 +103,19 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
   }
 
   // The model loads in its worker threads while the database opens.
-  const modelLoading = createEmbedder(config.embeddings, {
-    openai: config,
-    cacheDir: `${config.dataDir}/models`,
-    threads: config.embeddingThreads,
-    maxThreads: config.embeddingMaxThreads,
-  });
+  const modelLoading =
+    options.embedder !== undefined
+      ? Promise.resolve(options.embedder)
+      : createEmbedder(config.embeddings, {
+          openai: config,
+          cacheDir: `${config.dataDir}/models`,
+          threads: config.embeddingThreads,
+          maxThreads: config.embeddingMaxThreads,
+        });
   // Closed last (onClose hooks run in reverse), whatever fails after this point; awaited below.
-  app.addHook("onClose", async () => (await modelLoading.catch(() => undefined))?.close());
+  if (options.embedder === undefined) {
+    app.addHook("onClose", async () => (await modelLoading.catch(() => undefined))?.close());
+  }
   modelLoading.catch(() => undefined);
 
   const storage =
