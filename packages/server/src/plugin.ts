@@ -30,7 +30,12 @@ import { rateLimitPluginOptions } from "./ratelimit/throttle.js";
 import { createHub, type EventHub } from "./realtime/hub/index.js";
 import { socketRoutes } from "./realtime/socket-route.js";
 import type { ServiceContext } from "./service-context.js";
-import { createEmbedder, type Embedder, WorkerPoolEmbedder } from "./similarity/embeddings/index.js";
+import {
+  createEmbedder,
+  type Embedder,
+  EventLoopLoad,
+  WorkerPoolEmbedder,
+} from "./similarity/embeddings/index.js";
 import { SimilarityService } from "./similarity/similarity-service.js";
 import { createVectorIndex } from "./similarity/vector-index/index.js";
 import { openStorage, type Storage } from "./storage/index.js";
@@ -69,6 +74,12 @@ const OPENAI_CLIENT_HEADERS = [
 
 /** Calls at once to an OpenAI-compatible embeddings API: enough to hide its latency, few enough to stay polite. */
 const REMOTE_EMBEDDING_CONCURRENCY = 4;
+
+/**
+ * The event loop's busiest share of time under which a backlog may take the threads a pool adds: at the gateway
+ * bench's 500 calls a second it is about half busy, and the backlog then waits; once the calls stop it is nearly idle.
+ */
+const BURST_MAX_LOOP_UTILIZATION = 0.3;
 
 /**
  * The whole Prompt Service API as a Fastify plugin. Encapsulated on purpose: its error handler, validator and
@@ -204,15 +215,24 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
     },
     "embedding model ready",
   );
+  const eventLoop = new EventLoopLoad();
   const similarity = await SimilarityService.open({
     storage,
     log: app.log,
     metrics,
     model,
-    // A remote model takes a few calls at once; a local one, one per worker thread, and one per thread the pool may
-    // add while a backlog waits.
+    // A remote model takes a few calls at once; a local one, one per worker thread.
     concurrency: model instanceof WorkerPoolEmbedder ? model.threads : REMOTE_EMBEDDING_CONCURRENCY,
-    burstConcurrency: model instanceof WorkerPoolEmbedder ? model.maxThreads : REMOTE_EMBEDDING_CONCURRENCY,
+    // And one per thread the pool may add while a backlog waits, as long as the requests leave it a core: the threads
+    // it keeps leave one to the thread that serves requests, which the added ones would take.
+    ...(model instanceof WorkerPoolEmbedder && model.maxThreads > model.threads
+      ? {
+          burst: {
+            concurrency: model.maxThreads,
+            allowed: () => eventLoop.utilization() < BURST_MAX_LOOP_UTILIZATION,
+          },
+        }
+      : {}),
     queueLimit: config.embeddingQueueLimit,
     vectors: createVectorIndex(config.vectorIndex, model.dimensions),
     indexMemoryBudget: config.indexMemoryBudget,

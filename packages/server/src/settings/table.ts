@@ -220,7 +220,7 @@ export const SETTINGS = [
     shownDefault: "cores",
     placeholder: "n",
     description:
-      "most such threads while texts wait for the model (a backlog of vectors); those beyond EMBEDDING_THREADS end after 30 s idle",
+      "most such threads while a backlog waits for the model and requests leave a core free; those beyond EMBEDDING_THREADS end after 30 s idle",
   },
   {
     env: "EMBEDDING_QUEUE_LIMIT",

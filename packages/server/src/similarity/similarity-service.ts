@@ -3,6 +3,7 @@ import type { Metrics } from "../observability/metrics.js";
 import type { Storage, StoredPrompt } from "../storage/index.js";
 import { embeddableText } from "./embeddable-text.js";
 import {
+  type Burst,
   type Embedder,
   EmbeddingQueueFullError,
   FairScheduler,
@@ -22,8 +23,8 @@ export interface SimilarityOptions {
   model: Embedder;
   /** Model calls at once: its worker threads, or a few for a remote model. */
   concurrency: number;
-  /** Model calls at once while a backlog waits: the most threads its pool may have (see FairScheduler). */
-  burstConcurrency?: number;
+  /** More model calls at once while a backlog waits: the threads its pool may add (see FairScheduler's Burst). */
+  burst?: Burst;
   /** EMBEDDING_QUEUE_LIMIT: texts waiting for the model, in total and per user. */
   queueLimit: QueueLimit;
   /** The users' vectors, as VECTOR_INDEX chose them (createVectorIndex, in plugin.ts): empty, this service fills it. */
@@ -79,7 +80,7 @@ export class SimilarityService {
     const { model, metrics } = options;
     const scheduler = new FairScheduler(model, {
       concurrency: options.concurrency,
-      burstConcurrency: options.burstConcurrency,
+      burst: options.burst,
       queueLimit: options.queueLimit,
       onQueueLength: (length) => metrics.embeddingQueueLength.set(length),
     });

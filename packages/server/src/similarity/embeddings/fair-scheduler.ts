@@ -13,11 +13,8 @@ export interface QueueLimit {
 export interface FairSchedulerOptions {
   /** Batches given to the model at once: one per worker thread (more only for a remote model). */
   concurrency: number;
-  /**
-   * Batches at once while a backlog waits (at least two full batches): one per thread a worker pool may add then
-   * (see WorkerPoolEmbedder). Default: `concurrency`.
-   */
-  burstConcurrency?: number;
+  /** More batches at once while a backlog waits: see Burst. */
+  burst?: Burst;
   /** Most texts in one model call. Default 32. */
   maxBatchSize?: number;
   /** Bound on waiting work; past it `embed` refuses at once with EmbeddingQueueFullError. */
@@ -45,7 +42,17 @@ export class EmbeddingQueueFullError extends OverloadedError {
   }
 }
 
-/** Full batches that must wait before the scheduler runs `burstConcurrency` batches at once. */
+/**
+ * Batches at once while a backlog waits (at least two full batches) and `allowed()` says so: one per thread a worker
+ * pool may add then (see WorkerPoolEmbedder).
+ */
+export interface Burst {
+  concurrency: number;
+  /** Asked at each dispatch: whether the extra batches may run now (the plugin: while requests leave a core free). */
+  allowed(): boolean;
+}
+
+/** Full batches that must wait before the scheduler runs a burst's batches at once. */
 const BURST_WAITING_BATCHES = 2;
 
 interface Waiting {
@@ -74,7 +81,7 @@ interface Waiting {
 export class FairScheduler {
   readonly #model: Embedder;
   readonly #concurrency: number;
-  readonly #burstConcurrency: number;
+  readonly #burst: Burst | undefined;
   readonly #maxBatchSize: number;
   readonly #limit: QueueLimit;
   readonly #cache: LRUCache<string, Float32Array> | undefined;
@@ -96,7 +103,7 @@ export class FairScheduler {
   constructor(model: Embedder, options: FairSchedulerOptions) {
     this.#model = model;
     this.#concurrency = options.concurrency;
-    this.#burstConcurrency = Math.max(options.concurrency, options.burstConcurrency ?? options.concurrency);
+    this.#burst = options.burst;
     this.#maxBatchSize = options.maxBatchSize ?? 32;
     this.#limit = options.queueLimit;
     const cacheSize = options.cacheSize ?? 1000;
@@ -186,13 +193,13 @@ export class FairScheduler {
   }
 
   /**
-   * A batch per kept thread; while a backlog waits, one per thread the pool may add too. A few searches at once never
-   * start a thread (and load a model) that they would not keep busy.
+   * A batch per kept thread; while a backlog waits and the burst is allowed, one per thread the pool may add too. A
+   * few searches at once never start a thread (and load a model) that they would not keep busy.
    */
   #concurrencyNow(): number {
-    return this.#waiting >= BURST_WAITING_BATCHES * this.#maxBatchSize
-      ? this.#burstConcurrency
-      : this.#concurrency;
+    const burst = this.#burst;
+    if (!burst || this.#waiting < BURST_WAITING_BATCHES * this.#maxBatchSize) return this.#concurrency;
+    return burst.allowed() ? Math.max(this.#concurrency, burst.concurrency) : this.#concurrency;
   }
 
   /** One text from each owner in turn, until the batch is full or nothing waits. */

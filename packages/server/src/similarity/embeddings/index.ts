@@ -6,7 +6,9 @@ import { localModelFolder } from "./transformers.js";
 import { WorkerPoolEmbedder } from "./worker-pool.js";
 
 export { BundledEmbedder } from "./bundled.js";
+export { EventLoopLoad } from "./event-loop-load.js";
 export {
+  type Burst,
   EmbeddingQueueFullError,
   FairScheduler,
   type FairSchedulerOptions,

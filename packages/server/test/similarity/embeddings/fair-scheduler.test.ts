@@ -63,11 +63,12 @@ describe("FairScheduler", () => {
     await Promise.all(all);
   });
 
-  it("runs more batches at once only while a backlog of at least two full batches waits", async () => {
+  it("runs more batches at once only while a backlog of at least two full batches waits and the burst is allowed", async () => {
     const model = new GatedModel();
+    let allowed = true;
     const scheduler = new FairScheduler(model, {
       concurrency: 1,
-      burstConcurrency: 2,
+      burst: { concurrency: 2, allowed: () => allowed },
       maxBatchSize: 4,
       queueLimit: roomy,
     });
@@ -94,6 +95,19 @@ describe("FairScheduler", () => {
     await model.release();
     await model.release();
     await expect(Promise.all([backlog, rest])).resolves.toHaveLength(2);
+    // The same backlog while the burst is not allowed (the requests are busy): one batch at a time.
+    allowed = false;
+    const refused = scheduler.embed(
+      "d",
+      Array.from({ length: 13 }, (_, index) => `d${index}`),
+      { bounded: false },
+    );
+    expect(model.batches.slice(6)).toEqual([["d0"]]);
+    await model.release();
+    expect(model.batches.slice(6)).toEqual([["d0"], ["d1", "d2", "d3", "d4"]]);
+    while (model.batches.length < 10) await model.release();
+    await model.release();
+    await expect(refused).resolves.toHaveLength(13);
   });
 
   it("refuses at once past the user's bound or the total, with a time to come back", async () => {
