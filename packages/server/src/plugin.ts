@@ -101,6 +101,7 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
     openai: config,
     cacheDir: `${config.dataDir}/models`,
     threads: config.embeddingThreads,
+    idleTimeoutMs: config.embeddingIdleTimeout,
   });
   // Closed last (onClose hooks run in reverse), whatever fails after this point; awaited below.
   app.addHook("onClose", async () => (await modelLoading.catch(() => undefined))?.close());

@@ -214,6 +214,14 @@ export const SETTINGS = [
     description: "worker threads that run a local embedding model",
   },
   {
+    env: "EMBEDDING_IDLE_TIMEOUT",
+    kind: duration(),
+    default: "30s",
+    placeholder: "duration",
+    description:
+      "a worker thread of a local embedding model that has embedded nothing for this long exits, freeing the model's memory; the next text starts one again",
+  },
+  {
     env: "EMBEDDING_QUEUE_LIMIT",
     kind: queueLimit,
     default: "256,32",

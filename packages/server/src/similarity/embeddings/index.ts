@@ -33,6 +33,8 @@ interface EmbedderOptions {
   cacheDir?: string;
   /** Worker threads that run a local model (bundled, Transformers.js). Default: cores − 1, at least 1. */
   threads?: number;
+  /** Milliseconds after which a worker with no batch exits, freeing its model; default: never. */
+  idleTimeoutMs?: number;
 }
 
 /**
@@ -45,13 +47,14 @@ export async function createEmbedder(spec: string, options: EmbedderOptions = {}
   const threads = options.threads ?? defaultEmbeddingThreads();
   switch (parsed.kind) {
     case "bundled":
-      return WorkerPoolEmbedder.start({ kind: "bundled" }, threads);
+      return WorkerPoolEmbedder.start({ kind: "bundled" }, threads, { idleTimeoutMs: options.idleTimeoutMs });
     case "transformers":
       // Checked here, where a ConfigError keeps its class: a worker's error reaches this thread as a plain Error.
       await localModelFolder(parsed.model);
       return WorkerPoolEmbedder.start(
         { kind: "transformers", model: parsed.model, cacheDir: options.cacheDir },
         threads,
+        { idleTimeoutMs: options.idleTimeoutMs },
       );
     case "openai": {
       const { openai } = options;

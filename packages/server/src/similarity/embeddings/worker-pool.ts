@@ -7,9 +7,14 @@ export const EMBEDDING_NICE_INCREMENT = 10;
 
 /**
  * A local model (bundled, Transformers.js) run by a pool of worker threads, so that inference never holds the thread
- * that serves requests, logins and heartbeats. Each worker loads the model once when it starts; `start` resolves when
- * one has, and the others load meanwhile. A worker that dies is replaced by piscina and the batch it was running
- * fails (its callers see the error; see FairScheduler and IndexSync for what is retried).
+ * that serves requests, logins and heartbeats. Each worker loads the model once when it starts; `start` starts every
+ * thread and resolves when the model has answered, the others loading meanwhile. A worker that dies is replaced by
+ * piscina and the batch it was running fails (its callers see the error; see FairScheduler and IndexSync for what is
+ * retried).
+ *
+ * With an `idleTimeoutMs`, a worker that has had no batch for that long exits, and with it the model it held (about
+ * 80 MB of RSS per thread with the bundled model: BENCHMARKS.md, idle memory); the next batch starts a worker again,
+ * which loads the model first. Without one, workers live as long as the pool.
  *
  * Piscina is the maintained worker pool of the Node ecosystem (it is Fastify's and Node's own benchmarks' choice):
  * it starts and replaces workers, moves tasks and errors across threads, and ends its workers on `destroy`.
@@ -33,14 +38,20 @@ export class WorkerPoolEmbedder implements Embedder {
     this.languages = description.languages;
   }
 
-  static async start(spec: LocalModelSpec, threads: number): Promise<WorkerPoolEmbedder> {
+  static async start(
+    spec: LocalModelSpec,
+    threads: number,
+    options: { idleTimeoutMs?: number } = {},
+  ): Promise<WorkerPoolEmbedder> {
+    const idleTimeout = options.idleTimeoutMs ?? Number.POSITIVE_INFINITY;
     const pool = new Piscina({
       filename: workerFile(),
       workerData: spec,
-      minThreads: threads,
+      // Piscina ends a worker idle for `idleTimeout` while the pool has more than `minThreads`, and starts workers
+      // again, up to `maxThreads`, when batches come.
+      minThreads: Number.isFinite(idleTimeout) ? 0 : threads,
       maxThreads: threads,
-      // Workers hold a loaded model: they live as long as the pool.
-      idleTimeout: Number.POSITIVE_INFINITY,
+      idleTimeout,
       // The scheduler gives each worker one batch at a time, so piscina's own queue only holds a batch a moment.
       concurrentTasksPerWorker: 1,
       // The model's work is in WebAssembly; its JavaScript garbage is small. V8's default young generation grows to
@@ -53,11 +64,16 @@ export class WorkerPoolEmbedder implements Embedder {
       niceIncrement: EMBEDDING_NICE_INCREMENT,
     });
     try {
-      const description = (await pool.run(undefined, { name: "describe" })) as Pick<
-        Embedder,
-        "id" | "dimensions" | "languages"
-      >;
-      return new WorkerPoolEmbedder(pool, threads, description);
+      // One question per thread: with queued tasks piscina starts workers up to maxThreads, so that every thread
+      // loads the model now (a misconfigured model fails the start), as with minThreads = threads.
+      const [description] = (await Promise.all(
+        Array.from({ length: threads }, () => pool.run(undefined, { name: "describe" })),
+      )) as Array<Pick<Embedder, "id" | "dimensions" | "languages">>;
+      return new WorkerPoolEmbedder(
+        pool,
+        threads,
+        description as Pick<Embedder, "id" | "dimensions" | "languages">,
+      );
     } catch (error) {
       await pool.destroy();
       throw error;

@@ -63,6 +63,18 @@ describe("embedding worker pool", () => {
     }
   });
 
+  it("with an idle timeout, ends a thread that has nothing to embed and starts one again for the next batch", async () => {
+    const pool = await WorkerPoolEmbedder.start({ kind: "bundled" }, 1, { idleTimeoutMs: 100 });
+    try {
+      const [before] = await pool.embed(["the same text"]);
+      await expect.poll(() => pool.workers.length, { timeout: 10_000 }).toBe(0);
+      const [after] = await pool.embed(["the same text"]);
+      expect(Array.from(after ?? [])).toEqual(Array.from(before ?? []));
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("ends its threads when closed", async () => {
     const pool = await WorkerPoolEmbedder.start({ kind: "bundled" }, 2);
     const threads = [...pool.workers];
