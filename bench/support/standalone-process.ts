@@ -14,18 +14,25 @@ export interface StartedServer {
 
 /**
  * Spawns `node <args>` as `npm start` runs the server (its own DATA_DIR and a port of its own), waits for its first
- * 200 on /metrics, runs `during`, then stops it with SIGTERM, whatever happened.
+ * 200 on /metrics, runs `during`, then stops it with SIGTERM, whatever happened. LOG_LEVEL is `warn` unless
+ * `defaultLogLevel` asks for the server's own default (its logs go nowhere either way).
  */
 export async function withStandaloneServer<T>(
   args: string[],
   dataDir: string,
   during: (server: StartedServer) => Promise<T>,
+  options: { defaultLogLevel?: boolean } = {},
 ): Promise<T> {
   const port = 18_000 + Math.floor(Math.random() * 1_000);
   const started = performance.now();
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "warn" },
+    env: {
+      PATH: process.env.PATH ?? "",
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      ...(options.defaultLogLevel ? {} : { LOG_LEVEL: "warn" }),
+    },
     stdio: "ignore",
   });
   try {

@@ -122,6 +122,7 @@ export const promptService: FastifyPluginAsyncTypebox<PromptServicePluginOptions
           cacheDir: `${config.dataDir}/models`,
           threads: config.embeddingThreads,
           maxThreads: config.embeddingMaxThreads,
+          idleTimeoutMs: config.embeddingIdleTimeout,
         });
   // Closed last (onClose hooks run in reverse), whatever fails after this point; awaited below.
   if (options.embedder === undefined) {

@@ -50,13 +50,20 @@ function defaultModel(): Promise<Embedder> {
     sharedModel = createEmbedder(defaults.embeddings, {
       threads: defaults.embeddingThreads,
       maxThreads: defaults.embeddingMaxThreads,
+      idleTimeoutMs: defaults.embeddingIdleTimeout,
     });
   }
   return sharedModel;
 }
 
 /** Options that choose a model of their own: the server then loads it, and closes it. */
-const MODEL_OPTIONS = ["embedder", "embeddings", "embeddingThreads", "embeddingMaxThreads"] as const;
+const MODEL_OPTIONS = [
+  "embedder",
+  "embeddings",
+  "embeddingThreads",
+  "embeddingMaxThreads",
+  "embeddingIdleTimeout",
+] as const;
 
 /** A real server with real storage, on a real port, for any package's tests. */
 export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {

@@ -220,7 +220,15 @@ export const SETTINGS = [
     shownDefault: "cores",
     placeholder: "n",
     description:
-      "most such threads while a backlog waits for the model and requests leave a core free; those beyond EMBEDDING_THREADS end after 30 s idle",
+      "most such threads while a backlog waits for the model and requests leave a core free; those beyond EMBEDDING_THREADS end once idle",
+  },
+  {
+    env: "EMBEDDING_IDLE_TIMEOUT",
+    kind: duration(),
+    default: "30s",
+    placeholder: "duration",
+    description:
+      "a worker thread of a local embedding model that has embedded nothing for this long exits, freeing the model's memory; the next text starts one again",
   },
   {
     env: "EMBEDDING_QUEUE_LIMIT",

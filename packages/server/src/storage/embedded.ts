@@ -1,8 +1,9 @@
+import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { access, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { gunzip, gzip } from "node:zlib";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
@@ -62,22 +63,58 @@ export async function openEmbedded(
   try {
     const isNew = directory === undefined || !(await exists(join(directory, "PG_VERSION")));
     const templates = options.templates ?? dirname(fileURLToPath(import.meta.url));
-    const loadDataDir = isNew ? await readEmbeddedTemplate(join(templates, templateName())) : undefined;
-    db = await PGlite.create(directory ?? "memory://", {
-      startParams: START_PARAMS,
-      ...(loadDataDir ? { loadDataDir } : {}),
-    });
-    if (loadDataDir && directory) {
-      // PGlite keeps the template it was given for as long as it is open (measured: 39 MB): once the template is
-      // on disk, the database is opened again without it.
-      await db.close();
+    const template = join(templates, templateName());
+    if (isNew && directory && (await exists(template))) {
+      // Loaded by a PGlite in a process of its own, then opened here as an existing directory is.
+      await loadTemplateInChildProcess(directory, template);
       db = await PGlite.create(directory, { startParams: START_PARAMS });
+    } else {
+      const loadDataDir = isNew ? await readEmbeddedTemplate(template) : undefined;
+      db = await PGlite.create(directory ?? "memory://", {
+        startParams: START_PARAMS,
+        ...(loadDataDir ? { loadDataDir } : {}),
+      });
     }
   } catch (error) {
     await release();
     throw error;
   }
   return sqlDatabase(db, release);
+}
+
+/**
+ * A new DATA_DIR from the template, by a PGlite in a short-lived Node process that loads it and closes. Done in the
+ * server's own process, the PGlite that loaded the template, once closed (it keeps the template for as long as it is
+ * open), left its WebAssembly memory (128 MB reserved, 30 MB resident) and the unpacked files to the garbage
+ * collector, which may not collect them for minutes: an idle server on an empty DATA_DIR measured 192–283 MB
+ * against 169–189 MB restarted (BENCHMARKS.md, idle memory). A worker thread would not do: glibc keeps an ended
+ * thread's arena. Arguments: PGlite's module, the directory, the template, the start parameters.
+ */
+const LOAD_TEMPLATE = `
+const [pglite, directory, template, startParams] = process.argv.slice(1);
+const { readFileSync } = require("node:fs");
+const { gunzipSync } = require("node:zlib");
+import(pglite).then(async ({ PGlite }) => {
+  const loadDataDir = new Blob([gunzipSync(readFileSync(template))]);
+  const db = await PGlite.create(directory, { startParams: JSON.parse(startParams), loadDataDir });
+  await db.close();
+}).catch((error) => {
+  process.stderr.write(String(error && error.stack || error));
+  process.exitCode = 1;
+});
+`;
+
+async function loadTemplateInChildProcess(directory: string, template: string): Promise<void> {
+  const pglite = pathToFileURL(createRequire(import.meta.url).resolve("@electric-sql/pglite")).href;
+  const args = ["--input-type=commonjs", "-e", LOAD_TEMPLATE, pglite, directory, template];
+  await promisify(execFile)(process.execPath, [...args, JSON.stringify(START_PARAMS)], {
+    // Node's own options only: not the loaders (tsx) or inspector of this process.
+    env: { ...process.env, NODE_OPTIONS: "" },
+  }).catch((error: Error & { stderr?: string }) => {
+    throw new Error(
+      `loading the database template into ${directory} failed: ${error.stderr || error.message}`,
+    );
+  });
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -42,6 +42,8 @@ interface EmbedderOptions {
   threads?: number;
   /** Most such threads while batches wait (see WorkerPoolEmbedder). Default: `threads`. */
   maxThreads?: number;
+  /** Milliseconds after which a worker with no batch exits, freeing its model (see WorkerPoolEmbedder). */
+  idleTimeoutMs?: number;
 }
 
 /**
@@ -51,7 +53,11 @@ interface EmbedderOptions {
  */
 export async function createEmbedder(spec: string, options: EmbedderOptions = {}): Promise<Embedder> {
   const parsed = parseEmbeddingsSpec(spec);
-  const size = { threads: options.threads ?? defaultEmbeddingThreads(), maxThreads: options.maxThreads };
+  const size = {
+    threads: options.threads ?? defaultEmbeddingThreads(),
+    maxThreads: options.maxThreads,
+    idleTimeoutMs: options.idleTimeoutMs,
+  };
   switch (parsed.kind) {
     case "bundled":
       return WorkerPoolEmbedder.start({ kind: "bundled" }, size);

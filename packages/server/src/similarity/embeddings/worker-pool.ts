@@ -5,27 +5,29 @@ import type { Embedder } from "./port.js";
 /** How much lower than the process's the model threads' CPU priority is (nice 0 → 10: about a tenth of a busy core). */
 export const EMBEDDING_NICE_INCREMENT = 10;
 
-/** How long a thread beyond the kept ones may stay idle before it ends and gives back its model's memory. */
+/** Without an idle timeout, how long a thread beyond `threads` may stay idle before it ends and frees its model. */
 const EXTRA_THREAD_IDLE_MS = 30_000;
 
 export interface WorkerPoolSize {
-  /** Threads kept for the pool's life (EMBEDDING_THREADS). */
+  /** Threads started with the pool, and batches at once outside a burst (EMBEDDING_THREADS). */
   threads: number;
-  /**
-   * Most threads at once (EMBEDDING_MAX_THREADS); at most `threads` when absent or smaller. The threads beyond
-   * `threads` start when batches wait for a free one, and end after `idleTimeoutMs` without work (default 30 s).
-   */
+  /** Most threads at once (EMBEDDING_MAX_THREADS); at least `threads`, which it is when absent. */
   maxThreads?: number;
+  /** After this long without a batch, a worker exits (EMBEDDING_IDLE_TIMEOUT); absent, see WorkerPoolEmbedder. */
   idleTimeoutMs?: number;
 }
 
 /**
  * A local model (bundled, Transformers.js) run by a pool of worker threads, so that inference never holds the thread
- * that serves requests, logins and heartbeats. Each worker loads the model once when it starts; `start` resolves when
- * one has, and the others load meanwhile. Beyond the threads it keeps, the pool may grow to `maxThreads` while batches
- * wait for a thread (a backlog of vectors after a burst of prompts: see FairScheduler's `burstConcurrency`), and
- * shrinks back when they have been idle a while. A worker that dies is replaced by piscina and the batch it was running
- * fails (its callers see the error; see FairScheduler and IndexSync for what is retried).
+ * that serves requests, logins and heartbeats. Each worker loads the model once when it starts; `start` starts
+ * `threads` of them and resolves when the model has answered in each. A worker that dies is replaced by piscina and
+ * the batch it was running fails (its callers see the error; see FairScheduler and IndexSync for what is retried).
+ *
+ * Beyond `threads`, the pool may grow to `maxThreads` while batches wait for a thread (a backlog of vectors after a
+ * burst of prompts: see FairScheduler's Burst). With an `idleTimeoutMs`, any worker that has had no batch for that
+ * long exits, and with it the model it held (about 80 MB of RSS per thread with the bundled model: BENCHMARKS.md,
+ * idle memory); the next batch starts a worker again, which loads the model first. Without one, the first `threads`
+ * workers live as long as the pool, and those beyond end after 30 s idle.
  *
  * Piscina is the maintained worker pool of the Node ecosystem (it is Fastify's and Node's own benchmarks' choice):
  * it starts and replaces workers, moves tasks and errors across threads, and ends its workers on `destroy`.
@@ -40,10 +42,14 @@ export class WorkerPoolEmbedder implements Embedder {
   readonly maxThreads: number;
   readonly #pool: Piscina;
 
-  private constructor(pool: Piscina, description: Pick<Embedder, "id" | "dimensions" | "languages">) {
+  private constructor(
+    pool: Piscina,
+    size: { threads: number; maxThreads: number },
+    description: Pick<Embedder, "id" | "dimensions" | "languages">,
+  ) {
     this.#pool = pool;
-    this.threads = pool.options.minThreads;
-    this.maxThreads = pool.options.maxThreads;
+    this.threads = size.threads;
+    this.maxThreads = size.maxThreads;
     this.id = description.id;
     this.dimensions = description.dimensions;
     this.languages = description.languages;
@@ -52,15 +58,16 @@ export class WorkerPoolEmbedder implements Embedder {
   static async start(spec: LocalModelSpec, size: WorkerPoolSize): Promise<WorkerPoolEmbedder> {
     const { threads } = size;
     const maxThreads = Math.max(threads, size.maxThreads ?? threads);
+    const idleTimeout =
+      size.idleTimeoutMs ?? (maxThreads > threads ? EXTRA_THREAD_IDLE_MS : Number.POSITIVE_INFINITY);
     const pool = new Piscina({
       filename: workerFile(),
       workerData: spec,
-      minThreads: threads,
+      // Piscina ends a worker idle for `idleTimeout` while the pool has more than `minThreads`, and starts workers
+      // again, up to `maxThreads`, when batches wait.
+      minThreads: size.idleTimeoutMs === undefined ? threads : 0,
       maxThreads,
-      // The kept workers hold a loaded model for the pool's life (piscina never ends the first minThreads); the extra
-      // ones end once idle this long, since each holds a model of its own (tens of megabytes).
-      idleTimeout:
-        maxThreads > threads ? (size.idleTimeoutMs ?? EXTRA_THREAD_IDLE_MS) : Number.POSITIVE_INFINITY,
+      idleTimeout,
       // The scheduler gives each worker one batch at a time, so piscina's own queue only holds a batch a moment.
       concurrentTasksPerWorker: 1,
       // The model's work is in WebAssembly; its JavaScript garbage is small. V8's default young generation grows to
@@ -73,11 +80,16 @@ export class WorkerPoolEmbedder implements Embedder {
       niceIncrement: EMBEDDING_NICE_INCREMENT,
     });
     try {
-      const description = (await pool.run(undefined, { name: "describe" })) as Pick<
-        Embedder,
-        "id" | "dimensions" | "languages"
-      >;
-      return new WorkerPoolEmbedder(pool, description);
+      // One question per thread: with queued tasks piscina starts workers, so that every thread loads the model now
+      // (a misconfigured model fails the start), whatever minThreads.
+      const [description] = (await Promise.all(
+        Array.from({ length: threads }, () => pool.run(undefined, { name: "describe" })),
+      )) as Array<Pick<Embedder, "id" | "dimensions" | "languages">>;
+      return new WorkerPoolEmbedder(
+        pool,
+        { threads, maxThreads },
+        description as Pick<Embedder, "id" | "dimensions" | "languages">,
+      );
     } catch (error) {
       await pool.destroy();
       throw error;
