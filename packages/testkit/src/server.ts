@@ -39,9 +39,9 @@ export interface StartServerOptions extends ServerOptions {
 }
 
 /**
- * The model of the servers a test file starts, with the server's default settings, loaded at the first and shared:
- * each server loading its own cost about 1.2 s of CPU, a third of a server's start. It lives as long as the file's
- * process (its worker threads keep no process alive).
+ * The model of the servers a test file starts, with the server's default settings but for the idle timeout, loaded
+ * at the first and shared: each server loading its own cost about 1.2 s of CPU, a third of a server's start. It lives
+ * as long as the file's process (its worker threads keep no process alive).
  */
 let sharedModel: Promise<Embedder> | undefined;
 function defaultModel(): Promise<Embedder> {
@@ -50,7 +50,8 @@ function defaultModel(): Promise<Embedder> {
     sharedModel = createEmbedder(defaults.embeddings, {
       threads: defaults.embeddingThreads,
       maxThreads: defaults.embeddingMaxThreads,
-      idleTimeoutMs: defaults.embeddingIdleTimeout,
+      // No idle timeout: a file's tests keep the model loaded between them rather than load it again after a pause
+      // (the pool's own tests cover the timeout).
     });
   }
   return sharedModel;
