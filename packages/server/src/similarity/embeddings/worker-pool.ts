@@ -36,9 +36,9 @@ export class WorkerPoolEmbedder implements Embedder {
   readonly id: string;
   readonly dimensions: number;
   readonly languages: readonly string[] | undefined;
-  /** Threads kept for the pool's life. */
+  /** Threads started with the pool, and batches at once outside a burst. */
   readonly threads: number;
-  /** Most threads at once, while batches wait. */
+  /** Most threads at once, while a burst's batches wait. */
   readonly maxThreads: number;
   readonly #pool: Piscina;
 
