@@ -14,8 +14,8 @@ import { BundledEmbedder, type Embedder } from "../../../src/similarity/embeddin
  * `npm run eval:reuse`: the threshold is chosen on pairs.json alone, by the sweep; the held-out sets, written apart
  * from the checks and never tuned on, are judged at that threshold against the issue's goals. False reuse meets its
  * goal (≤ 1 %) and is asserted as the goal. Reuse of paraphrases misses its goal of 60 % (48.0 % and 47.5 %, see
- * BENCHMARKS.md): it is asserted at the measured figure, so that a change that loses reuse fails, and the goal itself
- * is a skipped test that says why.
+ * BENCHMARKS.md): it is asserted at the measured figure, so that a change that loses reuse fails; the goal's miss is
+ * reported by the eval script and BENCHMARKS.md, not by a test that cannot pass.
  */
 describe("answer reuse on the held-out sets, at the threshold the tuning set recommends (npm run eval:reuse)", () => {
   let embedder: Embedder;
