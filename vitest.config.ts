@@ -23,6 +23,14 @@ const SYSTEM_TESTS = [
   "packages/server/test/similarity/embeddings/transformers.test.ts",
   "packages/server/test/similarity/vector-index/faiss*.test.ts",
 ];
+/**
+ * Unit tests that change their process for the rest of its life, each run in a process of its own: a module replaced
+ * by vi.mock (the faiss binding), and the time zone set before the first date is formatted (the watch TUI's times).
+ */
+const TESTS_THAT_CHANGE_THEIR_PROCESS = [
+  "packages/server/test/similarity/vector-index/index-without-faiss.test.ts",
+  "packages/cli/test/ui/watch-app.test.ts",
+];
 /** `npm run bench -- --smoke`: about half the system tests' time, started first so that the others run beside it. */
 const BENCH_SMOKE = "packages/server/test/bench-smoke.test.ts";
 /**
@@ -83,7 +91,26 @@ export default defineConfig({
           // with three and 318 s with four (the cores then full: 1.8 of 2 busy with three).
           maxWorkers: availableParallelism() + 1,
           include: ["packages/*/test/**/*.test.ts", "examples/**/*.test.ts"],
-          exclude: [...configDefaults.exclude, ...SYSTEM_TESTS, BENCH_SMOKE, ...TIMED_SYSTEM_TESTS],
+          exclude: [
+            ...configDefaults.exclude,
+            ...SYSTEM_TESTS,
+            BENCH_SMOKE,
+            ...TIMED_SYSTEM_TESTS,
+            ...TESTS_THAT_CHANGE_THEIR_PROCESS,
+          ],
+          // A worker runs its test files one after another in one process, with the modules they import loaded once:
+          // importing the server's sources (Fastify, PGlite, the model's WebAssembly and its shared load, see the
+          // testkit's startServer) again for each of its files was half of npm test's time (334 s → 171 s on 2 cores).
+          // Each file closes what it starts; the few that change their process for the rest of its life run apart.
+          isolate: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "unit-isolated",
+          include: TESTS_THAT_CHANGE_THEIR_PROCESS,
+          maxWorkers: availableParallelism() + 1,
         },
       },
       // The system tests that wait on builds, browsers, terminals and child processes, two files at once (a group's
