@@ -79,6 +79,9 @@ export interface GatewayResult {
   searchableAfterSeconds?: number;
   /** Prompts still without a vector when the wait ended. */
   unsearchable: number;
+  /** Prompts without a vector when the load stopped, and vectors stored per second while the wait lasted. */
+  unsearchableAtLoadEnd: number;
+  drainPerSecond: number;
   /**
    * Database statements per call sent during the service's run (warm-up included), all of them (the background
    * polls and the vectors' updates too), and the most frequent, per call; a transaction counts as one, apart from
@@ -274,6 +277,8 @@ export async function benchGateway(options: GatewayOptions): Promise<GatewayResu
     await db.connect();
     let stored = 0;
     let unsearchable = 0;
+    let unsearchableAtLoadEnd: number | undefined;
+    let waited = 0;
     let searchableAfterSeconds: number | undefined;
     let firstPrompts = new Map<number, string>();
     try {
@@ -283,7 +288,8 @@ export async function benchGateway(options: GatewayOptions): Promise<GatewayResu
         );
         stored = Number(rows[0]?.total ?? 0);
         unsearchable = Number(rows[0]?.pending ?? 0);
-        const waited = (performance.now() - loadEnded) / 1000;
+        unsearchableAtLoadEnd ??= unsearchable;
+        waited = (performance.now() - loadEnded) / 1000;
         if (unsearchable === 0) {
           searchableAfterSeconds = round(waited, 1);
           break;
@@ -316,6 +322,8 @@ export async function benchGateway(options: GatewayOptions): Promise<GatewayResu
       stalls: { loopDelayMs: stalls.loopDelayMs, gcPauses: stalls.gcPauses },
       ...(searchableAfterSeconds !== undefined ? { searchableAfterSeconds } : {}),
       unsearchable,
+      unsearchableAtLoadEnd: unsearchableAtLoadEnd ?? 0,
+      drainPerSecond: waited > 0 ? round(((unsearchableAtLoadEnd ?? 0) - unsearchable) / waited, 1) : 0,
       usersFound: found,
       usersSearched: target.users.length,
       searchFailures: failures,
@@ -495,7 +503,8 @@ export function gatewayRows(result: GatewayResult): BenchRow[] {
         })`,
       result:
         `${result.searchableAfterSeconds === undefined ? `${n(result.unsearchable)} still without a vector after ${n(result.searchableWithinSeconds)} s` : `${n(result.searchableAfterSeconds, 1)} s`}; ` +
-        `${n(result.usersFound)} of ${n(result.usersSearched)} users`,
+        `${n(result.usersFound)} of ${n(result.usersSearched)} users ` +
+        `(${n(result.unsearchableAtLoadEnd)} without a vector when the load stopped; ${n(result.drainPerSecond, 1)} vectors/s after)`,
       goal: `≤ ${n(result.searchableWithinSeconds)} s, all`,
       verdict: verdict(
         result.searchableAfterSeconds !== undefined &&

@@ -149,7 +149,7 @@ const SMOKE: Sizes = {
   keyOverhead: { rounds: 1, seconds: 0.5, connections: 10, postgres: false },
   export: { prompts: 1_000, warmupPrompts: 100, disconnectAfterLines: 100, postgres: false },
   gateway: { clients: 5, seconds: 2, warmupSeconds: 1, upstreamDelayMs: 200, searchableWithinSeconds: 60 },
-  backlog: { users: 4, seconds: 2, drainLimitSeconds: 10 },
+  backlog: { users: 4, seconds: 2, drainLimitSeconds: 3 },
 };
 
 export function describeMachine(): string {

@@ -206,11 +206,16 @@ export class SimilarityService {
     }
   }
 
-  /** Waits for the vectors being computed, then stops. The model itself is closed by its owner. */
+  /**
+   * Stops: the backlog's drain after the page it is embedding, the vectors being computed from memory (at most the
+   * window's) once stored. What is left of the backlog waits in the database for the next instance to start: waiting
+   * for all of it held a stop for as long as the model needed (minutes after a burst of prompts), past the process's
+   * grace period. The model itself is closed by its owner.
+   */
   async close(): Promise<void> {
     this.#closed = true;
-    await this.settled();
     await this.sync.close();
+    await Promise.allSettled(this.#background);
     await this.scheduler.close();
   }
 

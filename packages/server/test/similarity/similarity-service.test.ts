@@ -109,4 +109,32 @@ describe("SimilarityService with the model in worker threads", () => {
       await similarity.close();
     }
   });
+
+  it("stops within the backlog's drain, and the next start embeds what it left", async () => {
+    const backlog = [];
+    for (let index = 0; index < 600; index++) {
+      backlog.push(
+        await storage.prompts.insert({ userId, prompt: `left for later ${index}`, response: "r", model: "m" }),
+      );
+    }
+    const ids = backlog.map((prompt) => prompt.id);
+    const embedded = async () =>
+      (await storage.embeddings.withEmbeddings(ids, model.id)).filter((row) => row.vector).length;
+    const metrics = new Metrics();
+    const first = await open(metrics);
+    await expect
+      .poll(async () => (await metrics.embeddingsStored.get()).values[0]?.value ?? 0, { timeout: 30_000 })
+      .toBeGreaterThan(0);
+    await first.close();
+    // The page being embedded (128 rows) is finished; the rest waits in the database.
+    const atStop = await embedded();
+    expect(atStop).toBeGreaterThan(0);
+    expect(atStop).toBeLessThan(ids.length);
+    const next = await open();
+    try {
+      await expect.poll(embedded, { timeout: 60_000, interval: 250 }).toBe(ids.length);
+    } finally {
+      await next.close();
+    }
+  }, 120_000);
 });
