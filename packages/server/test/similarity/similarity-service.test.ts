@@ -114,7 +114,12 @@ describe("SimilarityService with the model in worker threads", () => {
     const backlog = [];
     for (let index = 0; index < 600; index++) {
       backlog.push(
-        await storage.prompts.insert({ userId, prompt: `left for later ${index}`, response: "r", model: "m" }),
+        await storage.prompts.insert({
+          userId,
+          prompt: `left for later ${index}`,
+          response: "r",
+          model: "m",
+        }),
       );
     }
     const ids = backlog.map((prompt) => prompt.id);
