@@ -101,27 +101,38 @@ export class IndexSync {
     }
   }
 
-  /** Embeds, page by page, every prompt without a vector of the current model. */
+  /**
+   * Embeds, page by page, every prompt without a vector of the current model. The next page is read and handed to the
+   * model while the last page's batches are still being embedded, so that the model always has batches waiting: a
+   * page's last batch otherwise ran alone, with the burst's extra thread idle (see FairScheduler's Burst), and the
+   * drain used two threads for two thirds of its time (94 → 100 vectors/s with the extra thread).
+   */
   async #reembedStale(): Promise<void> {
     const { storage, modelId, log } = this.#options;
+    const running = new Set<Promise<void>>();
     let done = 0;
     try {
       for (let afterId = 0; !this.#closed; ) {
         const page = await storage.embeddings.withoutVector(modelId, afterId, REEMBED_PAGE);
         if (page.length === 0) break;
-        // The page's batches go to the model at once: a pool with more than one thread runs them side by side,
-        // and each batch's vectors are stored while the next batch is embedded.
-        const batches: Array<Promise<void>> = [];
         for (let start = 0; start < page.length; start += REEMBED_BATCH) {
-          batches.push(this.#reembed(page.slice(start, start + REEMBED_BATCH)));
+          const batch = this.#reembed(page.slice(start, start + REEMBED_BATCH)).finally(() => {
+            running.delete(batch);
+          });
+          // Handled here as well as where it is awaited: a batch may fail while the next page is being read.
+          batch.catch(() => {});
+          running.add(batch);
         }
-        await Promise.all(batches);
+        afterId = (page.at(-1) as IndexablePrompt).id;
+        // At most a page's batches left before the next page is read: two pages in memory, whatever the backlog.
+        while (running.size > Math.ceil(REEMBED_PAGE / REEMBED_BATCH)) await Promise.race(running);
         done += page.length;
         log.debug({ done, model: modelId }, "embedding the backlog of stored prompts");
-        afterId = (page.at(-1) as IndexablePrompt).id;
       }
+      await Promise.all(running);
       if (done > 0) log.info({ done, model: modelId }, "stored prompts without a vector embedded");
     } catch (error) {
+      await Promise.allSettled(running);
       log.warn({ err: error, done }, "embedding the backlog of stored prompts failed; retrying");
       clearTimeout(this.#backlogRetry);
       this.#backlogRetry = setTimeout(() => this.embedBacklog(), BACKLOG_RETRY_MS);
