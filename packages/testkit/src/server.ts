@@ -39,9 +39,10 @@ export interface StartServerOptions extends ServerOptions {
 }
 
 /**
- * The model of the servers a test file starts, with the server's default settings but for the idle timeout, loaded
- * at the first and shared: each server loading its own cost about 1.2 s of CPU, a third of a server's start. It lives
- * as long as the file's process (its worker threads keep no process alive).
+ * The model of the servers started in one process (a test file's, or the files vitest runs one after another in one
+ * worker), with the server's default settings but for the idle timeout, loaded at the first and shared: each server
+ * loading its own cost about 1.2 s of CPU, a third of a server's start. It lives as long as the process (its worker
+ * threads keep no process alive).
  */
 let sharedModel: Promise<Embedder> | undefined;
 function defaultModel(): Promise<Embedder> {

@@ -70,7 +70,7 @@ export class IndexSync {
     this.#timer.unref();
   }
 
-  /** Stops polling and lets a running re-embedding batch finish. */
+  /** Stops polling and the backlog's drain, once the batches it has handed to the model are stored. */
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#timer);
@@ -104,8 +104,9 @@ export class IndexSync {
   /**
    * Embeds, page by page, every prompt without a vector of the current model. The next page is read and handed to the
    * model while the last page's batches are still being embedded, so that the model always has batches waiting: a
-   * page's last batch otherwise ran alone, with the burst's extra thread idle (see FairScheduler's Burst), and the
-   * drain used two threads for two thirds of its time (94 → 100 vectors/s with the extra thread).
+   * page's last batch otherwise ran alone, with the burst's extra thread idle (see FairScheduler's Burst): after the
+   * gateway benchmark's load, 100.4 → 130.6 vectors/s (BENCHMARKS.md). Closing lets the batches handed to the model
+   * finish: one or two pages.
    */
   async #reembedStale(): Promise<void> {
     const { storage, modelId, log } = this.#options;

@@ -207,8 +207,8 @@ export class SimilarityService {
   }
 
   /**
-   * Stops: the backlog's drain after the page it is embedding, the vectors being computed from memory (at most the
-   * window's) once stored. What is left of the backlog waits in the database for the next instance to start: waiting
+   * Stops: the backlog's drain once the pages it has handed to the model are stored (two at most), the vectors being
+   * computed from memory (at most the window's) once stored. What is left of the backlog waits in the database for the next instance to start: waiting
    * for all of it held a stop for as long as the model needed (minutes after a burst of prompts), past the process's
    * grace period. The model itself is closed by its owner.
    */

@@ -131,7 +131,7 @@ describe("SimilarityService with the model in worker threads", () => {
       .poll(async () => (await metrics.embeddingsStored.get()).values[0]?.value ?? 0, { timeout: 30_000 })
       .toBeGreaterThan(0);
     await first.close();
-    // The page being embedded (128 rows) is finished; the rest waits in the database.
+    // The pages handed to the model (128 rows each, two at most) are finished; the rest waits in the database.
     const atStop = await embedded();
     expect(atStop).toBeGreaterThan(0);
     expect(atStop).toBeLessThan(ids.length);
