@@ -123,7 +123,7 @@ const FULL: Sizes = {
     upstreamDelayMs: 200,
     searchableWithinSeconds: 300,
   },
-  backlog: { users: 20, seconds: 20, drainLimitSeconds: 300 },
+  backlog: { users: 20, seconds: 20, drainLimitSeconds: 300, modelAloneBatches: 8 },
 };
 
 const SMOKE: Sizes = {
@@ -149,7 +149,7 @@ const SMOKE: Sizes = {
   keyOverhead: { rounds: 1, seconds: 0.5, connections: 10, postgres: false },
   export: { prompts: 1_000, warmupPrompts: 100, disconnectAfterLines: 100, postgres: false },
   gateway: { clients: 5, seconds: 2, warmupSeconds: 1, upstreamDelayMs: 200, searchableWithinSeconds: 60 },
-  backlog: { users: 4, seconds: 2, drainLimitSeconds: 3 },
+  backlog: { users: 4, seconds: 2, drainLimitSeconds: 3, modelAloneBatches: 1 },
 };
 
 export function describeMachine(): string {
@@ -531,7 +531,7 @@ function tableRows(raw: Results, sizes: Sizes): BenchRow[] {
   if (raw["key-overhead"]) rows.push(...keyOverheadRows(raw["key-overhead"]));
   if (raw.export) rows.push(...exportRows(raw.export));
   if (raw.gateway) rows.push(...gatewayRows(raw.gateway));
-  if (raw.backlog) rows.push(...backlogRows(raw.backlog, raw.embeddings?.batchedPerSecond));
+  if (raw.backlog) rows.push(...backlogRows(raw.backlog));
   return rows;
 }
 
