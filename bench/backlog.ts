@@ -10,6 +10,7 @@
 import { Agent, request } from "undici";
 import { createEmbedder } from "../packages/server/src/similarity/embeddings/index.js";
 import { createTestSchema } from "../packages/testkit/src/services.js";
+import { EMBEDDING_BATCH, embedInBatches } from "./embeddings.js";
 import type { BenchRow } from "./index.js";
 import { storedVectors } from "./prompt-throughput.js";
 import type { DataDirs } from "./support/data-dirs.js";
@@ -49,7 +50,6 @@ export interface BacklogResult {
 
 /** The RSS is read as "warm" this far into the writes: the model and the connections are up by then. */
 const WARM_FRACTION = 0.2;
-const BATCH = 32;
 
 /** A prompt of about 300 characters, distinct for each user and serial number. */
 function backlogPrompt(user: number, sent: number): string {
@@ -62,11 +62,9 @@ async function modelAlone(batches: number): Promise<number> {
   const model = await createEmbedder("bundled", { cacheDir: undefined });
   try {
     const batch = (index: number) =>
-      Array.from({ length: BATCH }, (_, at) => backlogPrompt(-1, index * BATCH + at));
-    await model.embed(batch(0));
-    const started = performance.now();
-    for (let index = 1; index <= batches; index++) await model.embed(batch(index));
-    return (batches * BATCH * 1000) / (performance.now() - started);
+      Array.from({ length: EMBEDDING_BATCH }, (_, at) => backlogPrompt(-1, index * EMBEDDING_BATCH + at));
+    await model.embed(batch(-1));
+    return (batches * EMBEDDING_BATCH * 1000) / (await embedInBatches(model, batches, batch));
   } finally {
     await model.close();
   }

@@ -39,7 +39,8 @@ export interface EmbeddingBenchResult {
   speedup: number;
 }
 
-const BATCH = 32;
+/** Texts per model call in the batched mode: the scheduler's batch size. */
+export const EMBEDDING_BATCH = 32;
 
 export async function benchEmbeddings(options: EmbeddingBenchOptions): Promise<EmbeddingBenchResult> {
   const model = await createEmbedder(options.embeddings ?? "bundled", { cacheDir: undefined });
@@ -52,7 +53,7 @@ export async function benchEmbeddings(options: EmbeddingBenchOptions): Promise<E
   const totals = { single: { texts: 0, ms: 0 }, micro: { texts: 0, ms: 0 }, batched: { texts: 0, ms: 0 } };
   try {
     // Untimed: the first calls compile the model's kernels.
-    await model.embed(texts.take(BATCH));
+    await model.embed(texts.take(EMBEDDING_BATCH));
     await model.embed(texts.take(1));
     for (let roundIndex = 0; roundIndex < options.rounds; roundIndex++) {
       // Single calls are slow: a quarter as many texts gives as long a measurement.
@@ -63,13 +64,11 @@ export async function benchEmbeddings(options: EmbeddingBenchOptions): Promise<E
         options.texts,
         await timed(() => concurrent(batching, texts.take(options.texts), options.concurrency)),
       );
-      const batches = Math.max(1, Math.round(options.texts / BATCH));
+      const batches = Math.max(1, Math.round(options.texts / EMBEDDING_BATCH));
       add(
         totals.batched,
-        batches * BATCH,
-        await timed(async () => {
-          for (let batch = 0; batch < batches; batch++) await model.embed(texts.take(BATCH));
-        }),
+        batches * EMBEDDING_BATCH,
+        await embedInBatches(model, batches, () => texts.take(EMBEDDING_BATCH)),
       );
     }
   } finally {
@@ -95,6 +94,17 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
   await work();
   return performance.now() - started;
+}
+
+/** Milliseconds the model takes for `batches` calls, one at a time, each with the texts `batch(index)` gives. */
+export function embedInBatches(
+  model: Embedder,
+  batches: number,
+  batch: (index: number) => string[],
+): Promise<number> {
+  return timed(async () => {
+    for (let index = 0; index < batches; index++) await model.embed(batch(index));
+  });
 }
 
 async function sequential(embedder: Embedder, texts: string[]): Promise<void> {

@@ -25,6 +25,7 @@ export interface IndexSyncOptions {
 /** Rows of the backlog read at once: with REEMBED_BATCH, what the backlog holds in memory whatever its length. */
 const REEMBED_PAGE = 128;
 const REEMBED_BATCH = 32;
+const BATCHES_PER_PAGE = Math.ceil(REEMBED_PAGE / REEMBED_BATCH);
 /** A drain that failed (the database or the model away) is tried again after this, until it succeeds. */
 const BACKLOG_RETRY_MS = 5_000;
 /**
@@ -126,7 +127,7 @@ export class IndexSync {
         }
         afterId = (page.at(-1) as IndexablePrompt).id;
         // At most a page's batches left before the next page is read: two pages in memory, whatever the backlog.
-        while (running.size > Math.ceil(REEMBED_PAGE / REEMBED_BATCH)) await Promise.race(running);
+        while (running.size > BATCHES_PER_PAGE) await Promise.race(running);
         done += page.length;
         log.debug({ done, model: modelId }, "embedding the backlog of stored prompts");
       }

@@ -207,10 +207,10 @@ export class SimilarityService {
   }
 
   /**
-   * Stops: the backlog's drain once the pages it has handed to the model are stored (two at most), the vectors being
-   * computed from memory (at most the window's) once stored. What is left of the backlog waits in the database for the next instance to start: waiting
-   * for all of it held a stop for as long as the model needed (minutes after a burst of prompts), past the process's
-   * grace period. The model itself is closed by its owner.
+   * Stops once the pages the backlog's drain has handed to the model (two at most) and the vectors being computed from
+   * memory (at most the window's) are stored. What is left of the backlog waits in the database for the next instance
+   * to start: waiting for all of it held a stop for as long as the model needed (minutes after a burst of prompts),
+   * past the process's grace period. The model itself is closed by its owner.
    */
   async close(): Promise<void> {
     this.#closed = true;
